@@ -1,0 +1,81 @@
+/**
+ * `npm run chapter 01 -- [redis.conf] [--port 6379] [--bind 127.0.0.1]`
+ *
+ * The thin entry point: read the config, start the server, print a banner,
+ * and turn SIGINT (Ctrl-C) and SIGTERM into a graceful shutdown. Everything
+ * that can be tested in-process lives in `server.ts`.
+ */
+import { ConfigError, loadConfig } from "./config.ts";
+import { startServer, type RunningServer } from "./server.ts";
+
+const CHAPTER = "01-tcp-echo";
+const WHAT_IT_DOES = "echoes every byte it receives back to the sender";
+
+export async function main(args: readonly string[]): Promise<void> {
+  let server: RunningServer;
+  try {
+    const config = loadConfig(args);
+    server = await startServer(config);
+  } catch (error) {
+    // One line a human can act on, and a non-zero exit so scripts notice.
+    console.error(startupErrorMessage(error, args));
+    process.exitCode = 1;
+    return;
+  }
+
+  console.log(`redis-from-scratch, chapter ${CHAPTER}: this stage ${WHAT_IT_DOES}.`);
+  console.log(
+    `Listening on ${server.host}:${server.port} (pid ${process.pid}). Try: nc ${server.host} ${server.port}`,
+  );
+  console.log("Ctrl-C stops it.");
+
+  // #region signals
+  let stopping = false;
+  const shutDown = (signal: NodeJS.Signals): void => {
+    if (stopping) return; // a second Ctrl-C while we wait for slow clients changes nothing
+    stopping = true;
+    console.log(
+      `Received ${signal}, shutting down: no new clients; flushing replies to open ones.`,
+    );
+    void server.close().then(() => {
+      const { totalConnectionsReceived } = server.stats();
+      console.log(`Closed after serving ${totalConnectionsReceived} connection(s). Bye.`);
+      // No process.exit(): with the listener and every socket closed, Node has
+      // nothing left to wait for and exits 0 by itself. If it ever hangs here,
+      // something leaked, and we want to see that.
+    });
+  };
+  process.on("SIGINT", shutDown);
+  process.on("SIGTERM", shutDown);
+  // #endregion signals
+}
+
+function startupErrorMessage(error: unknown, args: readonly string[]): string {
+  if (error instanceof ConfigError) return `*** FATAL CONFIG ERROR: ${error.message}`;
+  const code = error instanceof Error && "code" in error ? error.code : undefined;
+  if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
+    // Redis's own wording for the same failure.
+    const { syscall, address, port } = error as NodeJS.ErrnoException & {
+      address?: string;
+      port?: number;
+    };
+    return `Could not create server TCP listening socket ${address}:${port}: ${syscall ?? "listen"}: ${describeErrno(String(code))}`;
+  }
+  return `Could not start the server with arguments [${args.join(" ")}]: ${String(error)}`;
+}
+
+function describeErrno(code: string): string {
+  switch (code) {
+    case "EADDRINUSE":
+      return "Address already in use";
+    case "EADDRNOTAVAIL":
+      return "Cannot assign requested address";
+    default:
+      return "Permission denied";
+  }
+}
+
+// Run when started as a program (`node --import tsx main.ts`), not when imported by a test or script.
+if (import.meta.filename === process.argv[1]) {
+  await main(process.argv.slice(2));
+}

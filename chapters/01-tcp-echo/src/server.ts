@@ -1,0 +1,122 @@
+/**
+ * Chapter 01: a TCP echo server.
+ *
+ * This chapter builds the part of Redis that has nothing to do with Redis
+ * yet: accepting many clients, reading and writing without letting a slow
+ * client eat our memory, surviving clients that vanish, and shutting down
+ * without cutting anyone off mid-reply. Every later chapter keeps this file
+ * and plugs a smarter handler into it.
+ *
+ * Layout:
+ * - `main.ts`       command line → config → start, banner, signals
+ * - `config.ts`     `redis-server`-style arguments and config file
+ * - `server.ts`     (this file) the listening socket and the set of connections
+ * - `connection.ts` one client: back-pressure, errors, polite close
+ * - `echo.ts`       the protocol of this chapter: send every byte back
+ */
+import { createServer, type Server } from "node:net";
+import { DEFAULT_CONFIG, type ServerConfig } from "./config.ts";
+import { Connection, type ConnectionStats, type HandlerFactory } from "./connection.ts";
+import { createEchoHandler } from "./echo.ts";
+
+/** A server that is listening. Every chapter's `startServer` returns this shape. */
+export interface RunningServer {
+  /** The address it listens on. */
+  readonly host: string;
+  /** The port it listens on: the real one, also when the config asked for port 0. */
+  readonly port: number;
+  /** Live figures, for the banner, the tests and (later) INFO. */
+  stats(): ServerStats;
+  /** Graceful shutdown; resolves once every connection and the listener are closed. */
+  close(): Promise<void>;
+}
+
+export interface ServerStats extends ConnectionStats {
+  /** Clients connected right now. */
+  connectedClients: number;
+  /** Connections accepted since start. */
+  totalConnectionsReceived: number;
+}
+
+/**
+ * Starts this chapter's server: the TCP loop with the echo handler plugged in.
+ * Tests call it with `{ port: 0 }`; `main.ts` calls it with the parsed config.
+ * Rejects if the address cannot be bound (port in use, bad address).
+ */
+export function startServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  return serve({ ...DEFAULT_CONFIG, ...overrides }, createEchoHandler);
+}
+
+/** Listens, and gives every accepted connection its own handler from `createHandler`. */
+export async function serve(
+  config: ServerConfig,
+  createHandler: HandlerFactory,
+): Promise<RunningServer> {
+  const connections = new Set<Connection>();
+  const stats: ServerStats = {
+    connectedClients: 0,
+    totalConnectionsReceived: 0,
+    peakOutputBufferBytes: 0,
+  };
+
+  // #region accept
+  const listener = createServer((socket) => {
+    stats.totalConnectionsReceived += 1;
+    const connection = new Connection(socket, stats.totalConnectionsReceived, createHandler, stats);
+    connections.add(connection);
+    void connection.closed.then(() => connections.delete(connection));
+  });
+  // #endregion accept
+
+  await listen(listener, config.port, config.bind);
+  const address = listener.address();
+  if (address === null || typeof address === "string") {
+    throw new Error("a TCP listener always has an address object");
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    host: address.address,
+    port: address.port,
+    stats: () => ({ ...stats, connectedClients: connections.size }),
+    close() {
+      closing ??= shutDown(listener, connections, config.shutdownTimeout);
+      return closing;
+    },
+  };
+}
+
+/** `listen()` that rejects on failure, instead of emitting 'error' later. */
+function listen(listener: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    listener.once("error", reject);
+    listener.listen({ port, host }, () => {
+      listener.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+// #region shutdown
+/**
+ * Stop accepting, let every client take the replies it is owed, and close.
+ * A client that does not read within `timeoutSeconds` is cut off, so one
+ * stuck client cannot keep the server from stopping.
+ */
+async function shutDown(
+  listener: Server,
+  connections: Set<Connection>,
+  timeoutSeconds: number,
+): Promise<void> {
+  const listenerClosed = new Promise<void>((resolve) => listener.close(() => resolve()));
+  const open = [...connections];
+  for (const connection of open) connection.close();
+
+  const deadline = setTimeout(() => {
+    for (const connection of connections) connection.destroy();
+  }, timeoutSeconds * 1000);
+  await Promise.all(open.map((connection) => connection.closed));
+  clearTimeout(deadline);
+  await listenerClosed;
+}
+// #endregion shutdown

@@ -1,0 +1,89 @@
+/**
+ * Article step 5: the command line. The server starts the way redis-server
+ * does, says where it listens, and fails fast with one clear line.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { createServer, type Server } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chapterMainPath } from "../../../shared/harness.ts";
+import { runMain, startServerProcess } from "../../../shared/child-server.ts";
+import { RawSocket } from "../../../shared/raw-socket.ts";
+
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** A port that is taken: something else listens on it for the rest of the test. */
+async function occupiedPort(): Promise<number> {
+  const blocker: Server = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  return (blocker.address() as { port: number }).port;
+}
+
+describe("start-up", () => {
+  it("prints a banner with the chapter, the address and what it does", async () => {
+    const server = await startServerProcess(chapterMainPath(), [
+      "--port",
+      "0",
+      "--bind",
+      "127.0.0.1",
+    ]);
+    const { stdout } = server.output();
+
+    expect(stdout).toContain("chapter 01-tcp-echo");
+    expect(stdout).toContain(`Listening on 127.0.0.1:${server.port}`);
+    expect(stdout).toMatch(/echoes every byte/);
+    server.child.kill("SIGTERM");
+    expect((await server.exited).code).toBe(0);
+  });
+
+  it("reads a redis.conf-style file, and lets command-line options override it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rfs-config-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const configPath = join(dir, "redis.conf");
+    writeFileSync(configPath, "# a comment line\n\nport 1\nbind 127.0.0.1\n");
+
+    const server = await startServerProcess(chapterMainPath(), [configPath, "--port", "0"]);
+    const client = await RawSocket.connect(server.port, server.host);
+    await client.send("hi");
+
+    expect((await client.read(2)).toString()).toBe("hi");
+    expect(server.host).toBe("127.0.0.1");
+    client.close();
+  });
+});
+
+describe("start-up failures: one line on stderr, exit code 1", () => {
+  it("port already in use", async () => {
+    const port = await occupiedPort();
+
+    const exit = await runMain(chapterMainPath(), ["--port", String(port)]);
+
+    expect(exit.code).toBe(1);
+    expect(exit.stdout).toBe("");
+    expect(exit.stderr).toBe(
+      `Could not create server TCP listening socket 127.0.0.1:${port}: listen: Address already in use\n`,
+    );
+  });
+
+  it.each([
+    [
+      ["--prot", "7000"],
+      /Bad directive or wrong number of arguments at command-line option '--prot'/,
+    ],
+    [["--port"], /Bad directive or wrong number of arguments at command-line option '--port'/],
+    [["--port", "99999"], /Invalid port '99999': expected a whole number from 0 to 65535/],
+    [["--port", "-1"], /Invalid port '-1'/],
+    [["no-such-file.conf"], /Cannot read config file 'no-such-file.conf': ENOENT/],
+  ])("bad arguments %j", async (args, message) => {
+    const exit = await runMain(chapterMainPath(), args);
+
+    expect(exit.code).toBe(1);
+    expect(exit.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(exit.stderr).toMatch(message);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * Article step 3: clients that leave badly. Resets, half-closes and errors
+ * in the middle of a write are ordinary events for a server; none of them
+ * may crash it or leave a connection behind.
+ */
+import { describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { itInProcess, useServer, waitUntil } from "../../../shared/harness.ts";
+import type { RawSocket } from "../../../shared/raw-socket.ts";
+
+const server = useServer();
+
+/** The server still echoes for a newcomer: it is alive and well. */
+async function expectServerStillEchoes(): Promise<void> {
+  const probe = await server.raw();
+  await probe.send("still there?");
+  expect((await probe.read(12)).toString()).toBe("still there?");
+  probe.close();
+}
+
+describe("abrupt disconnects", () => {
+  itInProcess.each([
+    ["resets the connection", (client: RawSocket) => client.reset()],
+    ["closes without reading", (client: RawSocket) => client.close()],
+  ])("a client that %s while the server is still writing to it is cleaned up", async (_, leave) => {
+    const client = await server.raw();
+    // Never read, and send more than the kernel buffers between us hold, so
+    // the echo piles up on the server's side and the server is in the
+    // middle of writing when the client leaves.
+    client.socket.pause();
+    client.socket.write(randomBytes(32 * 1024 * 1024));
+    await waitUntil(
+      () => server.local.stats().peakOutputBufferBytes > 0,
+      "the server holds unsent echo bytes",
+    );
+
+    leave(client);
+
+    await waitUntil(() => server.local.stats().connectedClients === 0, "the connection is gone");
+    await expectServerStillEchoes();
+  });
+
+  itInProcess("clients that connect and vanish at once leave nothing behind", async () => {
+    const clients = await Promise.all(Array.from({ length: 50 }, () => server.raw()));
+    clients.forEach((client, i) => (i % 2 === 0 ? client.reset() : client.close()));
+
+    await waitUntil(
+      () => server.local.stats().connectedClients === 0,
+      "all 50 connections are gone",
+    );
+    await expectServerStillEchoes();
+  });
+});
+
+describe("half-close", () => {
+  it("a client that stops sending still gets every echo, then the server closes too", async () => {
+    const client = await server.raw();
+    const message = randomBytes(256 * 1024);
+
+    await client.send(message);
+    client.end(); // FIN: "I will send nothing more", but the client keeps reading
+
+    const echoed = await client.readUntilClosed();
+    expect(echoed.equals(message)).toBe(true);
+    expect(client.state).toBe("closed by server");
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Article step 4: graceful shutdown. Stop accepting, let every client take
+ * what it is owed, close, and exit 0, whether asked in-process or by a signal.
+ */
+import { describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { connect } from "node:net";
+import {
+  chapterMainPath,
+  itInProcess,
+  startChapterServer,
+  waitUntil,
+} from "../../../shared/harness.ts";
+import { startServerProcess } from "../../../shared/child-server.ts";
+import { RawSocket } from "../../../shared/raw-socket.ts";
+
+/**
+ * Both sockets' send and receive buffers together: on Linux they grow to a
+ * few MB each, so 32 MB is sure to leave bytes waiting in the server's memory.
+ */
+const MORE_THAN_KERNEL_BUFFERS = 32 * 1024 * 1024;
+
+/** Resolves with the error code of a connection attempt that fails. */
+function connectionError(port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: "127.0.0.1" });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code));
+  });
+}
+
+describe("in-process close()", () => {
+  itInProcess(
+    "delivers the echo a client is still owed, closes politely and refuses newcomers",
+    async () => {
+      // A shutdown that fell back on its deadline would take a minute and
+      // time the test out, so passing means the polite path worked.
+      const server = await startChapterServer({ shutdownTimeout: 60 });
+      const client = await RawSocket.connect(server.port);
+      const idle = await RawSocket.connect(server.port);
+      // The client sends more than all the kernel buffers between us can hold,
+      // without reading, so the server is blocked on writing the echo back
+      // when the shutdown starts.
+      const payload = randomBytes(MORE_THAN_KERNEL_BUFFERS);
+      client.socket.pause();
+      client.socket.write(payload);
+      await waitUntil(
+        () => server.stats().peakOutputBufferBytes > 0,
+        "the server holds unsent echo",
+      );
+
+      const closed = server.close();
+      expect(await connectionError(server.port)).toBe("ECONNREFUSED");
+      client.socket.resume();
+      const echoed = await client.readUntilClosed(30_000);
+      await closed;
+
+      // What the server had read when the shutdown began comes back in full;
+      // whatever was still in flight towards it is dropped, never mangled.
+      expect(echoed.length).toBeGreaterThan(0);
+      expect(echoed.equals(payload.subarray(0, echoed.length))).toBe(true);
+      expect(client.state).toBe("closed by server");
+      expect(idle.state).toBe("closed by server");
+      expect(server.stats().connectedClients).toBe(0);
+    },
+  );
+
+  itInProcess("cuts off a client that never reads once shutdown-timeout has passed", async () => {
+    const server = await startChapterServer({ shutdownTimeout: 1 });
+    const client = await RawSocket.connect(server.port);
+    client.socket.pause();
+    client.socket.write(randomBytes(MORE_THAN_KERNEL_BUFFERS));
+    await waitUntil(() => server.stats().peakOutputBufferBytes > 0, "the server holds unsent echo");
+
+    await server.close();
+
+    expect(server.stats().connectedClients).toBe(0);
+    client.close();
+  });
+});
+
+describe("signals", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "on %s the server closes its clients and exits 0",
+    async (signal) => {
+      const server = await startServerProcess(chapterMainPath(), ["--port", "0"]);
+      const client = await RawSocket.connect(server.port, server.host);
+      await client.send("ping");
+      expect((await client.read(4)).toString()).toBe("ping");
+
+      server.child.kill(signal);
+
+      await client.readUntilClosed();
+      expect(client.state).toBe("closed by server");
+      const exit = await server.exited;
+      expect(exit).toMatchObject({ code: 0, signal: null, stderr: "" });
+      expect(exit.stdout).toContain(`Received ${signal}`);
+    },
+  );
+});

@@ -1,0 +1,180 @@
+/**
+ * The test harness every chapter suite uses.
+ *
+ * A suite never starts a server itself. It calls `useServer()`, and the
+ * harness decides what "the server" is:
+ *
+ * - normally, the server of the chapter under test, started in-process on
+ *   port 0 through that chapter's `startServer()`. Which chapter that is comes
+ *   from the vitest project (`provide.serverDir` in vitest.config.ts), so
+ *   chapter 02's suite can run against chapter 04's server unchanged;
+ * - with `REDIS_URL` set, that external server: real Redis, or a learner's own
+ *   implementation in any language. Tests that look inside our process
+ *   (`server.local`) are skipped then, with `itInProcess`.
+ *
+ * It also cleans up: raw sockets opened through it are destroyed, the
+ * server is closed, and the suite fails if a socket, listener or timer that
+ * the test file created is still alive afterwards.
+ */
+import { afterAll, beforeAll, inject, it } from "vitest";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { RawSocket } from "./raw-socket.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Folder of the chapter whose server the suites run against. */
+    serverDir: string;
+  }
+}
+
+/** The contract every chapter's `src/server.ts` fulfils (and a learner's exercise copy must). */
+export interface ChapterServer {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+  /** Figures every chapter's TCP layer keeps (chapter 01 introduces them). */
+  stats(): { connectedClients: number; peakOutputBufferBytes: number };
+}
+type StartServer = (config?: Record<string, unknown>) => Promise<ChapterServer>;
+
+/** The server under test is not ours to start: `REDIS_URL` points at it. */
+export const external = process.env.REDIS_URL !== undefined;
+
+/** A test that needs our in-process server (its stats, its config, closing it). Skipped under REDIS_URL. */
+export const itInProcess = it.skipIf(external);
+
+/** Folder of the chapter under test (or of the learner's exercise copy). */
+export function serverDir(): string {
+  return inject("serverDir");
+}
+
+/** The chapter's `src/main.ts`, for tests that run the server as a separate process. */
+export function chapterMainPath(): string {
+  return join(serverDir(), "src", "main.ts");
+}
+
+/**
+ * Starts a fresh in-process server of the chapter under test with the given
+ * config (port 0 unless told otherwise). The caller closes it.
+ */
+export async function startChapterServer(
+  config: Record<string, unknown> = {},
+): Promise<ChapterServer> {
+  const modulePath = join(serverDir(), "src", "server.ts");
+  const module: { startServer?: StartServer } = await import(pathToFileURL(modulePath).href);
+  if (typeof module.startServer !== "function") {
+    throw new Error(
+      `${modulePath} must export startServer(config) resolving to { host, port, stats(), close() }`,
+    );
+  }
+  return module.startServer({ port: 0, ...config });
+}
+
+export interface ServerUnderTest {
+  readonly host: string;
+  readonly port: number;
+  /** Our in-process server. Only in `itInProcess` tests: it does not exist under REDIS_URL. */
+  readonly local: ChapterServer;
+  /** A raw TCP connection to the server, destroyed after the suite if the test did not close it. */
+  raw(): Promise<RawSocket>;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that provide one server for the whole
+ * test file, and returns a handle whose fields are valid inside tests.
+ */
+export function useServer(config: Record<string, unknown> = {}): ServerUnderTest {
+  let address: { host: string; port: number } | undefined;
+  let local: ChapterServer | undefined;
+  const sockets: RawSocket[] = [];
+  let resourcesBefore: Map<string, number> | undefined;
+
+  beforeAll(async () => {
+    resourcesBefore = countLeakableResources();
+    if (external) {
+      const url = new URL(process.env.REDIS_URL!);
+      address = { host: url.hostname, port: Number(url.port || 6379) };
+    } else {
+      local = await startChapterServer(config);
+      address = { host: local.host, port: local.port };
+    }
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    if (local !== undefined) {
+      await local.close();
+      const left = local.stats().connectedClients;
+      if (left !== 0) throw new Error(`${left} client connection(s) still open after close()`);
+    }
+    await assertNoLeaks(resourcesBefore!);
+  });
+
+  const where = (): { host: string; port: number } => {
+    if (address === undefined)
+      throw new Error("the server is started in beforeAll: use it inside tests");
+    return address;
+  };
+  return {
+    get host() {
+      return where().host;
+    },
+    get port() {
+      return where().port;
+    },
+    get local() {
+      if (local === undefined)
+        throw new Error("server.local needs an in-process server: use itInProcess");
+      return local;
+    },
+    async raw() {
+      const socket = await RawSocket.connect(where().port, where().host);
+      sockets.push(socket);
+      return socket;
+    },
+  };
+}
+
+/** Kinds of handle that a suite can leave behind by mistake. */
+const LEAKABLE = new Set(["TCPSocketWrap", "TCPServerWrap", "Timeout", "FSReqCallback"]);
+
+function countLeakableResources(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const kind of process.getActiveResourcesInfo()) {
+    if (LEAKABLE.has(kind)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Fails if the file ends with more sockets, listeners or timers than it
+ * started with. Closing is asynchronous, so give handles a few turns of the
+ * event loop to go away before calling them leaked.
+ */
+async function assertNoLeaks(before: Map<string, number>): Promise<void> {
+  let extra: string[] = [];
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const now = countLeakableResources();
+    extra = [...now]
+      .filter(([kind, n]) => n > (before.get(kind) ?? 0))
+      .map(([kind, n]) => `${n - (before.get(kind) ?? 0)} ${kind}`);
+    if (extra.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`leaked after the suite: ${extra.join(", ")}`);
+}
+
+/** Polls until `condition()` holds, for state that settles asynchronously (a socket closing). */
+export async function waitUntil(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
