@@ -74,7 +74,7 @@ export function speaksRedis(chapter: Chapter): boolean {
 }
 
 /** The usage line and chapter list the scripts print when given no or a wrong chapter. */
-export function chapterUsage(command: string, chapters: readonly Chapter[]): string {
+export function chapterUsage(usage: string, chapters: readonly Chapter[]): string {
   const list = chapters.map((c) => `  ${c.id}`).join("\n");
-  return `usage: npm run ${command} NN  (for example: npm run ${command} ${chapters.at(-1)?.id.slice(0, 2) ?? "01"})\n\nchapters:\n${list}`;
+  return `usage: ${usage}\n\nchapters:\n${list}`;
 }

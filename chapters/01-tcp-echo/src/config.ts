@@ -40,6 +40,7 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
+// #region directives
 /** How each directive checks its value and stores it. One value per directive in this chapter. */
 const DIRECTIVES: Record<string, (config: ServerConfig, value: string) => void> = {
   port(config, value) {
@@ -52,6 +53,7 @@ const DIRECTIVES: Record<string, (config: ServerConfig, value: string) => void> 
     config.shutdownTimeout = parseInteger(value, "shutdown-timeout", 0, 3600);
   },
 };
+// #endregion directives
 
 /**
  * Turns command-line arguments into a config: an optional config-file path

@@ -77,6 +77,7 @@ export class Connection implements Client {
     socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
     this.#handler = createHandler(this);
 
+    // #region events
     socket.on("data", (chunk: Buffer) => {
       if (!this.#closing) this.#handler.receive(chunk);
     });
@@ -91,6 +92,7 @@ export class Connection implements Client {
         resolve();
       });
     });
+    // #endregion events
   }
 
   // #region backpressure

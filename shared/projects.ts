@@ -1,0 +1,43 @@
+/**
+ * What each vitest project runs. Kept apart from vitest.config.ts as a plain
+ * function of its inputs, so the repository checks can test the rules.
+ *
+ * Project `NN-name` starts chapter NN's server and runs against it every
+ * black-box suite from chapter 02 up to NN (the cumulative matrix: a later
+ * chapter must not break an earlier one), plus chapter NN's own unit tests.
+ * Chapter 01's echo suite runs only against chapter 01.
+ */
+import { speaksRedis, type Chapter } from "./chapters.ts";
+
+export interface ChapterProject {
+  name: string;
+  /** Globs relative to the repository root. */
+  include: string[];
+  /** The folder whose `src/server.ts` the suites start. */
+  serverDir: string;
+}
+
+export interface ProjectOptions {
+  /**
+   * Set by `npm run exercise NN`: start the learner's copy in this folder
+   * instead of the chapter's own server. Unit tests are left out then: they
+   * import the reference code directly and would pass whatever the learner wrote.
+   */
+  exerciseDir?: string | undefined;
+}
+
+/** Black-box suites live in `test/`, unit tests in `test/unit/`. */
+export function chapterProjects(
+  chapters: readonly Chapter[],
+  options: ProjectOptions = {},
+): ChapterProject[] {
+  return chapters.map((chapter) => {
+    const blackBoxChapters = speaksRedis(chapter)
+      ? chapters.filter((c) => speaksRedis(c) && c.number <= chapter.number)
+      : [chapter];
+    const include = blackBoxChapters.map((c) => `chapters/${c.id}/test/*.test.ts`);
+    if (options.exerciseDir === undefined)
+      include.push(`chapters/${chapter.id}/test/unit/**/*.test.ts`);
+    return { name: chapter.id, include, serverDir: options.exerciseDir ?? chapter.dir };
+  });
+}
