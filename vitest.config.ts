@@ -10,7 +10,9 @@ import { defineConfig } from "vitest/config";
 import { listChapters } from "./shared/chapters.ts";
 import { chapterProjects } from "./shared/projects.ts";
 
-const projects = chapterProjects(listChapters(), { exerciseDir: process.env.EXERCISE_DIR });
+const projects = chapterProjects(listChapters(), {
+  exerciseDir: process.env.EXERCISE_DIR,
+});
 
 export default defineConfig({
   test: {

@@ -50,9 +50,13 @@ export function listChapters(chaptersDir: string = CHAPTERS_DIR): Chapter[] {
 }
 
 /** `4`, `04`, `04-expiry` and `expiry` all name chapter 04. */
-export function resolveChapter(name: string, chapters: readonly Chapter[]): Chapter | undefined {
+export function resolveChapter(
+  name: string,
+  chapters: readonly Chapter[],
+): Chapter | undefined {
   const wanted = name.trim().toLowerCase();
-  if (/^\d{1,2}$/.test(wanted)) return chapters.find((c) => c.number === Number(wanted));
+  if (/^\d{1,2}$/.test(wanted))
+    return chapters.find((c) => c.number === Number(wanted));
   return chapters.find((c) => c.id === wanted || c.id.slice(3) === wanted);
 }
 
@@ -74,7 +78,10 @@ export function speaksRedis(chapter: Chapter): boolean {
 }
 
 /** The usage line and chapter list the scripts print when given no or a wrong chapter. */
-export function chapterUsage(usage: string, chapters: readonly Chapter[]): string {
+export function chapterUsage(
+  usage: string,
+  chapters: readonly Chapter[],
+): string {
   const list = chapters.map((c) => `  ${c.id}`).join("\n");
   return `usage: ${usage}\n\nchapters:\n${list}`;
 }

@@ -31,26 +31,40 @@ export interface ServerProcess {
 
 /** Starts `node --import tsx MAIN ARGS...` from the repository root. */
 function spawnMain(mainPath: string, args: readonly string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", mainPath, ...args], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", mainPath, ...args],
+    {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
-  child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+  child.stdout
+    .setEncoding("utf8")
+    .on("data", (text: string) => (stdout += text));
+  child.stderr
+    .setEncoding("utf8")
+    .on("data", (text: string) => (stderr += text));
   const exited = new Promise<Exit>((resolve) => {
-    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.once("close", (code, signal) =>
+      resolve({ code, signal, stdout, stderr }),
+    );
   });
   onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    if (child.exitCode === null && child.signalCode === null)
+      child.kill("SIGKILL");
     return exited.then(() => undefined);
   });
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
 /** Runs the program to its end (for start-up failures) and returns what it printed. */
-export function runMain(mainPath: string, args: readonly string[]): Promise<Exit> {
+export function runMain(
+  mainPath: string,
+  args: readonly string[],
+): Promise<Exit> {
   return spawnMain(mainPath, args).exited;
 }
 

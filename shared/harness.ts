@@ -34,7 +34,11 @@ export interface ChapterServer {
   readonly port: number;
   close(): Promise<void>;
   /** Figures every chapter's TCP layer keeps (chapter 01 introduces them). */
-  stats(): { connectedClients: number; peakOutputBufferBytes: number };
+  stats(): {
+    connectedClients: number;
+    totalConnectionsReceived: number;
+    peakOutputBufferBytes: number;
+  };
 }
 type StartServer = (config?: Record<string, unknown>) => Promise<ChapterServer>;
 
@@ -62,7 +66,9 @@ export async function startChapterServer(
   config: Record<string, unknown> = {},
 ): Promise<ChapterServer> {
   const modulePath = join(serverDir(), "src", "server.ts");
-  const module: { startServer?: StartServer } = await import(pathToFileURL(modulePath).href);
+  const module: { startServer?: StartServer } = await import(
+    pathToFileURL(modulePath).href
+  );
   if (typeof module.startServer !== "function") {
     throw new Error(
       `${modulePath} must export startServer(config) resolving to { host, port, stats(), close() }`,
@@ -84,7 +90,9 @@ export interface ServerUnderTest {
  * Registers beforeAll/afterAll hooks that provide one server for the whole
  * test file, and returns a handle whose fields are valid inside tests.
  */
-export function useServer(config: Record<string, unknown> = {}): ServerUnderTest {
+export function useServer(
+  config: Record<string, unknown> = {},
+): ServerUnderTest {
   let address: { host: string; port: number } | undefined;
   let local: ChapterServer | undefined;
   const sockets: RawSocket[] = [];
@@ -106,14 +114,19 @@ export function useServer(config: Record<string, unknown> = {}): ServerUnderTest
     if (local !== undefined) {
       await local.close();
       const left = local.stats().connectedClients;
-      if (left !== 0) throw new Error(`${left} client connection(s) still open after close()`);
+      if (left !== 0)
+        throw new Error(
+          `${left} client connection(s) still open after close()`,
+        );
     }
     await assertNoLeaks(resourcesBefore!);
   });
 
   const where = (): { host: string; port: number } => {
     if (address === undefined)
-      throw new Error("the server is started in beforeAll: use it inside tests");
+      throw new Error(
+        "the server is started in beforeAll: use it inside tests",
+      );
     return address;
   };
   return {
@@ -125,7 +138,9 @@ export function useServer(config: Record<string, unknown> = {}): ServerUnderTest
     },
     get local() {
       if (local === undefined)
-        throw new Error("server.local needs an in-process server: use itInProcess");
+        throw new Error(
+          "server.local needs an in-process server: use itInProcess",
+        );
       return local;
     },
     async raw() {
@@ -137,7 +152,12 @@ export function useServer(config: Record<string, unknown> = {}): ServerUnderTest
 }
 
 /** Kinds of handle that a suite can leave behind by mistake. */
-const LEAKABLE = new Set(["TCPSocketWrap", "TCPServerWrap", "Timeout", "FSReqCallback"]);
+const LEAKABLE = new Set([
+  "TCPSocketWrap",
+  "TCPServerWrap",
+  "Timeout",
+  "FSReqCallback",
+]);
 
 function countLeakableResources(): Map<string, number> {
   const counts = new Map<string, number>();

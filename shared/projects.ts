@@ -35,9 +35,15 @@ export function chapterProjects(
     const blackBoxChapters = speaksRedis(chapter)
       ? chapters.filter((c) => speaksRedis(c) && c.number <= chapter.number)
       : [chapter];
-    const include = blackBoxChapters.map((c) => `chapters/${c.id}/test/*.test.ts`);
+    const include = blackBoxChapters.map(
+      (c) => `chapters/${c.id}/test/*.test.ts`,
+    );
     if (options.exerciseDir === undefined)
       include.push(`chapters/${chapter.id}/test/unit/**/*.test.ts`);
-    return { name: chapter.id, include, serverDir: options.exerciseDir ?? chapter.dir };
+    return {
+      name: chapter.id,
+      include,
+      serverDir: options.exerciseDir ?? chapter.dir,
+    };
   });
 }

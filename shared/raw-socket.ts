@@ -31,7 +31,9 @@ export class RawSocket {
     });
     socket.on("end", () => this.#setState("closed by server"));
     socket.on("error", (error: NodeJS.ErrnoException) => {
-      this.#setState(error.code === "ECONNRESET" ? "reset" : "closed by server");
+      this.#setState(
+        error.code === "ECONNRESET" ? "reset" : "closed by server",
+      );
     });
     socket.on("close", () => this.#setState("closed by server"));
   }
@@ -109,7 +111,12 @@ export class RawSocket {
     return all.subarray(0, byteCount);
   }
 
-  #waitFor<T>(ready: () => boolean, take: () => T, what: string, timeoutMs: number): Promise<T> {
+  #waitFor<T>(
+    ready: () => boolean,
+    take: () => T,
+    what: string,
+    timeoutMs: number,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         if (ready()) {
@@ -117,12 +124,18 @@ export class RawSocket {
           resolve(take());
         } else if (this.#state !== "open") {
           finish();
-          reject(this.#failure(`connection ${this.#state} while waiting for ${what}`));
+          reject(
+            this.#failure(
+              `connection ${this.#state} while waiting for ${what}`,
+            ),
+          );
         }
       };
       const timer = setTimeout(() => {
         finish();
-        reject(this.#failure(`timed out after ${timeoutMs} ms waiting for ${what}`));
+        reject(
+          this.#failure(`timed out after ${timeoutMs} ms waiting for ${what}`),
+        );
       }, timeoutMs);
       const finish = (): void => {
         clearTimeout(timer);

@@ -21,7 +21,9 @@ export default class SummaryReporter implements Reporter {
       // beforeAll) has no failed tests of its own, but it did fail.
       if (
         module.state() === "failed" &&
-        ![...module.children.allTests()].some((t) => t.result().state === "failed")
+        ![...module.children.allTests()].some(
+          (t) => t.result().state === "failed",
+        )
       ) {
         failed += 1;
       }

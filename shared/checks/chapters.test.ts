@@ -3,10 +3,22 @@
  * and the exercise copy that must never overwrite a learner's work.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { listChapters, previousChapter, resolveChapter, type Chapter } from "../chapters.ts";
+import {
+  listChapters,
+  previousChapter,
+  resolveChapter,
+  type Chapter,
+} from "../chapters.ts";
 import { prepareExercise } from "../exercise.ts";
 import { chapterProjects } from "../projects.ts";
 
@@ -25,10 +37,18 @@ function fakeChapters(ids: string[]): { dir: string; chapters: Chapter[] } {
 }
 
 describe("chapter names", () => {
-  const { chapters } = fakeChapters(["02-resp-parser", "01-tcp-echo", "04-expiry"]);
+  const { chapters } = fakeChapters([
+    "02-resp-parser",
+    "01-tcp-echo",
+    "04-expiry",
+  ]);
 
   it("lists chapter folders in order and ignores other folders", () => {
-    expect(chapters.map((c) => c.id)).toEqual(["01-tcp-echo", "02-resp-parser", "04-expiry"]);
+    expect(chapters.map((c) => c.id)).toEqual([
+      "01-tcp-echo",
+      "02-resp-parser",
+      "04-expiry",
+    ]);
   });
 
   it.each(["4", "04", "04-expiry", "expiry", " 04 ", "04-EXPIRY"])(
@@ -38,9 +58,12 @@ describe("chapter names", () => {
     },
   );
 
-  it.each(["3", "5", "", "exp", "004", "04-expiry-x"])("does not resolve %j", (name) => {
-    expect(resolveChapter(name, chapters)).toBeUndefined();
-  });
+  it.each(["3", "5", "", "exp", "004", "04-expiry-x"])(
+    "does not resolve %j",
+    (name) => {
+      expect(resolveChapter(name, chapters)).toBeUndefined();
+    },
+  );
 
   it("knows the chapter before each one, even across a gap", () => {
     expect(previousChapter(chapters[2]!, chapters)?.id).toBe("02-resp-parser");
@@ -53,7 +76,11 @@ describe("chapter names", () => {
 });
 
 describe("vitest projects", () => {
-  const { chapters } = fakeChapters(["01-tcp-echo", "02-resp-parser", "03-memory-db"]);
+  const { chapters } = fakeChapters([
+    "01-tcp-echo",
+    "02-resp-parser",
+    "03-memory-db",
+  ]);
 
   it("runs every black-box suite from 02 up to the chapter against its server, plus its own unit tests", () => {
     const [one, two, three] = chapterProjects(chapters);
@@ -81,7 +108,9 @@ describe("vitest projects", () => {
   });
 
   it("in exercise mode, starts the learner's copy and leaves out unit tests", () => {
-    const three = chapterProjects(chapters, { exerciseDir: "/work/exercises/03-memory-db" })[2]!;
+    const three = chapterProjects(chapters, {
+      exerciseDir: "/work/exercises/03-memory-db",
+    })[2]!;
     expect(three.serverDir).toBe("/work/exercises/03-memory-db");
     expect(three.include).toEqual([
       "chapters/02-resp-parser/test/*.test.ts",
@@ -97,13 +126,21 @@ describe("exercise workspace", () => {
     const learnerFile = join(exercises, "02-resp-parser", "src", "server.ts");
 
     const first = prepareExercise(chapters[1]!, chapters, exercises);
-    expect(first).toMatchObject({ created: true, startingPoint: { id: "01-tcp-echo" } });
+    expect(first).toMatchObject({
+      created: true,
+      startingPoint: { id: "01-tcp-echo" },
+    });
     expect(readFileSync(learnerFile, "utf8")).toBe("// chapter 01-tcp-echo\n");
 
     writeFileSync(learnerFile, "// the learner's own work\n");
     const second = prepareExercise(chapters[1]!, chapters, exercises);
-    expect(second).toMatchObject({ created: false, dir: join(exercises, "02-resp-parser") });
-    expect(readFileSync(learnerFile, "utf8")).toBe("// the learner's own work\n");
+    expect(second).toMatchObject({
+      created: false,
+      dir: join(exercises, "02-resp-parser"),
+    });
+    expect(readFileSync(learnerFile, "utf8")).toBe(
+      "// the learner's own work\n",
+    );
   });
 
   it("has nothing to offer for the first chapter", () => {

@@ -11,7 +11,9 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { listChapters, REPO_ROOT } from "../chapters.ts";
 
-const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+const manifest = JSON.parse(
+  readFileSync(join(REPO_ROOT, "package.json"), "utf8"),
+) as {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 };
@@ -25,12 +27,17 @@ function importsOf(source: string): string[] {
   const found: string[] = [];
   const pattern =
     /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
-  for (const match of source.matchAll(pattern)) found.push((match[1] ?? match[2] ?? match[3])!);
+  for (const match of source.matchAll(pattern))
+    found.push((match[1] ?? match[2] ?? match[3])!);
   return found;
 }
 
 /** Why an import is not allowed in a chapter's runtime code, or undefined if it is fine. */
-function problemWith(specifier: string, file: string, chapterDir: string): string | undefined {
+function problemWith(
+  specifier: string,
+  file: string,
+  chapterDir: string,
+): string | undefined {
   if (specifier.startsWith(".")) {
     const target = resolve(dirname(file), specifier);
     if (!target.startsWith(chapterDir + sep))
@@ -52,26 +59,29 @@ function problemWith(specifier: string, file: string, chapterDir: string): strin
     : `imports '${specifier}', which package.json does not declare (use node: for built-ins)`;
 }
 
-describe.each(listChapters().map((c) => [c.id, c] as const))("chapter %s", (_, chapter) => {
-  const sourceDir = join(chapter.dir, "src");
-  const files = readdirSync(sourceDir, { recursive: true, encoding: "utf8" })
-    .filter((name) => name.endsWith(".ts"))
-    .map((name) => join(sourceDir, name));
+describe.each(listChapters().map((c) => [c.id, c] as const))(
+  "chapter %s",
+  (_, chapter) => {
+    const sourceDir = join(chapter.dir, "src");
+    const files = readdirSync(sourceDir, { recursive: true, encoding: "utf8" })
+      .filter((name) => name.endsWith(".ts"))
+      .map((name) => join(sourceDir, name));
 
-  it("has runtime code", () => {
-    expect(files.length).toBeGreaterThan(0);
-  });
+    it("has runtime code", () => {
+      expect(files.length).toBeGreaterThan(0);
+    });
 
-  it.each(files.map((file) => [relative(chapter.dir, file), file] as const))(
-    "%s imports only its own chapter, built-ins and declared packages",
-    (_, file) => {
-      const problems = importsOf(readFileSync(file, "utf8"))
-        .map((specifier) => problemWith(specifier, file, chapter.dir))
-        .filter((problem) => problem !== undefined);
-      expect(problems).toEqual([]);
-    },
-  );
-});
+    it.each(files.map((file) => [relative(chapter.dir, file), file] as const))(
+      "%s imports only its own chapter, built-ins and declared packages",
+      (_, file) => {
+        const problems = importsOf(readFileSync(file, "utf8"))
+          .map((specifier) => problemWith(specifier, file, chapter.dir))
+          .filter((problem) => problem !== undefined);
+        expect(problems).toEqual([]);
+      },
+    );
+  },
+);
 
 describe("the import scanner itself", () => {
   it("sees every kind of import", () => {
@@ -96,14 +106,18 @@ describe("the import scanner itself", () => {
   it("refuses a reach into another chapter or the test tooling", () => {
     const chapterDir = join(REPO_ROOT, "chapters", "02-resp-parser");
     const file = join(chapterDir, "src", "server.ts");
-    expect(problemWith("../../01-tcp-echo/src/config.ts", file, chapterDir)).toMatch(
-      /reaches outside its chapter/,
-    );
+    expect(
+      problemWith("../../01-tcp-echo/src/config.ts", file, chapterDir),
+    ).toMatch(/reaches outside its chapter/);
     expect(problemWith("../../../shared/harness.ts", file, chapterDir)).toMatch(
       /reaches outside its chapter/,
     );
-    expect(problemWith("left-pad", file, chapterDir)).toMatch(/does not declare/);
+    expect(problemWith("left-pad", file, chapterDir)).toMatch(
+      /does not declare/,
+    );
     expect(problemWith("node:net", file, chapterDir)).toBeUndefined();
-    expect(problemWith("node:nope", file, chapterDir)).toMatch(/unknown built-in/);
+    expect(problemWith("node:nope", file, chapterDir)).toMatch(
+      /unknown built-in/,
+    );
   });
 });

@@ -35,9 +35,10 @@ function codeImports(): CodeImport[] {
     readFileSync(markdown, "utf8")
       .split("\n")
       .forEach((text, index) => {
-        const match = /^<<<\s+(\S+?)(?:#([\w-]+))?(?:\{[^}]*\})?(?:\s+\[[^\]]*\])?\s*$/.exec(
-          text.trim(),
-        );
+        const match =
+          /^<<<\s+(\S+?)(?:#([\w-]+))?(?:\{[^}]*\})?(?:\s+\[[^\]]*\])?\s*$/.exec(
+            text.trim(),
+          );
         if (match === null) return;
         const path = match[1]!;
         const file = path.startsWith("@/")
@@ -70,7 +71,8 @@ function regionsOf(source: string): { names: Set<string>; problems: string[] } {
       open.push(name!);
     } else {
       const closing = open.pop();
-      if (closing === undefined) problems.push(`#endregion ${name} without a #region`);
+      if (closing === undefined)
+        problems.push(`#endregion ${name} without a #region`);
       else if (name !== "" && name !== closing)
         problems.push(`#endregion ${name} closes region '${closing}'`);
     }
@@ -89,13 +91,17 @@ describe("code shown on the site", () => {
   it.each(imports.map((i) => [`${i.markdown}:${i.line}`, i] as const))(
     "%s names a file and region that exist",
     (_, i) => {
-      expect(existsSync(i.file), `${relative(REPO_ROOT, i.file)} exists`).toBe(true);
+      expect(existsSync(i.file), `${relative(REPO_ROOT, i.file)} exists`).toBe(
+        true,
+      );
       expect(
         i.region,
         "every import names a region: whole files are too long to read in an article",
       ).toBeDefined();
       const { names } = regionsOf(readFileSync(i.file, "utf8"));
-      expect([...names], `regions of ${relative(REPO_ROOT, i.file)}`).toContain(i.region);
+      expect([...names], `regions of ${relative(REPO_ROOT, i.file)}`).toContain(
+        i.region,
+      );
     },
   );
 });
@@ -103,7 +109,10 @@ describe("code shown on the site", () => {
 describe("region markers in chapter code", () => {
   const sources = filesBelow(CHAPTERS_DIR, (name) => name.endsWith(".ts"));
 
-  it.each(sources.map((path) => [relative(REPO_ROOT, path), path] as const))("%s", (_, path) => {
-    expect(regionsOf(readFileSync(path, "utf8")).problems).toEqual([]);
-  });
+  it.each(sources.map((path) => [relative(REPO_ROOT, path), path] as const))(
+    "%s",
+    (_, path) => {
+      expect(regionsOf(readFileSync(path, "utf8")).problems).toEqual([]);
+    },
+  );
 });

@@ -15,11 +15,18 @@ const chapters = listChapters();
 const chapter = name === undefined ? undefined : resolveChapter(name, chapters);
 if (chapter === undefined) {
   if (name !== undefined) console.error(`No chapter '${name}'.`);
-  console.error(chapterUsage("npm run chapter NN [-- server options, e.g. --port 7000]", chapters));
+  console.error(
+    chapterUsage(
+      "npm run chapter NN [-- server options, e.g. --port 7000]",
+      chapters,
+    ),
+  );
   process.exit(2);
 }
 
-const { main } = (await import(pathToFileURL(join(chapter.dir, "src", "main.ts")).href)) as {
+const { main } = (await import(
+  pathToFileURL(join(chapter.dir, "src", "main.ts")).href
+)) as {
   main: (args: readonly string[]) => Promise<void>;
 };
 await main(serverArgs);

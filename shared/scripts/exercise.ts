@@ -23,7 +23,10 @@ const chapter = name === undefined ? undefined : resolveChapter(name, chapters);
 if (chapter === undefined) {
   if (name !== undefined) console.error(`No chapter '${name}'.`);
   console.error(
-    chapterUsage("npm run exercise NN   (copies chapter NN-1 for you to extend)", chapters),
+    chapterUsage(
+      "npm run exercise NN   (copies chapter NN-1 for you to extend)",
+      chapters,
+    ),
   );
   process.exit(2);
 }
@@ -44,5 +47,7 @@ console.log(
 );
 
 process.exit(
-  await runVitest(["--project", chapter.id, ...vitestArgs], { EXERCISE_DIR: exercise.dir }),
+  await runVitest(["--project", chapter.id, ...vitestArgs], {
+    EXERCISE_DIR: exercise.dir,
+  }),
 );

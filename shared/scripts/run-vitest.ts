@@ -10,11 +10,16 @@ import { REPO_ROOT } from "../chapters.ts";
 /** The same program `npx vitest` runs; called through `node` so it works on every platform. */
 const vitestBin = join(REPO_ROOT, "node_modules", "vitest", "vitest.mjs");
 
-export function runVitest(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+export function runVitest(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<number> {
   const child = spawn(process.execPath, [vitestBin, "run", ...args], {
     cwd: REPO_ROOT,
     stdio: "inherit",
     env: { ...process.env, ...env },
   });
-  return new Promise((resolve) => child.once("close", (code) => resolve(code ?? 1)));
+  return new Promise((resolve) =>
+    child.once("close", (code) => resolve(code ?? 1)),
+  );
 }

@@ -6,7 +6,12 @@
  * With REDIS_URL set, the same suites run against that server instead:
  * real Redis, or your own implementation in any language.
  */
-import { chapterUsage, listChapters, resolveChapter, speaksRedis } from "../chapters.ts";
+import {
+  chapterUsage,
+  listChapters,
+  resolveChapter,
+  speaksRedis,
+} from "../chapters.ts";
 import { runVitest } from "./run-vitest.ts";
 
 const [name, ...vitestArgs] = process.argv.slice(2);
@@ -14,11 +19,15 @@ const chapters = listChapters();
 const chapter = name === undefined ? undefined : resolveChapter(name, chapters);
 if (chapter === undefined) {
   if (name !== undefined) console.error(`No chapter '${name}'.`);
-  console.error(chapterUsage("npm run test:chapter NN [-- vitest options]", chapters));
+  console.error(
+    chapterUsage("npm run test:chapter NN [-- vitest options]", chapters),
+  );
   process.exit(2);
 }
 if (process.env.REDIS_URL !== undefined && !speaksRedis(chapter)) {
-  console.error(`Chapter ${chapter.id} is an echo server: its suite cannot run against REDIS_URL.`);
+  console.error(
+    `Chapter ${chapter.id} is an echo server: its suite cannot run against REDIS_URL.`,
+  );
   process.exit(2);
 }
 

@@ -24,12 +24,23 @@ const binary = process.env.REDIS_SERVER ?? "redis-server";
 const port = await freePort();
 const redis = spawn(
   binary,
-  ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+  [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+  ],
   {
     stdio: ["ignore", "pipe", "inherit"],
   },
 );
-const redisExited = new Promise<number | null>((resolve) => redis.once("close", resolve));
+const redisExited = new Promise<number | null>((resolve) =>
+  redis.once("close", resolve),
+);
 redis.once("error", (error) => {
   console.error(
     `Cannot start ${binary}: ${error.message}. Install it (Debian: apt-get install redis-server).`,
@@ -43,7 +54,9 @@ try {
   console.log(
     `Running chapter suites 02..${latest.id.slice(0, 2)} against ${binary} on port ${port}.`,
   );
-  exitCode = await runVitest(["--project", latest.id], { REDIS_URL: `redis://127.0.0.1:${port}` });
+  exitCode = await runVitest(["--project", latest.id], {
+    REDIS_URL: `redis://127.0.0.1:${port}`,
+  });
 } finally {
   redis.kill("SIGTERM");
   await redisExited;
@@ -67,7 +80,9 @@ async function waitForPong(port: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const answer = await new Promise<string>((resolve) => {
-      const socket = connect({ port, host: "127.0.0.1" }, () => socket.write("PING\r\n"));
+      const socket = connect({ port, host: "127.0.0.1" }, () =>
+        socket.write("PING\r\n"),
+      );
       socket.setEncoding("utf8");
       socket.once("data", (text: string) => {
         socket.destroy();
@@ -76,7 +91,8 @@ async function waitForPong(port: number): Promise<void> {
       socket.once("error", () => resolve(""));
     });
     if (answer.startsWith("+PONG")) return;
-    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING`);
+    if (Date.now() > deadline)
+      throw new Error(`redis-server on port ${port} did not answer PING`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -14,11 +14,11 @@ import { readFileSync } from "node:fs";
 
 /** Everything the server can be told at start-up. */
 export interface ServerConfig {
-  /** TCP port to listen on. 0 asks the operating system for a free port (the tests use it). */
+  /** TCP port to listen on; 0 asks the OS for a free one (the tests do). */
   port: number;
   /**
-   * Address to listen on. Loopback by default, like Redis 7's `bind 127.0.0.1 -::1`:
-   * a server with no password must not be reachable from the network by accident.
+   * Address to listen on. Loopback by default, as in Redis 7: a server with
+   * no password must not be reachable from the network by accident.
    */
   bind: string;
   /**
@@ -41,8 +41,11 @@ export class ConfigError extends Error {
 }
 
 // #region directives
-/** How each directive checks its value and stores it. One value per directive in this chapter. */
-const DIRECTIVES: Record<string, (config: ServerConfig, value: string) => void> = {
+/** How each directive checks and stores its value (one value each, here). */
+const DIRECTIVES: Record<
+  string,
+  (config: ServerConfig, value: string) => void
+> = {
   port(config, value) {
     config.port = parseInteger(value, "port", 0, 65535);
   },
@@ -86,7 +89,11 @@ function splitCommandLine(args: readonly string[]): Directive[] {
   const directives: Directive[] = [];
   for (const arg of args) {
     if (arg.startsWith("--")) {
-      directives.push({ name: arg.slice(2), values: [], where: `command-line option '${arg}'` });
+      directives.push({
+        name: arg.slice(2),
+        values: [],
+        where: `command-line option '${arg}'`,
+      });
     } else if (directives.length === 0) {
       throw new ConfigError(
         `Unexpected argument '${arg}': a config file must come first, and options look like --port 7000`,
@@ -103,7 +110,10 @@ function applyConfigFile(config: ServerConfig, path: string): void {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    const reason = error instanceof Error && "code" in error ? String(error.code) : String(error);
+    const reason =
+      error instanceof Error && "code" in error
+        ? String(error.code)
+        : String(error);
     throw new ConfigError(`Cannot read config file '${path}': ${reason}`);
   }
   text.split(/\r?\n/).forEach((line, index) => {
@@ -114,7 +124,12 @@ function applyConfigFile(config: ServerConfig, path: string): void {
   });
 }
 
-function applyDirective(config: ServerConfig, name: string, values: string[], where: string): void {
+function applyDirective(
+  config: ServerConfig,
+  name: string,
+  values: string[],
+  where: string,
+): void {
   const apply = DIRECTIVES[name.toLowerCase()];
   if (apply === undefined || values.length !== 1) {
     const known = Object.keys(DIRECTIVES).join(", ");
@@ -125,7 +140,12 @@ function applyDirective(config: ServerConfig, name: string, values: string[], wh
   apply(config, values[0]!);
 }
 
-function parseInteger(text: string, name: string, min: number, max: number): number {
+function parseInteger(
+  text: string,
+  name: string,
+  min: number,
+  max: number,
+): number {
   const value = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(value >= min && value <= max)) {
     throw new ConfigError(

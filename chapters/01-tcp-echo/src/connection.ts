@@ -19,17 +19,17 @@ import type { Socket } from "node:net";
 export interface Client {
   /** Unique per server run, starting at 1, like Redis's client ids. */
   readonly id: number;
-  /** Queues bytes for the client. Never blocks, never throws, even if the peer is gone. */
+  /** Queues bytes for the client; never blocks or throws, even if it left. */
   send(data: Buffer): void;
-  /** Sends what is queued, then closes the connection. Input after this is ignored. */
+  /** Sends what is queued, then closes. Input after this is ignored. */
   close(): void;
 }
 
-/** The protocol side of one connection. Chapter 01 echoes; chapter 02 speaks RESP. */
+/** The protocol side of a connection: chapter 01 echoes, 02 speaks RESP. */
 export interface Handler {
-  /** Bytes arrived, exactly as TCP delivered them: a chunk may hold half a message or many. */
+  /** Bytes exactly as TCP delivered them: half a message, or many. */
   receive(data: Buffer): void;
-  /** The connection is gone, whoever closed it. Release anything held for this client. */
+  /** The connection is gone, whoever closed it: release what it held. */
   closed(): void;
 }
 
@@ -37,9 +37,9 @@ export interface Handler {
 export type HandlerFactory = (client: Client) => Handler;
 // #endregion handler-interface
 
-/** Figures the server reports about its connections (Redis shows similar ones in INFO clients). */
+/** Figures about connections (Redis reports similar ones in INFO clients). */
 export interface ConnectionStats {
-  /** The largest number of reply bytes we ever held for one client because it was not reading. */
+  /** The most reply bytes ever held for one client that was not reading. */
   peakOutputBufferBytes: number;
 }
 
@@ -62,15 +62,20 @@ export class Connection implements Client {
   readonly #socket: Socket;
   readonly #handler: Handler;
   readonly #stats: ConnectionStats;
-  /** Set once `close()` was called: from then on input is read but thrown away. */
+  /** Set by `close()`: from then on, input is read but thrown away. */
   #closing = false;
-  /** True while reading is paused because the client is not taking its replies. */
+  /** Reading is paused because the client is not taking its replies. */
   #throttled = false;
 
   /** Resolves when the socket is fully closed and the handler has been told. */
   readonly closed: Promise<void>;
 
-  constructor(socket: Socket, id: number, createHandler: HandlerFactory, stats: ConnectionStats) {
+  constructor(
+    socket: Socket,
+    id: number,
+    createHandler: HandlerFactory,
+    stats: ConnectionStats,
+  ) {
     this.id = id;
     this.#socket = socket;
     this.#stats = stats;
@@ -97,17 +102,18 @@ export class Connection implements Client {
 
   // #region backpressure
   send(data: Buffer): void {
-    if (this.#socket.destroyed) return; // the peer left; its replies have nowhere to go
+    // The peer left: its replies have nowhere to go.
+    if (this.#socket.destroyed) return;
     const belowHighWaterMark = this.#socket.write(data);
     this.#stats.peakOutputBufferBytes = Math.max(
       this.#stats.peakOutputBufferBytes,
       this.#socket.writableLength,
     );
     if (!belowHighWaterMark && !this.#closing) {
-      // The kernel's send buffer is full and Node is now queueing in our memory.
-      // Stop reading: no more requests means no more replies to queue. The client
-      // is left to wait for its own socket buffers, which is the right place for
-      // the pressure to end up.
+      // The kernel's send buffer is full and Node is now queueing in our
+      // memory. Stop reading: no more requests means no more replies to queue.
+      // The client is left to wait for its own socket buffers, which is the
+      // right place for the pressure to end up.
       this.#throttled = true;
       this.#socket.pause();
     }
@@ -141,7 +147,7 @@ export class Connection implements Client {
     this.#socket.once("close", () => clearTimeout(linger));
   }
 
-  /** Hangs up at once, dropping anything not yet sent. For a client that will not take its data. */
+  /** Hangs up at once, dropping unsent bytes: for a client that won't read. */
   destroy(): void {
     this.#socket.destroy();
   }

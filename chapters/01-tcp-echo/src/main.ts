@@ -23,7 +23,9 @@ export async function main(args: readonly string[]): Promise<void> {
     return;
   }
 
-  console.log(`redis-from-scratch, chapter ${CHAPTER}: this stage ${WHAT_IT_DOES}.`);
+  console.log(
+    `redis-from-scratch, chapter ${CHAPTER}: this stage ${WHAT_IT_DOES}.`,
+  );
   console.log(
     `Listening on ${server.host}:${server.port} (pid ${process.pid}). Try: nc ${server.host} ${server.port}`,
   );
@@ -32,14 +34,17 @@ export async function main(args: readonly string[]): Promise<void> {
   // #region signals
   let stopping = false;
   const shutDown = (signal: NodeJS.Signals): void => {
-    if (stopping) return; // a second Ctrl-C while we wait for slow clients changes nothing
+    // A second Ctrl-C while we wait for slow clients changes nothing.
+    if (stopping) return;
     stopping = true;
     console.log(
       `Received ${signal}, shutting down: no new clients; flushing replies to open ones.`,
     );
     void server.close().then(() => {
       const { totalConnectionsReceived } = server.stats();
-      console.log(`Closed after serving ${totalConnectionsReceived} connection(s). Bye.`);
+      console.log(
+        `Closed after serving ${totalConnectionsReceived} connection(s). Bye.`,
+      );
       // No process.exit(): with the listener and every socket closed, Node has
       // nothing left to wait for and exits 0 by itself. If it ever hangs here,
       // something leaked, and we want to see that.
@@ -51,8 +56,10 @@ export async function main(args: readonly string[]): Promise<void> {
 }
 
 function startupErrorMessage(error: unknown, args: readonly string[]): string {
-  if (error instanceof ConfigError) return `*** FATAL CONFIG ERROR: ${error.message}`;
-  const code = error instanceof Error && "code" in error ? error.code : undefined;
+  if (error instanceof ConfigError)
+    return `*** FATAL CONFIG ERROR: ${error.message}`;
+  const code =
+    error instanceof Error && "code" in error ? error.code : undefined;
   if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
     // Redis's own wording for the same failure.
     const { syscall, address, port } = error as NodeJS.ErrnoException & {
@@ -75,7 +82,8 @@ function describeErrno(code: string): string {
   }
 }
 
-// Run when started as a program (`node --import tsx main.ts`), not when imported by a test or script.
+// Run when started as a program (`node --import tsx main.ts`), not when
+// imported by a test or script.
 if (import.meta.filename === process.argv[1]) {
   await main(process.argv.slice(2));
 }

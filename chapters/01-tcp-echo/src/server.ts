@@ -16,18 +16,22 @@
  */
 import { createServer, type Server } from "node:net";
 import { DEFAULT_CONFIG, type ServerConfig } from "./config.ts";
-import { Connection, type ConnectionStats, type HandlerFactory } from "./connection.ts";
+import {
+  Connection,
+  type ConnectionStats,
+  type HandlerFactory,
+} from "./connection.ts";
 import { createEchoHandler } from "./echo.ts";
 
-/** A server that is listening. Every chapter's `startServer` returns this shape. */
+/** A listening server. Every chapter's `startServer` returns this shape. */
 export interface RunningServer {
   /** The address it listens on. */
   readonly host: string;
-  /** The port it listens on: the real one, also when the config asked for port 0. */
+  /** The port it listens on: the real one, also if the config said 0. */
   readonly port: number;
   /** Live figures, for the banner, the tests and (later) INFO. */
   stats(): ServerStats;
-  /** Graceful shutdown; resolves once every connection and the listener are closed. */
+  /** Graceful shutdown; resolves once every socket and the listener closed. */
   close(): Promise<void>;
 }
 
@@ -43,11 +47,13 @@ export interface ServerStats extends ConnectionStats {
  * Tests call it with `{ port: 0 }`; `main.ts` calls it with the parsed config.
  * Rejects if the address cannot be bound (port in use, bad address).
  */
-export function startServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
+export function startServer(
+  overrides: Partial<ServerConfig> = {},
+): Promise<RunningServer> {
   return serve({ ...DEFAULT_CONFIG, ...overrides }, createEchoHandler);
 }
 
-/** Listens, and gives every accepted connection its own handler from `createHandler`. */
+/** Listens, and gives each accepted connection a handler from the factory. */
 export async function serve(
   config: ServerConfig,
   createHandler: HandlerFactory,
@@ -62,7 +68,12 @@ export async function serve(
   // #region accept
   const listener = createServer((socket) => {
     stats.totalConnectionsReceived += 1;
-    const connection = new Connection(socket, stats.totalConnectionsReceived, createHandler, stats);
+    const connection = new Connection(
+      socket,
+      stats.totalConnectionsReceived,
+      createHandler,
+      stats,
+    );
     connections.add(connection);
     void connection.closed.then(() => connections.delete(connection));
   });
@@ -108,7 +119,9 @@ async function shutDown(
   connections: Set<Connection>,
   timeoutSeconds: number,
 ): Promise<void> {
-  const listenerClosed = new Promise<void>((resolve) => listener.close(() => resolve()));
+  const listenerClosed = new Promise<void>((resolve) =>
+    listener.close(() => resolve()),
+  );
   const open = [...connections];
   for (const connection of open) connection.close();
 

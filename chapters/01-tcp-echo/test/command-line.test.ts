@@ -20,7 +20,9 @@ afterEach(async () => {
 async function occupiedPort(): Promise<number> {
   const blocker: Server = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
-  cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  cleanups.push(
+    () => new Promise<void>((resolve) => blocker.close(() => resolve())),
+  );
   return (blocker.address() as { port: number }).port;
 }
 
@@ -47,7 +49,11 @@ describe("start-up", () => {
     const configPath = join(dir, "redis.conf");
     writeFileSync(configPath, "# a comment line\n\nport 1\nbind 127.0.0.1\n");
 
-    const server = await startServerProcess(chapterMainPath(), [configPath, "--port", "0"]);
+    const server = await startServerProcess(chapterMainPath(), [
+      configPath,
+      "--port",
+      "0",
+    ]);
     const client = await RawSocket.connect(server.port, server.host);
     await client.send("hi");
 
@@ -75,10 +81,19 @@ describe("start-up failures: one line on stderr, exit code 1", () => {
       ["--prot", "7000"],
       /Bad directive or wrong number of arguments at command-line option '--prot'/,
     ],
-    [["--port"], /Bad directive or wrong number of arguments at command-line option '--port'/],
-    [["--port", "99999"], /Invalid port '99999': expected a whole number from 0 to 65535/],
+    [
+      ["--port"],
+      /Bad directive or wrong number of arguments at command-line option '--port'/,
+    ],
+    [
+      ["--port", "99999"],
+      /Invalid port '99999': expected a whole number from 0 to 65535/,
+    ],
     [["--port", "-1"], /Invalid port '-1'/],
-    [["no-such-file.conf"], /Cannot read config file 'no-such-file.conf': ENOENT/],
+    [
+      ["no-such-file.conf"],
+      /Cannot read config file 'no-such-file.conf': ENOENT/,
+    ],
   ])("bad arguments %j", async (args, message) => {
     const exit = await runMain(chapterMainPath(), args);
 

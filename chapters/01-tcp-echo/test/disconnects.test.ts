@@ -22,34 +22,52 @@ describe("abrupt disconnects", () => {
   itInProcess.each([
     ["resets the connection", (client: RawSocket) => client.reset()],
     ["closes without reading", (client: RawSocket) => client.close()],
-  ])("a client that %s while the server is still writing to it is cleaned up", async (_, leave) => {
-    const client = await server.raw();
-    // Never read, and send more than the kernel buffers between us hold, so
-    // the echo piles up on the server's side and the server is in the
-    // middle of writing when the client leaves.
-    client.socket.pause();
-    client.socket.write(randomBytes(32 * 1024 * 1024));
-    await waitUntil(
-      () => server.local.stats().peakOutputBufferBytes > 0,
-      "the server holds unsent echo bytes",
-    );
+  ])(
+    "a client that %s while the server is still writing to it is cleaned up",
+    async (_, leave) => {
+      const client = await server.raw();
+      // Never read, and send more than the kernel buffers between us hold, so
+      // the echo piles up on the server's side and the server is in the
+      // middle of writing when the client leaves.
+      client.socket.pause();
+      client.socket.write(randomBytes(32 * 1024 * 1024));
+      await waitUntil(
+        () => server.local.stats().peakOutputBufferBytes > 0,
+        "the server holds unsent echo bytes",
+      );
 
-    leave(client);
+      leave(client);
 
-    await waitUntil(() => server.local.stats().connectedClients === 0, "the connection is gone");
-    await expectServerStillEchoes();
-  });
+      await waitUntil(
+        () => server.local.stats().connectedClients === 0,
+        "the connection is gone",
+      );
+      await expectServerStillEchoes();
+    },
+  );
 
-  itInProcess("clients that connect and vanish at once leave nothing behind", async () => {
-    const clients = await Promise.all(Array.from({ length: 50 }, () => server.raw()));
-    clients.forEach((client, i) => (i % 2 === 0 ? client.reset() : client.close()));
+  itInProcess(
+    "clients that connect and vanish at once leave nothing behind",
+    async () => {
+      const acceptedBefore = server.local.stats().totalConnectionsReceived;
+      const clients = await Promise.all(
+        Array.from({ length: 50 }, () => server.raw()),
+      );
+      clients.forEach((client, i) =>
+        i % 2 === 0 ? client.reset() : client.close(),
+      );
 
-    await waitUntil(
-      () => server.local.stats().connectedClients === 0,
-      "all 50 connections are gone",
-    );
-    await expectServerStillEchoes();
-  });
+      await waitUntil(() => {
+        const { totalConnectionsReceived, connectedClients } =
+          server.local.stats();
+        return (
+          totalConnectionsReceived === acceptedBefore + 50 &&
+          connectedClients === 0
+        );
+      }, "all 50 connections were accepted and are gone");
+      await expectServerStillEchoes();
+    },
+  );
 });
 
 describe("half-close", () => {

@@ -68,25 +68,34 @@ describe("in-process close()", () => {
     },
   );
 
-  itInProcess("cuts off a client that never reads once shutdown-timeout has passed", async () => {
-    const server = await startChapterServer({ shutdownTimeout: 1 });
-    const client = await RawSocket.connect(server.port);
-    client.socket.pause();
-    client.socket.write(randomBytes(MORE_THAN_KERNEL_BUFFERS));
-    await waitUntil(() => server.stats().peakOutputBufferBytes > 0, "the server holds unsent echo");
+  itInProcess(
+    "cuts off a client that never reads once shutdown-timeout has passed",
+    async () => {
+      const server = await startChapterServer({ shutdownTimeout: 1 });
+      const client = await RawSocket.connect(server.port);
+      client.socket.pause();
+      client.socket.write(randomBytes(MORE_THAN_KERNEL_BUFFERS));
+      await waitUntil(
+        () => server.stats().peakOutputBufferBytes > 0,
+        "the server holds unsent echo",
+      );
 
-    await server.close();
+      await server.close();
 
-    expect(server.stats().connectedClients).toBe(0);
-    client.close();
-  });
+      expect(server.stats().connectedClients).toBe(0);
+      client.close();
+    },
+  );
 });
 
 describe("signals", () => {
   it.each(["SIGTERM", "SIGINT"] as const)(
     "on %s the server closes its clients and exits 0",
     async (signal) => {
-      const server = await startServerProcess(chapterMainPath(), ["--port", "0"]);
+      const server = await startServerProcess(chapterMainPath(), [
+        "--port",
+        "0",
+      ]);
       const client = await RawSocket.connect(server.port, server.host);
       await client.send("ping");
       expect((await client.read(4)).toString()).toBe("ping");

@@ -18,12 +18,25 @@ function configFile(text: string): string {
 
 describe("loadConfig", () => {
   it("defaults to Redis's port on loopback", () => {
-    expect(loadConfig([])).toEqual({ port: 6379, bind: "127.0.0.1", shutdownTimeout: 10 });
+    expect(loadConfig([])).toEqual({
+      port: 6379,
+      bind: "127.0.0.1",
+      shutdownTimeout: 10,
+    });
     expect(loadConfig([])).toEqual(DEFAULT_CONFIG);
   });
 
   it("takes --directive value pairs, case-insensitively like Redis", () => {
-    expect(loadConfig(["--port", "7000", "--BIND", "::1", "--shutdown-timeout", "0"])).toEqual({
+    expect(
+      loadConfig([
+        "--port",
+        "7000",
+        "--BIND",
+        "::1",
+        "--shutdown-timeout",
+        "0",
+      ]),
+    ).toEqual({
       port: 7000,
       bind: "::1",
       shutdownTimeout: 0,
@@ -33,7 +46,10 @@ describe("loadConfig", () => {
   it("reads a file first, then lets the command line win", () => {
     const path = configFile("# comment\n  port 7001  \r\nbind 0.0.0.0\n\n");
     expect(loadConfig([path])).toMatchObject({ port: 7001, bind: "0.0.0.0" });
-    expect(loadConfig([path, "--port", "7002"])).toMatchObject({ port: 7002, bind: "0.0.0.0" });
+    expect(loadConfig([path, "--port", "7002"])).toMatchObject({
+      port: 7002,
+      bind: "0.0.0.0",
+    });
   });
 
   it.each([
@@ -55,6 +71,8 @@ describe("loadConfig", () => {
 
   it("rejects a second positional argument", () => {
     const path = configFile("port 7000\n");
-    expect(() => loadConfig([path, "other.conf"])).toThrow("Unexpected argument 'other.conf'");
+    expect(() => loadConfig([path, "other.conf"])).toThrow(
+      "Unexpected argument 'other.conf'",
+    );
   });
 });
