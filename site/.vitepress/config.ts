@@ -1,0 +1,53 @@
+/**
+ * The site's configuration. The sidebar follows the book's plan in
+ * shared/chapters.ts, so a chapter appears as soon as it is planned and
+ * becomes a link as soon as its article is written.
+ */
+import { existsSync } from "node:fs";
+import { defineConfig } from "vitepress";
+import { withMermaid } from "vitepress-plugin-mermaid";
+import { CHAPTER_PLAN } from "../../shared/chapters.ts";
+
+/** True once `site/chapters/<id>.md` exists; checked each time the config loads. */
+function articleExists(id: string): boolean {
+  return existsSync(new URL(`../chapters/${id}.md`, import.meta.url));
+}
+
+// "01-tcp-echo" → "01 · A TCP echo server". An unwritten chapter is plain text:
+// a link to a page that doesn't exist yet would be a dead link.
+const chapterItems = CHAPTER_PLAN.map(({ id, title }) => {
+  const text = `${id.slice(0, 2)} · ${title}`;
+  return articleExists(id)
+    ? { text, link: `/chapters/${id}` }
+    : { text: `${text} (coming)` };
+});
+
+// The same reasoning for the nav bar: only link chapter 01 once it is written.
+const firstChapter = CHAPTER_PLAN[0];
+const nav = [{ text: "Home", link: "/" }];
+if (articleExists(firstChapter.id)) {
+  nav.push({ text: "Chapter 01", link: `/chapters/${firstChapter.id}` });
+}
+
+// withMermaid turns ```mermaid fences into diagrams drawn in the browser.
+// Dead links fail the build: that is VitePress's default, so ignoreDeadLinks stays unset.
+export default withMermaid(
+  defineConfig({
+    title: "redis-from-scratch",
+    description:
+      "Build your own Redis in TypeScript, one runnable chapter at a time",
+    // Declared, so browsers do not guess at /favicon.ico (a 404 the browser test would report).
+    head: [
+      ["link", { rel: "icon", type: "image/svg+xml", href: "/favicon.svg" }],
+    ],
+    themeConfig: {
+      nav,
+      sidebar: [{ text: "Chapters", items: chapterItems }],
+    },
+    // Plain greys that suit a text-heavy site; in dark mode the plugin switches
+    // to mermaid's "dark" theme by itself. Labels are SVG text, not HTML: HTML
+    // labels pick up VitePress's paragraph line height, and the boxes, sized
+    // before that style applies, clip the last line of text.
+    mermaid: { theme: "neutral", htmlLabels: false },
+  }),
+);
