@@ -49,5 +49,8 @@ export default withMermaid(
     // labels pick up VitePress's paragraph line height, and the boxes, sized
     // before that style applies, clip the last line of text.
     mermaid: { theme: "neutral", htmlLabels: false },
+    // Mermaid alone is a chunk of a few MB; it is loaded only on pages with a
+    // diagram, so Vite's 500 kB warning would only be noise in every build.
+    vite: { build: { chunkSizeWarningLimit: 4096 } },
   }),
 );
