@@ -76,12 +76,3 @@ export function previousChapter(
 export function speaksRedis(chapter: Chapter): boolean {
   return chapter.number >= 2;
 }
-
-/** The usage line and chapter list the scripts print when given no or a wrong chapter. */
-export function chapterUsage(
-  usage: string,
-  chapters: readonly Chapter[],
-): string {
-  const list = chapters.map((c) => `  ${c.id}`).join("\n");
-  return `usage: ${usage}\n\nchapters:\n${list}`;
-}

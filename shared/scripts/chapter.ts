@@ -8,21 +8,11 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chapterUsage, listChapters, resolveChapter } from "../chapters.ts";
+import { chapterFromArgs } from "./command-line.ts";
 
-const [name, ...serverArgs] = process.argv.slice(2);
-const chapters = listChapters();
-const chapter = name === undefined ? undefined : resolveChapter(name, chapters);
-if (chapter === undefined) {
-  if (name !== undefined) console.error(`No chapter '${name}'.`);
-  console.error(
-    chapterUsage(
-      "npm run chapter NN [-- server options, e.g. --port 7000]",
-      chapters,
-    ),
-  );
-  process.exit(2);
-}
+const { chapter, rest: serverArgs } = chapterFromArgs(
+  "npm run chapter NN [-- server options, e.g. --port 7000]",
+);
 
 const { main } = (await import(
   pathToFileURL(join(chapter.dir, "src", "main.ts")).href

@@ -8,24 +8,17 @@
  */
 import { spawn } from "node:child_process";
 import { relative } from "node:path";
-import {
-  chapterUsage,
-  listChapters,
-  resolveChapter,
-  REPO_ROOT,
-} from "../chapters.ts";
+import { listChapters, resolveChapter, REPO_ROOT } from "../chapters.ts";
+import { exitWithUsage } from "./command-line.ts";
 
 const names = process.argv.slice(2);
 const chapters = listChapters();
 const [from, to] = names.map((name) => resolveChapter(name, chapters));
 if (names.length !== 2 || from === undefined || to === undefined) {
-  console.error(
-    chapterUsage(
-      "npm run diff NN MM   (for example: npm run diff 01 02)",
-      chapters,
-    ),
+  exitWithUsage(
+    "npm run diff NN MM   (for example: npm run diff 01 02)",
+    chapters,
   );
-  process.exit(2);
 }
 
 const child = spawn(

@@ -7,29 +7,18 @@
  * Your folder is never overwritten; delete it to start over.
  */
 import { relative } from "node:path";
-import {
-  chapterUsage,
-  EXERCISES_DIR,
-  listChapters,
-  REPO_ROOT,
-  resolveChapter,
-} from "../chapters.ts";
+import { EXERCISES_DIR, REPO_ROOT } from "../chapters.ts";
+import { chapterFromArgs } from "./command-line.ts";
 import { prepareExercise } from "../exercise.ts";
 import { runVitest } from "./run-vitest.ts";
 
-const [name, ...vitestArgs] = process.argv.slice(2);
-const chapters = listChapters();
-const chapter = name === undefined ? undefined : resolveChapter(name, chapters);
-if (chapter === undefined) {
-  if (name !== undefined) console.error(`No chapter '${name}'.`);
-  console.error(
-    chapterUsage(
-      "npm run exercise NN   (copies chapter NN-1 for you to extend)",
-      chapters,
-    ),
-  );
-  process.exit(2);
-}
+const {
+  chapter,
+  chapters,
+  rest: vitestArgs,
+} = chapterFromArgs(
+  "npm run exercise NN   (copies chapter NN-1 for you to extend)",
+);
 
 const exercise = prepareExercise(chapter, chapters, EXERCISES_DIR);
 if (exercise === undefined) {

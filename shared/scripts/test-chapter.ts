@@ -6,24 +6,13 @@
  * With REDIS_URL set, the same suites run against that server instead:
  * real Redis, or your own implementation in any language.
  */
-import {
-  chapterUsage,
-  listChapters,
-  resolveChapter,
-  speaksRedis,
-} from "../chapters.ts";
+import { speaksRedis } from "../chapters.ts";
+import { chapterFromArgs } from "./command-line.ts";
 import { runVitest } from "./run-vitest.ts";
 
-const [name, ...vitestArgs] = process.argv.slice(2);
-const chapters = listChapters();
-const chapter = name === undefined ? undefined : resolveChapter(name, chapters);
-if (chapter === undefined) {
-  if (name !== undefined) console.error(`No chapter '${name}'.`);
-  console.error(
-    chapterUsage("npm run test:chapter NN [-- vitest options]", chapters),
-  );
-  process.exit(2);
-}
+const { chapter, rest: vitestArgs } = chapterFromArgs(
+  "npm run test:chapter NN [-- vitest options]",
+);
 if (process.env.REDIS_URL !== undefined && !speaksRedis(chapter)) {
   console.error(
     `Chapter ${chapter.id} is an echo server: its suite cannot run against REDIS_URL.`,
