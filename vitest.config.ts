@@ -23,6 +23,7 @@ export default defineConfig({
           name,
           include,
           provide: { serverDir },
+          setupFiles: ["shared/leak-check.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

@@ -12,9 +12,9 @@
  *   implementation in any language. Tests that look inside our process
  *   (`server.local`) are skipped then, with `itInProcess`.
  *
- * It also cleans up: raw sockets opened through it are destroyed, the
- * server is closed, and the suite fails if a socket, listener or timer that
- * the test file created is still alive afterwards.
+ * It also cleans up: raw sockets opened through it are destroyed and the
+ * server is closed. (shared/leak-check.ts then fails a test file that leaves
+ * a socket, listener or timer behind.)
  */
 import { afterAll, beforeAll, inject, it } from "vitest";
 import { join } from "node:path";
@@ -96,10 +96,8 @@ export function useServer(
   let address: { host: string; port: number } | undefined;
   let local: ChapterServer | undefined;
   const sockets: RawSocket[] = [];
-  let resourcesBefore: Map<string, number> | undefined;
 
   beforeAll(async () => {
-    resourcesBefore = countLeakableResources();
     if (external) {
       const url = new URL(process.env.REDIS_URL!);
       address = { host: url.hostname, port: Number(url.port || 6379) };
@@ -119,7 +117,6 @@ export function useServer(
           `${left} client connection(s) still open after close()`,
         );
     }
-    await assertNoLeaks(resourcesBefore!);
   });
 
   const where = (): { host: string; port: number } => {
@@ -149,40 +146,6 @@ export function useServer(
       return socket;
     },
   };
-}
-
-/** Kinds of handle that a suite can leave behind by mistake. */
-const LEAKABLE = new Set([
-  "TCPSocketWrap",
-  "TCPServerWrap",
-  "Timeout",
-  "FSReqCallback",
-]);
-
-function countLeakableResources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const kind of process.getActiveResourcesInfo()) {
-    if (LEAKABLE.has(kind)) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  }
-  return counts;
-}
-
-/**
- * Fails if the file ends with more sockets, listeners or timers than it
- * started with. Closing is asynchronous, so give handles a few turns of the
- * event loop to go away before calling them leaked.
- */
-async function assertNoLeaks(before: Map<string, number>): Promise<void> {
-  let extra: string[] = [];
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const now = countLeakableResources();
-    extra = [...now]
-      .filter(([kind, n]) => n > (before.get(kind) ?? 0))
-      .map(([kind, n]) => `${n - (before.get(kind) ?? 0)} ${kind}`);
-    if (extra.length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`leaked after the suite: ${extra.join(", ")}`);
 }
 
 /** Polls until `condition()` holds, for state that settles asynchronously (a socket closing). */
