@@ -17,8 +17,9 @@ export interface ServerConfig {
   /** TCP port to listen on; 0 asks the OS for a free one (the tests do). */
   port: number;
   /**
-   * Address to listen on. Loopback by default, as in Redis 7: a server with
-   * no password must not be reachable from the network by accident.
+   * Address to listen on. Loopback by default, as in the redis.conf Redis
+   * ships: a server with no password must not be reachable from the network
+   * by accident.
    */
   bind: string;
   /**
@@ -41,16 +42,16 @@ export class ConfigError extends Error {
 }
 
 // #region directives
-/** How each directive checks and stores its value (one value each, here). */
-const DIRECTIVES: Record<
-  string,
-  (config: ServerConfig, value: string) => void
-> = {
+/** Checks one directive's value and stores it in the config. */
+type ApplyDirective = (config: ServerConfig, value: string) => void;
+
+/** Every directive this chapter knows (one value each). */
+const DIRECTIVES: Record<string, ApplyDirective> = {
   port(config, value) {
     config.port = parseInteger(value, "port", 0, 65535);
   },
   bind(config, value) {
-    config.bind = value;
+    config.bind = parseAddress(value);
   },
   "shutdown-timeout"(config, value) {
     config.shutdownTimeout = parseInteger(value, "shutdown-timeout", 0, 3600);
@@ -130,7 +131,10 @@ function applyDirective(
   values: string[],
   where: string,
 ): void {
-  const apply = DIRECTIVES[name.toLowerCase()];
+  const key = name.toLowerCase();
+  // Own properties only: the name comes from the user, and every object also
+  // "has" `constructor`, `toString` and `__proto__`.
+  const apply = Object.hasOwn(DIRECTIVES, key) ? DIRECTIVES[key] : undefined;
   if (apply === undefined || values.length !== 1) {
     const known = Object.keys(DIRECTIVES).join(", ");
     throw new ConfigError(
@@ -138,6 +142,19 @@ function applyDirective(
     );
   }
   apply(config, values[0]!);
+}
+
+/**
+ * Node reads an empty address as "every interface": exactly the accident the
+ * loopback default is there to prevent (think `--bind "$UNSET_VARIABLE"`).
+ */
+function parseAddress(text: string): string {
+  if (text.trim() === "") {
+    throw new ConfigError(
+      "Invalid bind '': expected an address such as 127.0.0.1",
+    );
+  }
+  return text;
 }
 
 function parseInteger(

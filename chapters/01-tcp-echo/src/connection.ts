@@ -51,11 +51,11 @@ export interface ConnectionStats {
 const KEEPALIVE_DELAY_MS = 300_000;
 
 /**
- * How long a connection we closed waits for the client to close its side
- * before we cut it off (see `close()`). Web servers call this a "lingering
- * close" and use a few seconds too.
+ * After we closed and flushed, how long the client may stay silent before we
+ * stop waiting for it to close its side (see `close()`). Web servers call
+ * this a "lingering close"; nginx's `lingering_timeout` is the same idea.
  */
-const LINGER_MS = 5_000;
+const LINGER_MS = 1_000;
 
 export class Connection implements Client {
   readonly id: number;
@@ -84,7 +84,18 @@ export class Connection implements Client {
 
     // #region events
     socket.on("data", (chunk: Buffer) => {
-      if (!this.#closing) this.#handler.receive(chunk);
+      if (this.#closing) return;
+      try {
+        this.#handler.receive(chunk);
+      } catch (error) {
+        // A bug in a handler must cost one connection, not the whole server
+        // and every other client with it.
+        console.error(
+          `Closing client ${this.id} after a handler error:`,
+          error,
+        );
+        this.destroy();
+      }
     });
     socket.on("drain", () => this.#resumeReading());
     // ECONNRESET, EPIPE and friends: the peer is gone. Node destroys the socket
@@ -102,14 +113,16 @@ export class Connection implements Client {
 
   // #region backpressure
   send(data: Buffer): void {
-    // The peer left: its replies have nowhere to go.
-    if (this.#socket.destroyed) return;
+    // After close() nothing more may be queued (writing after end() would
+    // make Node destroy the socket, dropping what is still queued), and once
+    // the peer left, its replies have nowhere to go.
+    if (this.#closing || this.#socket.destroyed) return;
     const belowHighWaterMark = this.#socket.write(data);
     this.#stats.peakOutputBufferBytes = Math.max(
       this.#stats.peakOutputBufferBytes,
       this.#socket.writableLength,
     );
-    if (!belowHighWaterMark && !this.#closing) {
+    if (!belowHighWaterMark) {
       // The kernel's send buffer is full and Node is now queueing in our
       // memory. Stop reading: no more requests means no more replies to queue.
       // The client is left to wait for its own socket buffers, which is the
@@ -130,21 +143,27 @@ export class Connection implements Client {
 
   // #region close
   close(): void {
-    if (this.#closing) return;
+    if (this.#closing || this.#socket.destroyed) return;
     this.#closing = true;
-    // end() sends everything queued, then a FIN: "no more from us". We do not
-    // destroy the socket yet. If the client's requests were still arriving,
-    // closing now would leave unread bytes in our kernel, and a socket closed
-    // with unread input answers with a reset, which makes the client's kernel
-    // throw away replies it has received but not yet read. So we keep reading
-    // (and discarding) until the client closes its side too, which every
-    // well-behaved client does on seeing our FIN; Node then closes the socket.
+    // We do not destroy the socket yet. If the client's requests were still
+    // arriving, closing now would leave unread bytes in our kernel, and a
+    // socket closed with unread input answers with a reset, which makes the
+    // client's kernel throw away replies it has received but not yet read.
+    // So we keep reading, and discarding, until the client closes its side
+    // too, which every well-behaved client does on seeing our FIN.
     this.#throttled = false;
     this.#socket.resume();
-    this.#socket.end();
-    // A client that never closes its side must not keep the socket forever.
-    const linger = setTimeout(() => this.destroy(), LINGER_MS);
-    this.#socket.once("close", () => clearTimeout(linger));
+    // end() hands everything queued to the kernel, then sends a FIN.
+    this.#socket.end(() => {
+      // Everything we owed is on its way. A client that now stays silent for
+      // LINGER_MS is not sending anything that could provoke a reset, so we
+      // hang up without waiting for its FIN. (One that keeps sending keeps us
+      // reading, which costs no more than any other busy connection; at
+      // shutdown, the deadline ends it.)
+      if (!this.#socket.destroyed) {
+        this.#socket.setTimeout(LINGER_MS, () => this.destroy());
+      }
+    });
   }
 
   /** Hangs up at once, dropping unsent bytes: for a client that won't read. */

@@ -5,16 +5,18 @@
  * and turn SIGINT (Ctrl-C) and SIGTERM into a graceful shutdown. Everything
  * that can be tested in-process lives in `server.ts`.
  */
-import { ConfigError, loadConfig } from "./config.ts";
+import { realpathSync } from "node:fs";
+import { ConfigError, loadConfig, type ServerConfig } from "./config.ts";
 import { startServer, type RunningServer } from "./server.ts";
 
 const CHAPTER = "01-tcp-echo";
 const WHAT_IT_DOES = "echoes every byte it receives back to the sender";
 
 export async function main(args: readonly string[]): Promise<void> {
+  let config: ServerConfig;
   let server: RunningServer;
   try {
-    const config = loadConfig(args);
+    config = loadConfig(args);
     server = await startServer(config);
   } catch (error) {
     // One line a human can act on, and a non-zero exit so scripts notice.
@@ -22,6 +24,9 @@ export async function main(args: readonly string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // Signals first: the banner tells scripts and tests we are ready, and from
+  // then on a SIGTERM must find our handler, not Node's default (exit now).
+  handleSignals(server, config.shutdownTimeout);
 
   console.log(
     `redis-from-scratch, chapter ${CHAPTER}: this stage ${WHAT_IT_DOES}.`,
@@ -30,15 +35,22 @@ export async function main(args: readonly string[]): Promise<void> {
     `Listening on ${server.host}:${server.port} (pid ${process.pid}). Try: nc ${server.host} ${server.port}`,
   );
   console.log("Ctrl-C stops it.");
+}
 
-  // #region signals
+// #region signals
+/** SIGINT (Ctrl-C) and SIGTERM (kill, systemd, Docker) start a graceful shutdown. */
+function handleSignals(server: RunningServer, shutdownTimeout: number): void {
   let stopping = false;
   const shutDown = (signal: NodeJS.Signals): void => {
-    // A second Ctrl-C while we wait for slow clients changes nothing.
-    if (stopping) return;
+    if (stopping) {
+      // As in Redis: a second signal means "now", whatever is still pending.
+      console.log(`Received ${signal} again: exiting now.`);
+      process.exit(1);
+    }
     stopping = true;
+    const { connectedClients } = server.stats();
     console.log(
-      `Received ${signal}, shutting down: no new clients; flushing replies to open ones.`,
+      `Received ${signal}: no new clients; closing ${connectedClients} connection(s), waiting at most ${shutdownTimeout} s for them.`,
     );
     void server.close().then(() => {
       const { totalConnectionsReceived } = server.stats();
@@ -52,8 +64,8 @@ export async function main(args: readonly string[]): Promise<void> {
   };
   process.on("SIGINT", shutDown);
   process.on("SIGTERM", shutDown);
-  // #endregion signals
 }
+// #endregion signals
 
 function startupErrorMessage(error: unknown, args: readonly string[]): string {
   if (error instanceof ConfigError)
@@ -83,7 +95,12 @@ function describeErrno(code: string): string {
 }
 
 // Run when started as a program (`node --import tsx main.ts`), not when
-// imported by a test or script.
-if (import.meta.filename === process.argv[1]) {
+// imported by a test or script. Node resolves symbolic links in a module's own
+// path, so resolve them in the path we were started with too.
+const startedAs = process.argv[1];
+if (
+  startedAs !== undefined &&
+  realpathSync(startedAs) === import.meta.filename
+) {
   await main(process.argv.slice(2));
 }

@@ -43,23 +43,37 @@ describe("start-up", () => {
     expect((await server.exited).code).toBe(0);
   });
 
-  it("reads a redis.conf-style file, and lets command-line options override it", async () => {
+  it("reads a redis.conf-style file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rfs-config-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const configPath = join(dir, "redis.conf");
-    writeFileSync(configPath, "# a comment line\n\nport 1\nbind 127.0.0.1\n");
+    // Port 0 can only come from the file: without it, the server would try
+    // the default, 6379.
+    writeFileSync(configPath, "# a comment line\n\nport 0\nbind 127.0.0.1\n");
+
+    const server = await startServerProcess(chapterMainPath(), [configPath]);
+    const client = await RawSocket.connect(server.port, server.host);
+    await client.send("hi");
+
+    expect((await client.read(2)).toString()).toBe("hi");
+    expect(server.port).not.toBe(6379);
+    client.close();
+  });
+
+  it("lets command-line options override the file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rfs-config-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const configPath = join(dir, "redis.conf");
+    writeFileSync(configPath, "port 1\n"); // a port we could not bind
 
     const server = await startServerProcess(chapterMainPath(), [
       configPath,
       "--port",
       "0",
     ]);
-    const client = await RawSocket.connect(server.port, server.host);
-    await client.send("hi");
 
-    expect((await client.read(2)).toString()).toBe("hi");
-    expect(server.host).toBe("127.0.0.1");
-    client.close();
+    expect(server.port).not.toBe(1);
+    expect(server.port).not.toBe(6379);
   });
 });
 

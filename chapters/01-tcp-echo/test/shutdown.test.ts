@@ -36,8 +36,7 @@ describe("in-process close()", () => {
   itInProcess(
     "delivers the echo a client is still owed, closes politely and refuses newcomers",
     async () => {
-      // A shutdown that fell back on its deadline would take a minute and
-      // time the test out, so passing means the polite path worked.
+      // A deadline far away: the client reads, so it alone ends the shutdown.
       const server = await startChapterServer({ shutdownTimeout: 60 });
       const client = await RawSocket.connect(server.port);
       const idle = await RawSocket.connect(server.port);
@@ -58,8 +57,9 @@ describe("in-process close()", () => {
       const echoed = await client.readUntilClosed(30_000);
       await closed;
 
-      // What the server had read when the shutdown began comes back in full;
-      // whatever was still in flight towards it is dropped, never mangled.
+      // What the server had read when the shutdown began comes back (exactly
+      // how much is pinned by test/unit/connection.test.ts); whatever was
+      // still in flight towards it is dropped, never mangled.
       expect(echoed.length).toBeGreaterThan(0);
       expect(echoed.equals(payload.subarray(0, echoed.length))).toBe(true);
       expect(client.state).toBe("closed by server");
@@ -80,8 +80,12 @@ describe("in-process close()", () => {
         "the server holds unsent echo",
       );
 
+      const started = performance.now();
       await server.close();
 
+      // It waited for the deadline (with a margin for timer granularity), and
+      // then not for the client, which would have been forever.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(900);
       expect(server.stats().connectedClients).toBe(0);
       client.close();
     },
@@ -109,4 +113,25 @@ describe("signals", () => {
       expect(exit.stdout).toContain(`Received ${signal}`);
     },
   );
+
+  it("a second signal while clients hold up the shutdown exits at once, with 1", async () => {
+    const server = await startServerProcess(chapterMainPath(), ["--port", "0"]);
+    const client = await RawSocket.connect(server.port, server.host);
+    // A client that never reads, owed more echo than the kernel can buffer:
+    // the shutdown would wait for it until shutdown-timeout (10 s).
+    client.socket.pause();
+    client.socket.write(randomBytes(MORE_THAN_KERNEL_BUFFERS));
+    server.child.kill("SIGINT");
+    await waitUntil(
+      () => server.output().stdout.includes("Received SIGINT"),
+      "the server starts shutting down",
+    );
+
+    server.child.kill("SIGINT");
+
+    const exit = await server.exited;
+    expect(exit.code).toBe(1);
+    expect(exit.stdout).toContain("Received SIGINT again: exiting now.");
+    client.close();
+  });
 });

@@ -59,6 +59,10 @@ describe("loadConfig", () => {
     [["--port", "65536"], "Invalid port '65536'"],
     [["--shutdown-timeout", "1.5"], "Invalid shutdown-timeout '1.5'"],
     [["--bind", "a", "--", "b"], "Bad directive"],
+    [["--bind", ""], "Invalid bind ''"],
+    [["--constructor", "1"], "Bad directive"],
+    [["--__proto__", "1"], "Bad directive"],
+    [["--toString", "1"], "Bad directive"],
   ])("rejects %j", (args, message) => {
     expect(() => loadConfig(args)).toThrow(ConfigError);
     expect(() => loadConfig(args)).toThrow(message);
