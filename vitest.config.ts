@@ -18,11 +18,11 @@ export default defineConfig({
   test: {
     reporters: ["default", "./shared/summary-reporter.ts"],
     projects: [
-      ...projects.map(({ name, include, serverDir }) => ({
+      ...projects.map(({ name, include, serverDir, speaksRedis }) => ({
         test: {
           name,
           include,
-          provide: { serverDir },
+          provide: { serverDir, speaksRedis },
           setupFiles: ["shared/leak-check.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -13,7 +13,7 @@ export const CHAPTERS_DIR = join(REPO_ROOT, "chapters");
 /** Where `npm run exercise` puts the learner's own copies. Git-ignored. */
 export const EXERCISES_DIR = join(REPO_ROOT, "exercises");
 
-/** The whole book, written or not: the site's sidebar and the README table follow it. */
+/** The whole book, written or not: the site's sidebar follows it. */
 export const CHAPTER_PLAN = [
   { id: "01-tcp-echo", title: "A TCP echo server" },
   { id: "02-resp-parser", title: "Speaking RESP" },
@@ -50,14 +50,26 @@ export function listChapters(chaptersDir: string = CHAPTERS_DIR): Chapter[] {
 }
 
 /** `4`, `04`, `04-expiry` and `expiry` all name chapter 04. */
-export function resolveChapter(
+export function resolveChapter<T extends { id: string; number: number }>(
   name: string,
-  chapters: readonly Chapter[],
-): Chapter | undefined {
+  chapters: readonly T[],
+): T | undefined {
   const wanted = name.trim().toLowerCase();
-  if (/^\d{1,2}$/.test(wanted))
+  if (/^\d{1,2}$/.test(wanted)) {
     return chapters.find((c) => c.number === Number(wanted));
+  }
   return chapters.find((c) => c.id === wanted || c.id.slice(3) === wanted);
+}
+
+/** Why `name` names no chapter on disk: a planned one, or no chapter at all. */
+export function whyNoChapter(name: string): string {
+  const planned = resolveChapter(
+    name,
+    CHAPTER_PLAN.map(({ id }) => ({ id, number: Number(id.slice(0, 2)) })),
+  );
+  return planned === undefined
+    ? `No chapter '${name}'.`
+    : `Chapter ${planned.id} is planned but not written yet.`;
 }
 
 /** The chapter a learner starts from when doing `chapter`'s exercise. */

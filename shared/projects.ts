@@ -15,6 +15,8 @@ export interface ChapterProject {
   include: string[];
   /** The folder whose `src/server.ts` the suites start. */
   serverDir: string;
+  /** False for the echo chapter, whose suite must never talk to REDIS_URL. */
+  speaksRedis: boolean;
 }
 
 export interface ProjectOptions {
@@ -44,6 +46,7 @@ export function chapterProjects(
       name: chapter.id,
       include,
       serverDir: options.exerciseDir ?? chapter.dir,
+      speaksRedis: speaksRedis(chapter),
     };
   });
 }

@@ -3,10 +3,19 @@
  * after vitest's own summary. CI reads that line to tell a run that tested
  * nothing from one that passed, and it is easy to grep in a log.
  */
-import type { Reporter, TestModule } from "vitest/node";
+import type {
+  Reporter,
+  SerializedError,
+  TestModule,
+  TestRunEndReason,
+} from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -28,6 +37,16 @@ export default class SummaryReporter implements Reporter {
         failed += 1;
       }
     }
+    // An error thrown outside any test (an 'error' event nobody listened to,
+    // a rejected promise nobody awaited) fails the run too; count each one.
+    failed += unhandledErrors.length;
+    if (unhandledErrors.length > 0) {
+      process.stdout.write(
+        `\n${unhandledErrors.length} error(s) outside any test, counted as failed.`,
+      );
+    }
+    if (reason === "interrupted")
+      process.stdout.write("\nThe run was interrupted.");
     const tail = skipped > 0 ? `, ${skipped} skipped` : "";
     process.stdout.write(`\n${passed} passed, ${failed} failed${tail}\n`);
   }

@@ -91,6 +91,7 @@ describe("vitest projects", () => {
         "chapters/01-tcp-echo/test/unit/**/*.test.ts",
       ],
       serverDir: chapters[0]!.dir,
+      speaksRedis: false,
     });
     expect(two!.include).toEqual([
       "chapters/02-resp-parser/test/*.test.ts",
@@ -104,6 +105,7 @@ describe("vitest projects", () => {
         "chapters/03-memory-db/test/unit/**/*.test.ts",
       ],
       serverDir: chapters[2]!.dir,
+      speaksRedis: true,
     });
   });
 

@@ -1,7 +1,8 @@
 /**
  * Chapters are snapshots: each one runs on its own files, Node's built-ins
- * and the packages package.json declares, never on another chapter's code
- * or on the test tooling. Otherwise a learner copying one chapter folder
+ * and the runtime packages package.json declares (`dependencies`, not the
+ * tools in `devDependencies`), never on another chapter's code or on the
+ * test tooling. Otherwise a learner copying one chapter folder
  * would get a server that does not start, and a fix in one chapter would
  * silently change another.
  */
@@ -13,14 +14,8 @@ import { listChapters, REPO_ROOT } from "../chapters.ts";
 
 const manifest = JSON.parse(
   readFileSync(join(REPO_ROOT, "package.json"), "utf8"),
-) as {
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-};
-const declaredPackages = new Set([
-  ...Object.keys(manifest.dependencies ?? {}),
-  ...Object.keys(manifest.devDependencies ?? {}),
-]);
+) as { dependencies?: Record<string, string> };
+const runtimePackages = new Set(Object.keys(manifest.dependencies ?? {}));
 
 /** The module specifiers a TypeScript file imports (static and dynamic imports, re-exports). */
 function importsOf(source: string): string[] {
@@ -54,9 +49,9 @@ function problemWith(
   const packageName = specifier.startsWith("@")
     ? specifier.split("/").slice(0, 2).join("/")
     : specifier.split("/")[0]!;
-  return declaredPackages.has(packageName)
+  return runtimePackages.has(packageName)
     ? undefined
-    : `imports '${specifier}', which package.json does not declare (use node: for built-ins)`;
+    : `imports '${specifier}', which package.json's dependencies do not declare (use node: for built-ins)`;
 }
 
 describe.each(listChapters().map((c) => [c.id, c] as const))(
@@ -112,9 +107,7 @@ describe("the import scanner itself", () => {
     expect(problemWith("../../../shared/harness.ts", file, chapterDir)).toMatch(
       /reaches outside its chapter/,
     );
-    expect(problemWith("left-pad", file, chapterDir)).toMatch(
-      /does not declare/,
-    );
+    expect(problemWith("left-pad", file, chapterDir)).toMatch(/do not declare/);
     expect(problemWith("node:net", file, chapterDir)).toBeUndefined();
     expect(problemWith("node:nope", file, chapterDir)).toMatch(
       /unknown built-in/,

@@ -39,7 +39,18 @@ function codeImports(): CodeImport[] {
           /^<<<\s+(\S+?)(?:#([\w-]+))?(?:\{[^}]*\})?(?:\s+\[[^\]]*\])?\s*$/.exec(
             text.trim(),
           );
-        if (match === null) return;
+        if (match === null) {
+          // A `<<<` line we cannot read is a line we cannot check: refuse it.
+          if (text.trim().startsWith("<<<")) {
+            imports.push({
+              markdown: relative(REPO_ROOT, markdown),
+              line: index + 1,
+              file: `(unreadable import: ${text.trim()})`,
+              region: undefined,
+            });
+          }
+          return;
+        }
         const path = match[1]!;
         const file = path.startsWith("@/")
           ? join(SITE_DIR, path.slice(2))

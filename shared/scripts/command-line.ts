@@ -2,7 +2,12 @@
  * What the chapter scripts share: reading a chapter name from the command
  * line, and the usage message when it names no chapter.
  */
-import { listChapters, resolveChapter, type Chapter } from "../chapters.ts";
+import {
+  listChapters,
+  resolveChapter,
+  whyNoChapter,
+  type Chapter,
+} from "../chapters.ts";
 
 /** Prints the usage line and the chapter list, and exits with status 2. */
 export function exitWithUsage(
@@ -33,7 +38,7 @@ export function chapterFromArgs(usage: string): {
     exitWithUsage(
       usage,
       chapters,
-      name === undefined ? undefined : `No chapter '${name}'.`,
+      name === undefined ? undefined : whyNoChapter(name),
     );
   }
   return { chapter, chapters, rest };

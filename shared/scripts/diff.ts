@@ -8,16 +8,23 @@
  */
 import { spawn } from "node:child_process";
 import { relative } from "node:path";
-import { listChapters, resolveChapter, REPO_ROOT } from "../chapters.ts";
+import {
+  listChapters,
+  resolveChapter,
+  REPO_ROOT,
+  whyNoChapter,
+} from "../chapters.ts";
 import { exitWithUsage } from "./command-line.ts";
 
 const names = process.argv.slice(2);
 const chapters = listChapters();
 const [from, to] = names.map((name) => resolveChapter(name, chapters));
 if (names.length !== 2 || from === undefined || to === undefined) {
+  const unknown = names.filter((name) => !resolveChapter(name, chapters));
   exitWithUsage(
     "npm run diff NN MM   (for example: npm run diff 01 02)",
     chapters,
+    unknown.map(whyNoChapter).join("\n") || undefined,
   );
 }
 
