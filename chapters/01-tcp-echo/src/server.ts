@@ -59,20 +59,17 @@ export async function serve(
   createHandler: HandlerFactory,
 ): Promise<RunningServer> {
   const connections = new Set<Connection>();
-  const stats: ServerStats = {
-    connectedClients: 0,
-    totalConnectionsReceived: 0,
-    peakOutputBufferBytes: 0,
-  };
+  // The figures we count as we go; connectedClients is read off the set.
+  const counters = { totalConnectionsReceived: 0, peakOutputBufferBytes: 0 };
 
   // #region accept
   const listener = createServer((socket) => {
-    stats.totalConnectionsReceived += 1;
+    counters.totalConnectionsReceived += 1;
     const connection = new Connection(
       socket,
-      stats.totalConnectionsReceived,
+      counters.totalConnectionsReceived,
       createHandler,
-      stats,
+      counters,
     );
     connections.add(connection);
     void connection.closed.then(() => connections.delete(connection));
@@ -89,7 +86,7 @@ export async function serve(
   return {
     host: address.address,
     port: address.port,
-    stats: () => ({ ...stats, connectedClients: connections.size }),
+    stats: () => ({ connectedClients: connections.size, ...counters }),
     close() {
       closing ??= shutDown(listener, connections, config.shutdownTimeout);
       return closing;
