@@ -12,6 +12,7 @@ import {
   waitUntil,
 } from "../../../shared/harness.ts";
 import { RawSocket } from "../../../shared/raw-socket.ts";
+import { floodWithoutReading } from "./flood.ts";
 
 const server = useServer();
 
@@ -39,15 +40,7 @@ describe("abrupt disconnects", () => {
       // A server of its own, so that its peak output buffer is this client's.
       const server = await startChapterServer();
       const client = await RawSocket.connect(server.port);
-      // Never read, and send more than the kernel buffers between us hold, so
-      // the echo piles up on the server's side and the server is in the
-      // middle of writing when the client leaves.
-      client.socket.pause();
-      client.socket.write(randomBytes(32 * 1024 * 1024));
-      await waitUntil(
-        () => server.stats().peakOutputBufferBytes > 0,
-        "the server holds unsent echo bytes",
-      );
+      await floodWithoutReading(client, server);
 
       leave(client);
 

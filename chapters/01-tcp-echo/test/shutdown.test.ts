@@ -13,12 +13,7 @@ import {
 } from "../../../shared/harness.ts";
 import { startServerProcess } from "../../../shared/child-server.ts";
 import { RawSocket } from "../../../shared/raw-socket.ts";
-
-/**
- * Both sockets' send and receive buffers together: on Linux they grow to a
- * few MB each, so 32 MB is sure to leave bytes waiting in the server's memory.
- */
-const MORE_THAN_KERNEL_BUFFERS = 32 * 1024 * 1024;
+import { MORE_THAN_KERNEL_BUFFERS, floodWithoutReading } from "./flood.ts";
 
 /** Resolves with the error code of a connection attempt that fails. */
 function connectionError(port: number): Promise<string | undefined> {
@@ -40,16 +35,8 @@ describe("in-process close()", () => {
       const server = await startChapterServer({ shutdownTimeout: 60 });
       const client = await RawSocket.connect(server.port);
       const idle = await RawSocket.connect(server.port);
-      // The client sends more than all the kernel buffers between us can hold,
-      // without reading, so the server is blocked on writing the echo back
-      // when the shutdown starts.
-      const payload = randomBytes(MORE_THAN_KERNEL_BUFFERS);
-      client.socket.pause();
-      client.socket.write(payload);
-      await waitUntil(
-        () => server.stats().peakOutputBufferBytes > 0,
-        "the server holds unsent echo",
-      );
+      // The server is blocked on writing the echo back when shutdown starts.
+      const payload = await floodWithoutReading(client, server);
 
       const closed = server.close();
       expect(await connectionError(server.port)).toBe("ECONNREFUSED");
@@ -73,12 +60,7 @@ describe("in-process close()", () => {
     async () => {
       const server = await startChapterServer({ shutdownTimeout: 1 });
       const client = await RawSocket.connect(server.port);
-      client.socket.pause();
-      client.socket.write(randomBytes(MORE_THAN_KERNEL_BUFFERS));
-      await waitUntil(
-        () => server.stats().peakOutputBufferBytes > 0,
-        "the server holds unsent echo",
-      );
+      await floodWithoutReading(client, server);
 
       const started = performance.now();
       await server.close();

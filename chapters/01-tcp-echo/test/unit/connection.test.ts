@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from "../../src/config.ts";
 import type { HandlerFactory } from "../../src/connection.ts";
 import { serve } from "../../src/server.ts";
 import { RawSocket } from "../../../../shared/raw-socket.ts";
-import { waitUntil } from "../../../../shared/harness.ts";
+import { floodWithoutReading } from "../flood.ts";
 
 async function serveForTest(
   createHandler: HandlerFactory,
@@ -23,8 +23,6 @@ async function serveForTest(
   return server;
 }
 
-/** More than the kernel buffers between two loopback sockets can hold. */
-const MORE_THAN_KERNEL_BUFFERS = 32 * 1024 * 1024;
 /** Longer than connection.ts's LINGER_MS. */
 const LONGER_THAN_LINGER_MS = 2_000;
 
@@ -39,13 +37,7 @@ describe("Client.close()", () => {
       closed() {},
     }));
     const client = await RawSocket.connect(server.port);
-    const payload = randomBytes(MORE_THAN_KERNEL_BUFFERS);
-    client.socket.pause();
-    client.socket.write(payload);
-    await waitUntil(
-      () => server.stats().peakOutputBufferBytes > 0,
-      "the server holds unsent echo",
-    );
+    const payload = await floodWithoutReading(client, server);
 
     const closed = server.close();
     // The client reads nothing for a while: closing must wait for our queue
