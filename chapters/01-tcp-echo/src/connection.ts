@@ -64,8 +64,6 @@ export class Connection implements Client {
   readonly #stats: ConnectionStats;
   /** Set by `close()`: from then on, input is read but thrown away. */
   #closing = false;
-  /** Reading is paused because the client is not taking its replies. */
-  #throttled = false;
 
   /** Resolves when the socket is fully closed and the handler has been told. */
   readonly closed: Promise<void>;
@@ -97,7 +95,9 @@ export class Connection implements Client {
         this.destroy();
       }
     });
-    socket.on("drain", () => this.#resumeReading());
+    // 'drain': everything queued went to the kernel, so it is safe to read
+    // again (see send()). Resuming a socket that is not paused does nothing.
+    socket.on("drain", () => socket.resume());
     // ECONNRESET, EPIPE and friends: the peer is gone. Node destroys the socket
     // after 'error' and then emits 'close', which is where we clean up. Without
     // this listener, an 'error' event with no listener would crash the process.
@@ -126,17 +126,9 @@ export class Connection implements Client {
       // The kernel's send buffer is full and Node is now queueing in our
       // memory. Stop reading: no more requests means no more replies to queue.
       // The client is left to wait for its own socket buffers, which is the
-      // right place for the pressure to end up.
-      this.#throttled = true;
+      // right place for the pressure to end up. The 'drain' listener in the
+      // constructor resumes reading once our queue has gone to the kernel.
       this.#socket.pause();
-    }
-  }
-
-  #resumeReading(): void {
-    // 'drain': everything queued went to the kernel; it is safe to read again.
-    if (this.#throttled) {
-      this.#throttled = false;
-      this.#socket.resume();
     }
   }
   // #endregion backpressure
@@ -151,7 +143,6 @@ export class Connection implements Client {
     // client's kernel throw away replies it has received but not yet read.
     // So we keep reading, and discarding, until the client closes its side
     // too, which every well-behaved client does on seeing our FIN.
-    this.#throttled = false;
     this.#socket.resume();
     // end() hands everything queued to the kernel, then sends a FIN.
     this.#socket.end(() => {
