@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { defineConfig } from "vitepress";
 import { withMermaid } from "vitepress-plugin-mermaid";
 import { CHAPTER_PLAN } from "../../shared/chapters.ts";
+import { chapterDiff } from "./chapter-diff.ts";
 
 /** True once `site/chapters/<id>.md` exists; checked each time the config loads. */
 function articleExists(id: string): boolean {
@@ -49,6 +50,13 @@ export default withMermaid(
     // labels pick up VitePress's paragraph line height, and the boxes, sized
     // before that style applies, clip the last line of text.
     mermaid: { theme: "neutral", htmlLabels: false },
+    // `@[chapter-diff](01-tcp-echo 02-resp-parser)` in a page becomes the
+    // diff of the two chapters' sources, computed at build time.
+    markdown: {
+      config(md) {
+        md.use(chapterDiff);
+      },
+    },
     // Mermaid alone is a chunk of a few MB; it is loaded only on pages with a
     // diagram, so Vite's 500 kB warning would only be noise in every build.
     vite: { build: { chunkSizeWarningLimit: 4096 } },
