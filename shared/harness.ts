@@ -19,6 +19,7 @@
 import { afterAll, beforeAll, inject, it, onTestFinished } from "vitest";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { Redis, type RedisOptions } from "ioredis";
 import { RawSocket } from "./raw-socket.ts";
 
 declare module "vitest" {
@@ -101,6 +102,13 @@ export interface ServerUnderTest {
   readonly local: ChapterServer;
   /** A raw TCP connection to the server, destroyed after the suite if the test did not close it. */
   raw(): Promise<RawSocket>;
+  /**
+   * An ioredis client connected to the server, disconnected after the suite.
+   * It never reconnects or retries, so a server that hangs up shows up as a
+   * failed command instead of a silent retry. `options` adds to that, e.g.
+   * the RESP2-only settings chapter 02 needs.
+   */
+  client(options?: RedisOptions): Promise<Redis>;
 }
 
 /**
@@ -113,6 +121,7 @@ export function useServer(
   let address: { host: string; port: number } | undefined;
   let local: ChapterServer | undefined;
   const sockets: RawSocket[] = [];
+  const clients: Redis[] = [];
 
   beforeAll(async () => {
     if (external) {
@@ -126,6 +135,7 @@ export function useServer(
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
+    await Promise.all(clients.map(disconnect));
     await local?.close();
   });
 
@@ -155,7 +165,27 @@ export function useServer(
       sockets.push(socket);
       return socket;
     },
+    async client(options = {}) {
+      const client = new Redis({
+        ...where(),
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+        ...options,
+        lazyConnect: true,
+      });
+      clients.push(client);
+      await client.connect();
+      return client;
+    },
   };
+}
+
+/** Closes an ioredis client and waits until its socket is gone. */
+async function disconnect(client: Redis): Promise<void> {
+  if (client.status === "end") return;
+  const ended = new Promise((resolve) => client.once("end", resolve));
+  client.disconnect();
+  await ended;
 }
 
 /** Polls until `condition()` holds, for state that settles asynchronously (a socket closing). */

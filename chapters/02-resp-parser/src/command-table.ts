@@ -1,0 +1,97 @@
+/**
+ * The command table: every command the server knows, found by name, and the
+ * checks Redis makes before it runs one: does the command exist, does the
+ * subcommand exist, is the number of arguments right. Each failure has its
+ * own error text, copied from Redis word for word, because clients and
+ * people search for those texts.
+ */
+import type { CommandContext, CommandSpec } from "./command.ts";
+import { error, type Reply } from "./reply.ts";
+
+export class CommandTable {
+  readonly #byName = new Map<string, CommandSpec>();
+  readonly #subcommands = new Map<CommandSpec, Map<string, CommandSpec>>();
+
+  constructor(specs: readonly CommandSpec[]) {
+    for (const spec of specs) {
+      this.#byName.set(spec.name, spec);
+      if (spec.subcommands !== undefined) {
+        const byName = new Map<string, CommandSpec>();
+        for (const sub of spec.subcommands) {
+          byName.set(sub.name.slice(spec.name.length + 1), sub);
+        }
+        this.#subcommands.set(spec, byName);
+      }
+    }
+  }
+
+  /** Every top-level command, in the order they were registered. */
+  all(): CommandSpec[] {
+    return [...this.#byName.values()];
+  }
+
+  /** Finds a command by name, in any letter case, or by "container|sub". */
+  lookup(name: string): CommandSpec | undefined {
+    const [container, sub] = name.toLowerCase().split("|", 2);
+    const spec = this.#byName.get(container!);
+    if (sub === undefined || spec === undefined) return spec;
+    return this.#subcommands.get(spec)?.get(sub);
+  }
+
+  // #region dispatch
+  /** Checks a command against the table and runs it; every failure is a reply. */
+  execute(args: Buffer[], context: CommandContext): Reply {
+    const name = args[0]!.toString("latin1");
+    let spec = this.#byName.get(name.toLowerCase());
+    if (spec === undefined) return unknownCommand(args);
+
+    const subcommands = this.#subcommands.get(spec);
+    if (subcommands !== undefined && args.length >= 2) {
+      const subName = args[1]!.toString("latin1");
+      const sub = subcommands.get(subName.toLowerCase());
+      if (sub === undefined) {
+        return error(
+          `ERR unknown subcommand '${cString(subName, 128)}'. Try ${spec.name.toUpperCase()} HELP.`,
+        );
+      }
+      spec = sub;
+    }
+
+    const arityHolds =
+      spec.arity >= 0 ? args.length === spec.arity : args.length >= -spec.arity;
+    if (!arityHolds) {
+      return error(`ERR wrong number of arguments for '${spec.name}' command`);
+    }
+    return spec.run(args, context);
+  }
+  // #endregion dispatch
+}
+
+// #region unknown-command
+/**
+ * Redis's reply to a command it does not know quotes the name and the first
+ * arguments, about 128 bytes in all:
+ * `ERR unknown command 'FOO', with args beginning with: 'a' 'b' `
+ * (yes, with that trailing space).
+ */
+function unknownCommand(args: Buffer[]): Reply {
+  let quoted = "";
+  for (const arg of args.slice(1)) {
+    if (quoted.length >= 128) break;
+    quoted += `'${cString(arg.toString("latin1"), 128 - quoted.length)}' `;
+  }
+  const name = cString(args[0]!.toString("latin1"), 128);
+  return error(
+    `ERR unknown command '${name}', with args beginning with: ${quoted}`,
+  );
+}
+
+/**
+ * A client's argument as Redis prints it into an error with `%.128s`: cut
+ * to `max` bytes, and cut at the first NUL byte, where a C string ends.
+ */
+function cString(text: string, max: number): string {
+  const nul = text.indexOf("\0");
+  return (nul === -1 ? text : text.slice(0, nul)).slice(0, max);
+}
+// #endregion unknown-command

@@ -1,0 +1,103 @@
+/**
+ * Clients that leave badly, carried over from chapter 01 with commands
+ * instead of echo. Resets, half-closes and errors in the middle of a write
+ * are ordinary events for a server; none of them may crash it or leave a
+ * connection behind.
+ */
+import { describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import {
+  itInProcess,
+  startChapterServer,
+  useServer,
+  waitUntil,
+} from "../../../shared/harness.ts";
+import { RawSocket } from "../../../shared/raw-socket.ts";
+import {
+  bulkReply,
+  echoTooBigForKernelBuffers,
+  encodeCommand,
+  sendWithoutReading,
+} from "./resp-helpers.ts";
+
+const server = useServer();
+
+/** The server still answers a newcomer: it is alive and well. */
+async function expectStillAnswers(port = server.port): Promise<void> {
+  const probe = await RawSocket.connect(port);
+  await probe.send("PING\r\n");
+  expect((await probe.read(7)).toString()).toBe("+PONG\r\n");
+  probe.close();
+}
+
+describe("abrupt disconnects", () => {
+  itInProcess.each([
+    [
+      "aborts with a reset, as a killed client does",
+      (c: RawSocket) => c.reset(),
+    ],
+    [
+      "closes with replies still unread (its kernel answers with a reset too)",
+      (c: RawSocket) => c.close(),
+    ],
+  ])(
+    "a client that %s while the server is writing to it is cleaned up",
+    async (_, leave) => {
+      // A server of its own, so that its peak output buffer is this client's.
+      const server = await startChapterServer();
+      const client = await RawSocket.connect(server.port);
+      await sendWithoutReading(
+        client,
+        server,
+        echoTooBigForKernelBuffers().request,
+      );
+
+      leave(client);
+
+      await waitUntil(
+        () => server.stats().connectedClients === 0,
+        "the connection is gone",
+      );
+      await expectStillAnswers(server.port);
+    },
+  );
+
+  itInProcess(
+    "clients that connect and vanish at once leave nothing behind",
+    async () => {
+      const acceptedBefore = server.local.stats().totalConnectionsReceived;
+      const clients = await Promise.all(
+        Array.from({ length: 50 }, () => server.raw()),
+      );
+      clients.forEach((client, i) =>
+        i % 2 === 0 ? client.reset() : client.close(),
+      );
+
+      await waitUntil(() => {
+        const { totalConnectionsReceived, connectedClients } =
+          server.local.stats();
+        return (
+          totalConnectionsReceived === acceptedBefore + 50 &&
+          connectedClients === 0
+        );
+      }, "all 50 connections were accepted and are gone");
+      await expectStillAnswers();
+    },
+  );
+});
+
+describe("half-close", () => {
+  it("a client that stops sending still gets every reply, then the server closes too", async () => {
+    const client = await server.raw();
+    const payloads = Array.from({ length: 256 }, () => randomBytes(1024));
+
+    await client.send(
+      Buffer.concat(payloads.map((p) => encodeCommand("ECHO", p))),
+    );
+    client.end(); // FIN: "I will send nothing more", but the client keeps reading
+
+    const replies = await client.readUntilClosed();
+    expect(replies.equals(Buffer.concat(payloads.map(bulkReply)))).toBe(true);
+    expect(client.state).toBe("closed by server");
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Article step 4: limits and protocol errors. Malformed input gets Redis's
+ * own error text, and then that connection, and only that one, is closed:
+ * after bad bytes there is no telling where the next command starts. Every
+ * limit is checked on the announced size, before anything that large is
+ * allocated, so none of these tests sends more than a few hundred KB.
+ */
+import { describe, expect, it } from "vitest";
+import { itInProcess, useServer } from "../../../shared/harness.ts";
+import { expectBytes } from "./resp-helpers.ts";
+
+const server = useServer();
+
+/** Sends `request` and expects exactly `error` back, then the server closing the connection. */
+async function expectProtocolError(
+  request: string | Buffer,
+  error: string,
+): Promise<void> {
+  const client = await server.raw();
+  await client.send(request);
+  const received = await client.readUntilClosed();
+  expect(received.toString("latin1")).toBe(`-ERR Protocol error: ${error}\r\n`);
+  expect(client.state).toBe("closed by server");
+}
+
+const KiB = 1024;
+
+describe("lengths", () => {
+  it.each([
+    ["*x\r\n", "not a number"],
+    ["*\r\n", "empty"],
+    ["*01\r\n", "a leading zero"],
+    ["*+1\r\n", "a plus sign"],
+    ["*2147483648\r\n", "more than fits in a C int"],
+    ["*99999999999999999999\r\n", "more than fits in 64 bits"],
+  ])("an array length of %j (%s) is an invalid multibulk length", (request) =>
+    expectProtocolError(request, "invalid multibulk length"),
+  );
+
+  it.each([
+    ["*1\r\n$-1\r\n", "negative"],
+    ["*1\r\n$x\r\n", "not a number"],
+    ["*1\r\n$\r\n", "empty"],
+    ["*1\r\n$04\r\nPING\r\n", "a leading zero"],
+    ["*1\r\n$536870913\r\n", "one byte over 512 MB"],
+  ])("a bulk length of %j (%s) is an invalid bulk length", (request) =>
+    expectProtocolError(request, "invalid bulk length"),
+  );
+
+  it("a bulk length of exactly 512 MB is allowed: the server waits for the bytes", async () => {
+    const client = await server.raw();
+    await client.send("*2\r\n$4\r\nECHO\r\n$536870912\r\nhello");
+    // A PING on another connection is answered, so the server has read the
+    // announcement, and this connection was not closed for it.
+    const other = await server.raw();
+    await other.send("PING\r\n");
+    await expectBytes(other, "+PONG\r\n");
+    expect(client.state).toBe("open");
+  });
+
+  itInProcess(
+    "announcing 512 MB sets aside memory only for the bytes that came",
+    async () => {
+      const before = process.memoryUsage().arrayBuffers;
+      const clients = await Promise.all([1, 2, 3, 4].map(() => server.raw()));
+      for (const client of clients) {
+        await client.send("*2\r\n$4\r\nECHO\r\n$536870912\r\nhello");
+      }
+      const other = await server.raw();
+      await other.send("PING\r\n");
+      await expectBytes(other, "+PONG\r\n");
+      // Four clients announced 2 GB between them. Had the server reserved
+      // it on their word, Buffer memory would have grown by that much.
+      const grownBy = process.memoryUsage().arrayBuffers - before;
+      expect(grownBy).toBeLessThan(64 * 1024 * 1024);
+    },
+  );
+
+  it("a length line that never ends is cut off after 64 KB", () =>
+    expectProtocolError(
+      `*1${"1".repeat(70 * KiB)}`,
+      "too big mbulk count string",
+    ));
+
+  it("a bulk length line that never ends is cut off after 64 KB", () =>
+    expectProtocolError(
+      `*1\r\n$${"1".repeat(70 * KiB)}`,
+      "too big bulk count string",
+    ));
+});
+
+describe("structure", () => {
+  it("an array element that is not a bulk string names the byte found", () =>
+    expectProtocolError("*1\r\n:4\r\nPING\r\n", "expected '$', got ':'"));
+
+  it("an empty line where a bulk string belongs reports its \\r as a space", () =>
+    expectProtocolError("*1\r\n\r\n", "expected '$', got ' '"));
+
+  it("an inline request that never ends is cut off after 64 KB", () =>
+    expectProtocolError("P".repeat(70 * KiB), "too big inline request"));
+
+  it.each([
+    ['ECHO "open\r\n', "a double quote left open"],
+    ["ECHO 'open\r\n", "a single quote left open"],
+    ['ECHO "a"b\r\n', "a closing quote followed by a letter"],
+  ])("inline %j (%s) has unbalanced quotes", (request) =>
+    expectProtocolError(request, "unbalanced quotes in request"),
+  );
+});
+
+describe("what the error leaves standing", () => {
+  it("commands before the bad bytes are answered first", async () => {
+    const client = await server.raw();
+    await client.send("PING\r\n*1\r\n$4\r\nPING\r\n*x\r\nPING\r\n");
+    const received = await client.readUntilClosed();
+    expect(received.toString()).toBe(
+      "+PONG\r\n+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n",
+    );
+  });
+
+  it("other clients carry on, mid-command or not", async () => {
+    const halfway = await server.raw();
+    await halfway.send("*2\r\n$4\r\nECHO\r\n$5\r\nhel");
+    const bystander = await server.raw();
+
+    await expectProtocolError("*x\r\n", "invalid multibulk length");
+
+    await halfway.send("lo\r\n");
+    await expectBytes(halfway, "$5\r\nhello\r\n");
+    await bystander.send("PING\r\n");
+    await expectBytes(bystander, "+PONG\r\n");
+  });
+});
