@@ -12,7 +12,10 @@
  *   and a quote left open is an error ("unbalanced quotes");
  * - a quote can start in the middle of a word: `a"b c"` is one argument, `ab c`.
  *
- * Redis runs this on a C string, so a NUL byte ends the line. We copy that too.
+ * Redis runs this on a C string, so a NUL byte ends the arguments, and we
+ * copy that. (Redis's search for the end of the line stops at a NUL too, so
+ * for Redis such a line never ends; that we do not copy. The parser's unit
+ * tests name the difference.)
  */
 
 // #region split-inline

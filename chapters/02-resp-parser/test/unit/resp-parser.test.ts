@@ -515,18 +515,17 @@ describe("sloppy input that Redis lets through, and so do we", () => {
   });
 });
 
-describe("a NUL byte in an inline line", () => {
-  it("hides the end of the line, as in Redis, whose strchr() stops at the NUL", () => {
+describe("a NUL byte in an inline line (a deliberate difference)", () => {
+  it("ends the arguments, and the line still ends at its \\n", () => {
     // Redis 7.0.15 answers nothing to "PING\0x\r\nPING\r\n": it looks for
     // the \n with strchr(), which stops at the NUL, so it waits for a line
-    // end it never sees, until more than 64 KiB are waiting.
+    // end it never sees, until more than 64 KiB are waiting and it answers
+    // "too big inline request". Copying that would mean a NUL search on
+    // every line, for a request no client sends; we split the line as
+    // Redis's sdssplitargs() would, which stops at the NUL.
     expect(parseUntilError("PING\0x\r\nPING\r\n")).toEqual({
-      commands: [],
+      commands: [["PING"], ["PING"]],
       error: undefined,
-    });
-    expect(parseUntilError("PING\0x\r\n" + "PING\r\n".repeat(11_000))).toEqual({
-      commands: [],
-      error: "Protocol error: too big inline request",
     });
   });
 });
