@@ -78,11 +78,13 @@ export class Connection implements Client {
     this.#socket = socket;
     this.#stats = stats;
     socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
+    // #region no-delay
     // Nagle's algorithm holds back a small write until the previous one is
     // acknowledged, hoping to merge it with more. A Redis reply is small and
     // the client is waiting for it, so send at once, as Redis does. We
     // already send each batch of replies in one write (see protocol.ts).
     socket.setNoDelay(true);
+    // #endregion no-delay
     this.#handler = createHandler(this);
 
     // #region events

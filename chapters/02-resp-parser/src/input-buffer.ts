@@ -40,6 +40,7 @@ export class InputBuffer {
     return this.#end - this.#start;
   }
 
+  // #region append
   append(chunk: Buffer): void {
     if (chunk.length === 0) return;
     if (this.length === 0) {
@@ -56,6 +57,17 @@ export class InputBuffer {
     this.#end += chunk.length;
   }
 
+  /** Moves the unconsumed bytes to new memory with room for `needed` bytes and as many again. */
+  #grow(needed: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(needed * 2, MIN_CAPACITY));
+    this.#bytes.copy(bigger, 0, this.#start, this.#end);
+    this.#end = this.length;
+    this.#start = 0;
+    this.#bytes = bigger;
+    this.#owned = true;
+  }
+  // #endregion append
+
   /** The byte at `offset` from the first unconsumed byte. */
   byteAt(offset: number): number {
     // Callers check `length` first; the non-null assertion states that.
@@ -69,6 +81,7 @@ export class InputBuffer {
     return received.indexOf(byte, from);
   }
 
+  // #region take
   /** Removes the next `count` bytes and returns them as a view, without copying. */
   take(count: number): Buffer {
     const view = this.#bytes.subarray(this.#start, this.#start + count);
@@ -87,14 +100,5 @@ export class InputBuffer {
       this.#owned = false;
     }
   }
-
-  /** Moves the unconsumed bytes to new memory with room for `needed` bytes and as many again. */
-  #grow(needed: number): void {
-    const bigger = Buffer.allocUnsafe(Math.max(needed * 2, MIN_CAPACITY));
-    this.#bytes.copy(bigger, 0, this.#start, this.#end);
-    this.#end = this.length;
-    this.#start = 0;
-    this.#bytes = bigger;
-    this.#owned = true;
-  }
+  // #endregion take
 }
