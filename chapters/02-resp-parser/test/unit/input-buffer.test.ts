@@ -16,6 +16,7 @@
  */
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { InputBuffer } from "../../src/input-buffer.ts";
+import { seededRandom } from "../../../../shared/seeded-random.ts";
 
 /**
  * A chunk with its own memory, like the ones a socket delivers. Small
@@ -30,28 +31,6 @@ function chunk(text: string): Buffer {
 
 /** Bytes as a string, one character per byte. */
 const text = (bytes: Buffer): string => bytes.toString("latin1");
-
-/** A seeded pseudo-random generator (mulberry32): the same data each run. */
-function seededRandom(seed: number): { below(n: number): number } {
-  let state = seed >>> 0;
-  const uint32 = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return { below: (n) => Math.floor((uint32() / 2 ** 32) * n) };
-}
-
-function randomBytes(
-  random: { below(n: number): number },
-  size: number,
-): Buffer {
-  const bytes = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) bytes[i] = random.below(256);
-  return bytes;
-}
 
 describe("InputBuffer basics", () => {
   it("starts empty and ignores empty chunks", () => {
@@ -108,7 +87,7 @@ describe("InputBuffer basics", () => {
     for (let step = 0; step < 5_000; step++) {
       // Mostly small chunks, and now and then one bigger than the buffer.
       const size = step % 100 === 0 ? 40_000 : 1 + random.below(300);
-      const data = randomBytes(random, size);
+      const data = random.bytes(size);
       input.append(data);
       expected += text(data);
 
@@ -191,7 +170,7 @@ describe("views handed out by take()", () => {
     const input = new InputBuffer();
     const handedOut: { view: Buffer; copy: Buffer }[] = [];
     for (let step = 0; step < 3_000; step++) {
-      input.append(randomBytes(random, 1 + random.below(200)));
+      input.append(random.bytes(1 + random.below(200)));
       const count = random.below(input.length + 1);
       if (random.below(3) === 0) {
         input.skip(count);

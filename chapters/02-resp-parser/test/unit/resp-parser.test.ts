@@ -16,6 +16,11 @@
  * single byte 0xff, and "\0" is a NUL byte.
  */
 import { describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import {
+  seededRandom,
+  type SeededRandom,
+} from "../../../../shared/seeded-random.ts";
 import {
   parseLength,
   ProtocolError,
@@ -45,21 +50,6 @@ function drain(parser: RespParser): string[][] {
     commands.push(asText(r.args));
   }
   return commands;
-}
-
-/** A seeded pseudo-random generator (mulberry32): the same data each run. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  const uint32 = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  /** An integer in [0, n). */
-  const below = (n: number): number => Math.floor((uint32() / 2 ** 32) * n);
-  return { uint32, below };
 }
 
 /**
@@ -184,9 +174,8 @@ describe("framing: commands cut anywhere", () => {
 
 describe("framing: a round trip through our encoder", () => {
   /** Up to 300 random bytes, with a "\r\n" in one argument out of four. */
-  function randomArgument(random: ReturnType<typeof seededRandom>): Buffer {
-    const bytes = Buffer.alloc(random.below(301));
-    for (let i = 0; i < bytes.length; i++) bytes[i] = random.below(256);
+  function randomArgument(random: SeededRandom): Buffer {
+    const bytes = random.bytes(random.below(301));
     if (bytes.length >= 2 && random.below(4) === 0) {
       bytes.write("\r\n", random.below(bytes.length - 1), "latin1");
     }
@@ -232,10 +221,7 @@ describe("framing: a 50 MB argument", () => {
 
   /** `ECHO <SIZE random bytes>` as one Buffer, and the payload alone. */
   function bigEcho(): { stream: Buffer; payload: Buffer } {
-    const random = seededRandom(50);
-    const words = new Uint32Array(SIZE / 4);
-    for (let i = 0; i < words.length; i++) words[i] = random.uint32();
-    const payload = Buffer.from(words.buffer);
+    const payload = randomBytes(SIZE);
     const stream = Buffer.concat([
       raw(`*2\r\n$4\r\nECHO\r\n$${SIZE}\r\n`),
       payload,
