@@ -6,6 +6,7 @@
  * people search for those texts.
  */
 import type { CommandContext, CommandSpec } from "./command.ts";
+import { nameOf, quoteArgument } from "./arguments.ts";
 import { error, type Reply } from "./reply.ts";
 
 export class CommandTable {
@@ -30,10 +31,11 @@ export class CommandTable {
     return [...this.#byName.values()];
   }
 
-  /** Finds a command by name, in any letter case, or by "container|sub". */
-  lookup(name: string): CommandSpec | undefined {
-    const [container, sub] = name.toLowerCase().split("|", 2);
-    const spec = this.#byName.get(container!);
+  /** Finds a command by name, in any letter case, or a subcommand by "container|sub". */
+  lookup(arg: Buffer): CommandSpec | undefined {
+    const [container, sub, ...more] = nameOf(arg)?.split("|") ?? [];
+    if (container === undefined || more.length > 0) return undefined;
+    const spec = this.#byName.get(container);
     if (sub === undefined || spec === undefined) return spec;
     return this.#subcommands.get(spec)?.get(sub);
   }
@@ -41,17 +43,16 @@ export class CommandTable {
   // #region dispatch
   /** Checks a command against the table and runs it; every failure is a reply. */
   execute(args: Buffer[], context: CommandContext): Reply {
-    const name = args[0]!.toString("latin1");
-    let spec = this.#byName.get(name.toLowerCase());
+    // (A name too long to be one becomes "", which finds nothing.)
+    let spec = this.#byName.get(nameOf(args[0]!) ?? "");
     if (spec === undefined) return unknownCommand(args);
 
     const subcommands = this.#subcommands.get(spec);
     if (subcommands !== undefined && args.length >= 2) {
-      const subName = args[1]!.toString("latin1");
-      const sub = subcommands.get(subName.toLowerCase());
+      const sub = subcommands.get(nameOf(args[1]!) ?? "");
       if (sub === undefined) {
         return error(
-          `ERR unknown subcommand '${cString(subName, 128)}'. Try ${spec.name.toUpperCase()} HELP.`,
+          `ERR unknown subcommand '${quoteArgument(args[1]!)}'. Try ${spec.name.toUpperCase()} HELP.`,
         );
       }
       spec = sub;
@@ -78,20 +79,10 @@ function unknownCommand(args: Buffer[]): Reply {
   let quoted = "";
   for (const arg of args.slice(1)) {
     if (quoted.length >= 128) break;
-    quoted += `'${cString(arg.toString("latin1"), 128 - quoted.length)}' `;
+    quoted += `'${quoteArgument(arg, 128 - quoted.length)}' `;
   }
-  const name = cString(args[0]!.toString("latin1"), 128);
   return error(
-    `ERR unknown command '${name}', with args beginning with: ${quoted}`,
+    `ERR unknown command '${quoteArgument(args[0]!)}', with args beginning with: ${quoted}`,
   );
-}
-
-/**
- * A client's argument as Redis prints it into an error with `%.128s`: cut
- * to `max` bytes, and cut at the first NUL byte, where a C string ends.
- */
-function cString(text: string, max: number): string {
-  const nul = text.indexOf("\0");
-  return (nul === -1 ? text : text.slice(0, nul)).slice(0, max);
 }
 // #endregion unknown-command

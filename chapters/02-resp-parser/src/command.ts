@@ -16,9 +16,12 @@ import type { CommandTable } from "./command-table.ts";
 export interface Session {
   /** The connection's id (HELLO and, later, CLIENT ID report it). */
   readonly id: number;
-  /** Set by HELLO SETNAME; empty means no name. */
-  name: string;
-  /** Set by QUIT: send the replies owed so far, then close the connection. */
+  /** Set by HELLO SETNAME, kept as the client's bytes; empty means no name. */
+  name: Buffer;
+  /**
+   * Send the replies owed so far, then close the connection: set by QUIT,
+   * and by the handler after a protocol error.
+   */
   closeAfterReply: boolean;
 }
 // #endregion session

@@ -28,12 +28,19 @@ export interface ServerConfig {
    * of the same name (there it bounds the wait for replicas).
    */
   shutdownTimeout: number;
+  /**
+   * Most bytes one client may have sent towards commands not yet run (with
+   * the bookkeeping of their arguments) before it is disconnected. Redis's
+   * directive of the same name, with its default of 1 GB.
+   */
+  clientQueryBufferLimit: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   port: 6379,
   bind: "127.0.0.1",
   shutdownTimeout: 10,
+  clientQueryBufferLimit: 1024 ** 3,
 };
 
 /** A setting we cannot use. The message is one line, meant for a human. */
@@ -55,6 +62,14 @@ const DIRECTIVES: Record<string, ApplyDirective> = {
   },
   "shutdown-timeout"(config, value) {
     config.shutdownTimeout = parseInteger(value, "shutdown-timeout", 0, 3600);
+  },
+  "client-query-buffer-limit"(config, value) {
+    // Redis's own bounds: at least 1 MB, so that every legal command fits.
+    config.clientQueryBufferLimit = parseMemory(
+      value,
+      "client-query-buffer-limit",
+      1024 ** 2,
+    );
   },
 };
 // #endregion directives
@@ -167,6 +182,34 @@ function parseInteger(
   if (!(value >= min && value <= max)) {
     throw new ConfigError(
       `Invalid ${name} '${text}': expected a whole number from ${min} to ${max}`,
+    );
+  }
+  return value;
+}
+
+/** Redis's memory units: `k` is 1000 bytes, `kb` is 1024, and so on up to `gb`. */
+const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1000,
+  kb: 1024,
+  m: 1000 ** 2,
+  mb: 1024 ** 2,
+  g: 1000 ** 3,
+  gb: 1024 ** 3,
+};
+
+/** A size as Redis writes it in redis.conf: `1gb`, `512mb`, `100000`. */
+function parseMemory(text: string, name: string, min: number): number {
+  const match = /^(\d+)([a-z]*)$/i.exec(text);
+  const unit = match?.[2]?.toLowerCase() ?? "";
+  const value =
+    match !== null && Object.hasOwn(MEMORY_UNITS, unit)
+      ? Number(match[1]) * MEMORY_UNITS[unit]!
+      : NaN;
+  if (!(value >= min && Number.isSafeInteger(value))) {
+    throw new ConfigError(
+      `Invalid ${name} '${text}': expected a size of at least ${min} bytes, such as 1mb or 1gb`,
     );
   }
   return value;

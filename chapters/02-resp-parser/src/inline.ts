@@ -49,47 +49,46 @@ const ESCAPES = new Map([
 export function splitInlineArgs(line: Buffer): Buffer[] | undefined {
   const firstNul = line.indexOf(NUL);
   const text = firstNul === -1 ? line : line.subarray(0, firstNul);
-  /** The byte at `index`, or undefined past the end, like C's terminating NUL. */
-  const at = (index: number): number | undefined => text[index];
-
+  // Past its end, `text[i]` is undefined: that plays the part of the NUL
+  // that ends a C string.
   const args: Buffer[] = [];
   let i = 0;
   for (;;) {
-    while (at(i) !== undefined && WHITESPACE.has(at(i)!)) i++;
-    if (at(i) === undefined) return args;
+    while (text[i] !== undefined && WHITESPACE.has(text[i]!)) i++;
+    if (text[i] === undefined) return args;
 
     const word: number[] = [];
     let quote: "none" | "double" | "single" = "none";
     for (let done = false; !done; i++) {
-      const byte = at(i);
+      const byte = text[i];
       if (quote === "double") {
         if (byte === undefined) return undefined;
-        if (byte === BACKSLASH && at(i + 1) === LOWER_X) {
-          const high = hexValue(at(i + 2));
-          const low = hexValue(at(i + 3));
+        if (byte === BACKSLASH && text[i + 1] === LOWER_X) {
+          const high = hexValue(text[i + 2]);
+          const low = hexValue(text[i + 3]);
           if (high !== undefined && low !== undefined) {
             word.push(high * 16 + low);
             i += 3;
             continue;
           }
         }
-        if (byte === BACKSLASH && at(i + 1) !== undefined) {
-          const escaped = at(i + 1)!;
+        if (byte === BACKSLASH && text[i + 1] !== undefined) {
+          const escaped = text[i + 1]!;
           word.push(ESCAPES.get(escaped) ?? escaped);
           i += 1;
         } else if (byte === DOUBLE_QUOTE) {
-          if (!endsArgument(at(i + 1))) return undefined;
+          if (!endsArgument(text[i + 1])) return undefined;
           done = true;
         } else {
           word.push(byte);
         }
       } else if (quote === "single") {
         if (byte === undefined) return undefined;
-        if (byte === BACKSLASH && at(i + 1) === SINGLE_QUOTE) {
+        if (byte === BACKSLASH && text[i + 1] === SINGLE_QUOTE) {
           word.push(SINGLE_QUOTE);
           i += 1;
         } else if (byte === SINGLE_QUOTE) {
-          if (!endsArgument(at(i + 1))) return undefined;
+          if (!endsArgument(text[i + 1])) return undefined;
           done = true;
         } else {
           word.push(byte);

@@ -18,6 +18,11 @@
  * view must never change. The rule that guarantees it: memory is only ever
  * written once, past the end of what was received, and a buffer that has
  * been consumed to the end is dropped, never reused.
+ *
+ * A view keeps all of its memory alive: a 3-byte argument taken from a
+ * 64 KiB socket chunk pins the 64 KiB for as long as it is kept. Fine for
+ * the moment a command runs; a value stored for longer (chapter 03's
+ * keyspace) must be copied out.
  */
 const EMPTY = Buffer.alloc(0);
 
@@ -34,6 +39,8 @@ export class InputBuffer {
    * ours to fill. A chunk adopted from the socket belongs to Node.
    */
   #owned = false;
+  /** Set by `expect()`: how many bytes the parser is waiting for, at most. */
+  #expected = 0;
 
   /** Number of unconsumed bytes. */
   get length(): number {
@@ -57,9 +64,24 @@ export class InputBuffer {
     this.#end += chunk.length;
   }
 
-  /** Moves the unconsumed bytes to new memory with room for `needed` bytes and as many again. */
+  /**
+   * The parser's hint that the next `count` bytes form one argument: when
+   * the buffer grows, it grows to that size at most, so a 200 MB argument
+   * gets 200 MB, not the 256 MB that doubling would reach. Nothing is
+   * reserved here; room is still only made as bytes arrive.
+   */
+  expect(count: number): void {
+    this.#expected = count;
+  }
+
+  /**
+   * Moves the unconsumed bytes to new memory with room for `needed` bytes
+   * and as many again, or only up to what the parser said it expects.
+   */
   #grow(needed: number): void {
-    const bigger = Buffer.allocUnsafe(Math.max(needed * 2, MIN_CAPACITY));
+    let capacity = Math.max(needed * 2, MIN_CAPACITY);
+    if (this.#expected >= needed) capacity = Math.min(capacity, this.#expected);
+    const bigger = Buffer.allocUnsafe(capacity);
     this.#bytes.copy(bigger, 0, this.#start, this.#end);
     this.#end = this.length;
     this.#start = 0;
@@ -76,9 +98,9 @@ export class InputBuffer {
 
   /** Offset of the first `byte` at or after `from`, or -1 if it has not arrived. */
   indexOf(byte: number, from: number): number {
-    // Search only what has arrived: past #end lies spare room, not data.
-    const received = this.#bytes.subarray(this.#start, this.#end);
-    return received.indexOf(byte, from);
+    const at = this.#bytes.indexOf(byte, this.#start + from);
+    // Past #end lies spare room, not data: a match there is no match.
+    return at === -1 || at >= this.#end ? -1 : at - this.#start;
   }
 
   // #region take
@@ -92,6 +114,7 @@ export class InputBuffer {
   /** Removes the next `count` bytes. */
   skip(count: number): void {
     this.#start += count;
+    this.#expected = 0; // it was about bytes now consumed
     if (this.#start === this.#end) {
       // Consumed to the end: let go of the memory instead of rewinding into
       // it, since views handed out by take() may still point there.

@@ -10,13 +10,16 @@ import { ProtocolError, RespParser } from "./resp-parser.ts";
 import { error, ReplyWriter } from "./reply.ts";
 
 // #region handler
-export function createRespHandler(commands: CommandTable): HandlerFactory {
+export function createRespHandler(
+  commands: CommandTable,
+  clientQueryBufferLimit: number,
+): HandlerFactory {
   return (client: Client): Handler => {
     const parser = new RespParser();
     const replies = new ReplyWriter();
     const session: Session = {
       id: client.id,
-      name: "",
+      name: Buffer.alloc(0),
       closeAfterReply: false,
     };
     const context: CommandContext = { session, commands };
@@ -43,7 +46,17 @@ export function createRespHandler(commands: CommandTable): HandlerFactory {
         // All the replies to this chunk leave in one write (one system call,
         // and usually one TCP packet) instead of one write per command.
         if (!replies.empty) client.send(replies.take());
-        if (session.closeAfterReply) client.close();
+        if (session.closeAfterReply) {
+          client.close();
+        } else if (parser.pendingBytes > clientQueryBufferLimit) {
+          // A client piling up an endless command. Like Redis, we log it and
+          // hang up without a reply, before it can exhaust our memory (a
+          // million tiny arguments cost far more here than on the wire).
+          console.warn(
+            `Closing client ${client.id} that reached max query buffer length (${parser.pendingBytes} bytes)`,
+          );
+          client.close();
+        }
       },
       closed() {
         // Nothing outlives the connection yet. (Later chapters release

@@ -125,6 +125,9 @@ export class ReplyWriter {
  * (they appear when an error quotes a client's argument), and so do we.
  */
 function oneLine(text: string): string {
-  return text.replace(/[\r\n]/g, " ");
+  // Checked first: almost every reply has no line break to replace.
+  return LINE_BREAK.test(text) ? text.replace(LINE_BREAKS, " ") : text;
 }
+const LINE_BREAK = /[\r\n]/;
+const LINE_BREAKS = /[\r\n]/g;
 // #endregion encoder

@@ -42,6 +42,14 @@ export const LIMITS = {
 } as const;
 // #endregion limits
 
+/**
+ * What one argument costs us beyond its bytes: the Buffer object that views
+ * it and its slot in the arguments array, roughly. A command of millions of
+ * empty arguments is small on the wire and large in memory, and
+ * `pendingBytes` must see that.
+ */
+const ARGUMENT_OVERHEAD_BYTES = 100;
+
 /** Input that is not RESP: the client gets this message, then is disconnected. */
 export class ProtocolError extends Error {
   readonly code = "PROTOCOL_ERROR";
@@ -72,7 +80,7 @@ export class RespParser {
    * The array command being read, if one is: the arguments read so far and
    * how many are still to come. Undefined between commands.
    */
-  #command: { args: Buffer[]; missing: number } | undefined;
+  #command: { args: Buffer[]; missing: number; bytes: number } | undefined;
   /** Length of the bulk string whose bytes we are waiting for, once its `$` line is read. */
   #bulkLength: number | undefined;
   /** How many bytes of the current line have been searched for its end already. */
@@ -80,6 +88,15 @@ export class RespParser {
 
   feed(chunk: Buffer): void {
     this.#input.append(chunk);
+  }
+
+  /**
+   * Memory held for commands not yet returned: bytes not parsed yet, plus
+   * the arguments of an unfinished command with their bookkeeping. The
+   * handler disconnects a client whose total passes its limit.
+   */
+  get pendingBytes(): number {
+    return this.#input.length + (this.#command?.bytes ?? 0);
   }
 
   /** The next whole command, or "incomplete". Throws ProtocolError on malformed input. */
@@ -96,7 +113,7 @@ export class RespParser {
         const count = this.#readArrayLength();
         if (count === undefined) return INCOMPLETE;
         if (count <= 0) continue; // "*0" or "*-1": nothing to run, as in Redis
-        this.#command = { args: [], missing: count };
+        this.#command = { args: [], missing: count, bytes: 0 };
       }
 
       const command = this.#command;
@@ -105,6 +122,7 @@ export class RespParser {
         if (argument === undefined) return INCOMPLETE;
         command.args.push(argument);
         command.missing -= 1;
+        command.bytes += argument.length + ARGUMENT_OVERHEAD_BYTES;
       }
       this.#command = undefined;
       return { kind: "command", args: command.args };
@@ -117,7 +135,7 @@ export class RespParser {
   #readArrayLength(): number | undefined {
     const line = this.#readLine(CR, "too big mbulk count string");
     if (line === undefined) return undefined;
-    const count = parseLength(line.subarray(1));
+    const count = parseInteger(line, 1);
     if (count === undefined || count > LIMITS.maxArgs) {
       throw new ProtocolError("invalid multibulk length");
     }
@@ -136,11 +154,13 @@ export class RespParser {
           `expected '$', got '${String.fromCharCode(first)}'`,
         );
       }
-      const length = parseLength(line.subarray(1));
+      const length = parseInteger(line, 1);
       if (length === undefined || length < 0 || length > LIMITS.maxBulkBytes) {
         throw new ProtocolError("invalid bulk length");
       }
       this.#bulkLength = length;
+      // Room for it may now be set aside as its bytes arrive, and no more.
+      this.#input.expect(length + 2);
     }
     // The bytes, then \r\n. Like Redis, we skip those two bytes unchecked.
     if (this.#input.length < this.#bulkLength + 2) return undefined;
@@ -167,18 +187,26 @@ export class RespParser {
   /**
    * The next line, without its terminator. Array and bulk length lines end
    * in \r\n, and Redis looks for the \r, then skips the next byte unchecked;
-   * inline lines end at \n. Searching resumes where the last call stopped,
-   * and a line that grows past the limit without ending is an error.
+   * inline lines end at \n. Searching resumes where the last call stopped.
+   *
+   * The limit is Redis's rule: more than 64 KiB waiting with no line end
+   * among them is an error. (Redis reads 16 KiB at a time and checks after
+   * each read, Node hands us up to 64 KiB at once, so a line a little over
+   * the limit that arrives in one go may pass here and not there.)
    */
   #readLine(terminator: number, tooLong: string): Buffer | undefined {
     const end = this.#input.indexOf(terminator, this.#searched);
-    // After a \r we need one more byte (the \n) before the line is complete.
-    const lineBytes = terminator === CR ? end + 2 : end + 1;
-    if (end === -1 || this.#input.length < lineBytes) {
+    if (end === -1) {
       if (this.#input.length > LIMITS.maxLineBytes) {
         throw new ProtocolError(tooLong);
       }
-      this.#searched = end === -1 ? this.#input.length : end;
+      this.#searched = this.#input.length;
+      return undefined;
+    }
+    // After a \r we need one more byte (the \n) before the line is complete.
+    const lineBytes = terminator === CR ? end + 2 : end + 1;
+    if (this.#input.length < lineBytes) {
+      this.#searched = end;
       return undefined;
     }
     this.#searched = 0;
@@ -189,27 +217,27 @@ export class RespParser {
   // #endregion lines
 }
 
-// #region parse-length
+// #region parse-integer
 const MINUS = 0x2d; // -
 const ZERO = 0x30; // 0
 
 /**
- * The number in a `*` or `$` line, by Redis's strict rules (`string2ll`): an
- * optional minus sign, then digits with no leading zero, nothing else, and
- * within 64 bits. Anything else (`+3`, `03`, ` 3`, `-0`, an empty line) is
- * undefined, which the caller reports as an invalid length.
+ * The integer in `bytes` from `start` on, by Redis's strict rules (its
+ * `string2ll`): an optional minus sign, then digits with no leading zero,
+ * nothing else, and within 64 bits. Anything else (`+3`, `03`, ` 3`, `-0`,
+ * nothing at all) is undefined, which callers report as an error.
  */
-export function parseLength(line: Buffer): number | undefined {
-  const negative = line[0] === MINUS;
-  const first = negative ? 1 : 0;
-  const digits = line.length - first;
+export function parseInteger(bytes: Buffer, start = 0): number | undefined {
+  const negative = bytes[start] === MINUS;
+  const first = negative ? start + 1 : start;
+  const digits = bytes.length - first;
   // No digits at all, or more than any 64-bit number has.
   if (digits === 0 || digits > 19) return undefined;
   // A leading zero is only allowed in "0" itself.
-  if (line[first] === ZERO && (digits > 1 || negative)) return undefined;
+  if (bytes[first] === ZERO && (digits > 1 || negative)) return undefined;
   let value = 0;
-  for (let i = first; i < line.length; i++) {
-    const digit = line[i]! - ZERO;
+  for (let i = first; i < bytes.length; i++) {
+    const digit = bytes[i]! - ZERO;
     if (digit < 0 || digit > 9) return undefined;
     value = value * 10 + digit;
   }
@@ -217,9 +245,9 @@ export function parseLength(line: Buffer): number | undefined {
   // compare it with is far smaller. Only whether it fits in 64 bits at all
   // needs an exact answer, and only 19-digit numbers can fail that.
   if (digits === 19) {
-    const exact = BigInt(line.toString("latin1"));
+    const exact = BigInt(bytes.toString("latin1", start));
     if (exact > 2n ** 63n - 1n || exact < -(2n ** 63n)) return undefined;
   }
   return negative ? -value : value;
 }
-// #endregion parse-length
+// #endregion parse-integer

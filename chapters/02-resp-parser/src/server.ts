@@ -62,9 +62,10 @@ export interface ServerStats extends ConnectionStats {
 export function startServer(
   overrides: Partial<ServerConfig> = {},
 ): Promise<RunningServer> {
+  const config = { ...DEFAULT_CONFIG, ...overrides };
   return serve(
-    { ...DEFAULT_CONFIG, ...overrides },
-    createRespHandler(COMMANDS),
+    config,
+    createRespHandler(COMMANDS, config.clientQueryBufferLimit),
   );
 }
 

@@ -89,6 +89,20 @@ describe("errors from the command table", () => {
     );
   });
 
+  it("a huge argument is quoted by its first bytes only", async () => {
+    await expectReply(
+      encodeCommand("FOO", "a".repeat(1024 * 1024)),
+      `-ERR unknown command 'FOO', with args beginning with: '${"a".repeat(128)}' \r\n`,
+    );
+  });
+
+  it("a HELLO option is quoted up to a NUL byte, like any C string", async () => {
+    await expectReply(
+      encodeCommand("HELLO", "2", "x\0y"),
+      "-ERR Syntax error in HELLO option 'x'\r\n",
+    );
+  });
+
   it("an empty command name is unknown too", async () => {
     await expectReply(
       encodeCommand(""),
@@ -152,6 +166,14 @@ describe("HELLO", () => {
     [
       ["2", "AUTH", "nobody", "secret"],
       "WRONGPASS invalid username-password pair or user is disabled.",
+    ],
+    [
+      ["2", "AUTH", "DEFAULT", "secret"],
+      "WRONGPASS invalid username-password pair or user is disabled.",
+    ],
+    [
+      ["2", "SETNAME", "a b", "AUTH", "nobody", "secret"],
+      "ERR Client names cannot contain spaces, newlines or special characters.",
     ],
   ])("HELLO %j is refused with %j", async (args, message) => {
     const redis = await server.client(RESP2_ONLY);

@@ -6,7 +6,12 @@
  * allocated, so none of these tests sends more than a few hundred KB.
  */
 import { describe, expect, it } from "vitest";
-import { itInProcess, useServer } from "../../../shared/harness.ts";
+import {
+  itInProcess,
+  startChapterServer,
+  useServer,
+} from "../../../shared/harness.ts";
+import { RawSocket } from "../../../shared/raw-socket.ts";
 import { expectBytes } from "./resp-helpers.ts";
 
 const server = useServer();
@@ -105,6 +110,32 @@ describe("structure", () => {
     ['ECHO "a"b\r\n', "a closing quote followed by a letter"],
   ])("inline %j (%s) has unbalanced quotes", (request) =>
     expectProtocolError(request, "unbalanced quotes in request"),
+  );
+});
+
+describe("client-query-buffer-limit", () => {
+  itInProcess(
+    "a client piling up an endless command is disconnected, and only that client",
+    async () => {
+      const limited = await startChapterServer({
+        clientQueryBufferLimit: 1024 * 1024,
+      });
+      const client = await RawSocket.connect(limited.port);
+      const bystander = await RawSocket.connect(limited.port);
+      // 2 billion arguments announced, then empty ones: 6 bytes each on the
+      // wire, but each costs a Buffer object and an array slot in memory.
+      // Without the limit, this is how one client could make the whole
+      // process run out of heap and die.
+      await client.send("*2147483647\r\n");
+      const emptyArguments = Buffer.from("$0\r\n\r\n".repeat(20_000));
+      await client.send(emptyArguments).catch(() => {});
+
+      // Redis hangs up without a reply, and so do we.
+      expect((await client.readUntilClosed()).length).toBe(0);
+      await bystander.send("PING\r\n");
+      await expectBytes(bystander, "+PONG\r\n");
+      bystander.close();
+    },
   );
 });
 

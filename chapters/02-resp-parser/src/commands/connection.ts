@@ -8,7 +8,8 @@
  */
 import type { CommandSpec } from "../command.ts";
 import { array, bulk, error, integer, OK, simple } from "../reply.ts";
-import { parseLength } from "../resp-parser.ts";
+import { parseInteger } from "../resp-parser.ts";
+import { isKeyword, quoteArgument } from "../arguments.ts";
 
 /**
  * The version we tell clients we are (HELLO, and INFO later). Clients use
@@ -131,7 +132,7 @@ export const hello: CommandSpec = {
   },
   run(args, { session }) {
     if (args.length >= 2) {
-      const version = parseLength(args[1]!);
+      const version = parseInteger(args[1]!);
       if (version === undefined) {
         return error("ERR Protocol version is not an integer or out of range");
       }
@@ -140,35 +141,42 @@ export const hello: CommandSpec = {
       }
     }
 
-    let username: string | undefined;
+    // Options first, in Redis's order: a malformed option or a bad name is
+    // reported before the credentials are even looked at.
+    let username: Buffer | undefined;
     let clientName: Buffer | undefined;
     for (let i = 2; i < args.length; i++) {
-      const option = args[i]!.toString("latin1");
+      const option = args[i]!;
       const remaining = args.length - 1 - i;
-      if (option.toLowerCase() === "auth" && remaining >= 2) {
-        username = args[i + 1]!.toString();
+      if (isKeyword(option, "auth") && remaining >= 2) {
+        username = args[i + 1];
         i += 2; // the password: any password is right for a user without one
-      } else if (option.toLowerCase() === "setname" && remaining >= 1) {
-        clientName = args[i + 1];
+      } else if (isKeyword(option, "setname") && remaining >= 1) {
+        clientName = args[i + 1]!;
+        if (!isValidClientName(clientName)) {
+          return error(
+            "ERR Client names cannot contain spaces, newlines or special characters.",
+          );
+        }
         i += 1;
       } else {
-        return error(`ERR Syntax error in HELLO option '${option}'`);
+        // Redis quotes the whole option; we stop at 128 bytes, as its other
+        // errors do, so that a 512 MB option is not a 512 MB error.
+        return error(
+          `ERR Syntax error in HELLO option '${quoteArgument(option)}'`,
+        );
       }
     }
     // Until a chapter adds `requirepass`, the only user is "default", and it
     // has no password, exactly like a fresh redis-server.
-    if (username !== undefined && username !== "default") {
+    // User names are case-sensitive, unlike keywords.
+    if (username !== undefined && !username.equals(DEFAULT_USER)) {
       return error(
         "WRONGPASS invalid username-password pair or user is disabled.",
       );
     }
     if (clientName !== undefined) {
-      if (!isValidClientName(clientName)) {
-        return error(
-          "ERR Client names cannot contain spaces, newlines or special characters.",
-        );
-      }
-      session.name = clientName.toString("latin1");
+      session.name = clientName;
     }
 
     return array([
@@ -189,6 +197,8 @@ export const hello: CommandSpec = {
     ]);
   },
 };
+
+const DEFAULT_USER = Buffer.from("default");
 
 /** Redis allows names of visible ASCII characters only (`!` to `~`), so CLIENT LIST stays parsable. */
 function isValidClientName(name: Buffer): boolean {

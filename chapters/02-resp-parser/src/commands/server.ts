@@ -103,9 +103,7 @@ function named(
   { commands }: CommandContext,
 ): (CommandSpec | undefined)[] {
   if (args.length <= from) return commands.all();
-  return args
-    .slice(from)
-    .map((name) => commands.lookup(name.toString("latin1")));
+  return args.slice(from).map((name) => commands.lookup(name));
 }
 
 const commandNames: ArgumentDoc = {

@@ -22,6 +22,7 @@ describe("loadConfig", () => {
       port: 6379,
       bind: "127.0.0.1",
       shutdownTimeout: 10,
+      clientQueryBufferLimit: 1024 ** 3,
     });
     expect(loadConfig([])).toEqual(DEFAULT_CONFIG);
   });
@@ -35,12 +36,30 @@ describe("loadConfig", () => {
         "::1",
         "--shutdown-timeout",
         "0",
+        "--client-query-buffer-limit",
+        "2mb",
       ]),
     ).toEqual({
       port: 7000,
       bind: "::1",
       shutdownTimeout: 0,
+      clientQueryBufferLimit: 2 * 1024 ** 2,
     });
+  });
+
+  it.each([
+    ["1048576", 1024 ** 2],
+    ["1mb", 1024 ** 2],
+    ["1MB", 1024 ** 2],
+    ["2000k", 2_000_000],
+    ["2000kb", 2_048_000],
+    ["3m", 3_000_000],
+    ["1g", 1_000_000_000],
+    ["1gb", 1024 ** 3],
+  ])("reads client-query-buffer-limit %j in Redis's units", (text, bytes) => {
+    expect(
+      loadConfig(["--client-query-buffer-limit", text]).clientQueryBufferLimit,
+    ).toBe(bytes);
   });
 
   it("reads a file first, then lets the command line win", () => {
@@ -60,6 +79,15 @@ describe("loadConfig", () => {
     [["--shutdown-timeout", "1.5"], "Invalid shutdown-timeout '1.5'"],
     [["--bind", "a", "--", "b"], "Bad directive"],
     [["--bind", ""], "Invalid bind ''"],
+    [["--client-query-buffer-limit", "1kb"], "at least 1048576 bytes"],
+    [
+      ["--client-query-buffer-limit", "1tb"],
+      "Invalid client-query-buffer-limit",
+    ],
+    [
+      ["--client-query-buffer-limit", "-1mb"],
+      "Invalid client-query-buffer-limit",
+    ],
     [["--constructor", "1"], "Bad directive"],
     [["--__proto__", "1"], "Bad directive"],
     [["--toString", "1"], "Bad directive"],

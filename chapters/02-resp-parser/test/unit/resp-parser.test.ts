@@ -22,7 +22,7 @@ import {
   type SeededRandom,
 } from "../../../../shared/seeded-random.ts";
 import {
-  parseLength,
+  parseInteger,
   ProtocolError,
   RespParser,
 } from "../../src/resp-parser.ts";
@@ -459,13 +459,28 @@ describe("lines longer than 64 KiB", () => {
   });
 
   it("an inline line whose \\n arrives in the same chunk is accepted, however long", () => {
-    // Redis only checks the limit while the line end is missing: a 70,000
-    // byte inline PING that arrives in one read gets its reply.
+    // The limit only applies while the line end is missing, as in Redis.
+    // But Redis reads 16 KiB at a time and checks after each read, so over
+    // a real socket it refuses a line like this one, while Node hands us
+    // 64 KiB chunks: how long a line may be before the check catches it
+    // differs a little between the two servers.
     const long = "a".repeat(70_000);
     expect(parseUntilError(`PING ${long}\r\n`)).toEqual({
       commands: [["PING", long]],
       error: undefined,
     });
+  });
+
+  it("a `*` line whose \\r has arrived waits for its \\n, then reads the number", () => {
+    // Redis stops checking the length once it has seen the \r; the number
+    // itself is then what is wrong.
+    const parser = new RespParser();
+    parser.feed(raw(`*1${digits(70_000)}\r`));
+    expect(parser.next()).toEqual({ kind: "incomplete" });
+    parser.feed(raw("\n"));
+    expect(() => parser.next()).toThrow(
+      "Protocol error: invalid multibulk length",
+    );
   });
 });
 
@@ -516,7 +531,7 @@ describe("a NUL byte in an inline line (a deliberate difference)", () => {
   });
 });
 
-describe("parseLength", () => {
+describe("parseInteger", () => {
   it.each([
     ["0", 0],
     ["1", 1],
@@ -525,12 +540,12 @@ describe("parseLength", () => {
     ["2147483647", 2147483647],
     ["536870912", 536870912],
   ])("reads %j as %i", (text, value) => {
-    expect(parseLength(raw(text))).toBe(value);
+    expect(parseInteger(raw(text))).toBe(value);
   });
 
   it("accepts the extremes of a 64-bit integer (their value past 2^53 is approximate)", () => {
-    expect(parseLength(raw("9223372036854775807"))).toBeGreaterThan(9.2e18);
-    expect(parseLength(raw("-9223372036854775808"))).toBeLessThan(-9.2e18);
+    expect(parseInteger(raw("9223372036854775807"))).toBeGreaterThan(9.2e18);
+    expect(parseInteger(raw("-9223372036854775808"))).toBeLessThan(-9.2e18);
   });
 
   it.each([
@@ -550,6 +565,6 @@ describe("parseLength", () => {
     "1-2",
     "0x10",
   ])("rejects %j", (text) => {
-    expect(parseLength(raw(text))).toBeUndefined();
+    expect(parseInteger(raw(text))).toBeUndefined();
   });
 });
