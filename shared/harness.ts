@@ -53,7 +53,11 @@ type StartServer = (config?: Record<string, unknown>) => Promise<ChapterServer>;
 export const external =
   process.env.REDIS_URL !== undefined && inject("speaksRedis");
 
-/** A test that needs our in-process server (its stats, its config, closing it). Skipped under REDIS_URL. */
+/**
+ * A test that needs our own server: in-process (its stats, its config,
+ * closing it) or run as a program (signals, the command line). Skipped
+ * under REDIS_URL.
+ */
 export const itInProcess = it.skipIf(external);
 
 /** Folder of the chapter under test (or of the learner's exercise copy). */
