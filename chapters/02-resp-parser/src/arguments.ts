@@ -17,9 +17,14 @@ export function nameOf(arg: Buffer): string | undefined {
   return arg.toString("latin1").toLowerCase();
 }
 
-/** True if `arg` is `keyword` (given in lower case), in any letter case: `NX`, `nx`, `Nx`. */
+/**
+ * True if `arg` is `keyword` (given in lower case), in any letter case:
+ * `NX`, `nx`, `Nx`. Redis compares keywords as C strings, which end at a
+ * NUL byte, so `NX\0whatever` is NX too.
+ */
 export function isKeyword(arg: Buffer, keyword: string): boolean {
-  return arg.length === keyword.length && nameOf(arg) === keyword;
+  const endsThere = arg.length === keyword.length || arg[keyword.length] === 0;
+  return endsThere && nameOf(arg.subarray(0, keyword.length)) === keyword;
 }
 
 /**

@@ -171,7 +171,7 @@ export class RespParser {
   }
   // #endregion array-and-bulk
 
-  // #region lines
+  // #region read-inline
   /** An inline command: one line, ended by \n or \r\n. */
   #readInline(): Buffer[] | undefined {
     const line = this.#readLine(LF, "too big inline request");
@@ -183,7 +183,9 @@ export class RespParser {
     }
     return args;
   }
+  // #endregion read-inline
 
+  // #region lines
   /**
    * The next line, without its terminator. Array and bulk length lines end
    * in \r\n, and Redis looks for the \r, then skips the next byte unchecked;

@@ -96,6 +96,12 @@ describe("errors from the command table", () => {
     );
   });
 
+  it("a HELLO keyword is compared as a C string: a NUL byte ends it", async () => {
+    const client = await server.raw();
+    await client.send(encodeCommand("HELLO", "2", "SETNAME\0junk", "my-app"));
+    await expectBytes(client, "*14\r\n$6\r\nserver\r\n");
+  });
+
   it("a HELLO option is quoted up to a NUL byte, like any C string", async () => {
     await expectReply(
       encodeCommand("HELLO", "2", "x\0y"),
@@ -171,9 +177,26 @@ describe("HELLO", () => {
       ["2", "AUTH", "DEFAULT", "secret"],
       "WRONGPASS invalid username-password pair or user is disabled.",
     ],
+    // Options are taken left to right, and the first failure answers.
     [
       ["2", "SETNAME", "a b", "AUTH", "nobody", "secret"],
       "ERR Client names cannot contain spaces, newlines or special characters.",
+    ],
+    [
+      ["2", "AUTH", "nobody", "secret", "SETNAME", "a b"],
+      "WRONGPASS invalid username-password pair or user is disabled.",
+    ],
+    [
+      ["2", "AUTH", "nobody", "secret", "junk"],
+      "WRONGPASS invalid username-password pair or user is disabled.",
+    ],
+    [
+      ["2", "AUTH", "nobody", "secret", "AUTH", "default", "secret"],
+      "WRONGPASS invalid username-password pair or user is disabled.",
+    ],
+    [
+      ["2", "y".repeat(200)],
+      `ERR Syntax error in HELLO option '${"y".repeat(200)}'`,
     ],
   ])("HELLO %j is refused with %j", async (args, message) => {
     const redis = await server.client(RESP2_ONLY);

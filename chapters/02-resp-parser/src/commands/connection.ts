@@ -33,6 +33,8 @@ export const ping: CommandSpec = {
     arguments: [{ name: "message", type: "string", optional: true }],
   },
   run(args) {
+    // Arity -1 only says "at least one word": like Redis, PING checks its
+    // own maximum.
     if (args.length > 2) {
       return error("ERR wrong number of arguments for 'ping' command");
     }
@@ -77,7 +79,6 @@ export const quit: CommandSpec = {
 };
 // #endregion quit
 
-// #region hello
 /**
  * HELLO [protover [AUTH username password] [SETNAME clientname]]
  *
@@ -130,6 +131,7 @@ export const hello: CommandSpec = {
       },
     ],
   },
+  // #region hello-run
   run(args, { session }) {
     if (args.length >= 2) {
       const version = parseInteger(args[1]!);
@@ -141,42 +143,38 @@ export const hello: CommandSpec = {
       }
     }
 
-    // Options first, in Redis's order: a malformed option or a bad name is
-    // reported before the credentials are even looked at.
-    let username: Buffer | undefined;
-    let clientName: Buffer | undefined;
+    // The options, one at a time from left to right, as Redis takes them:
+    // each AUTH is checked and each name set where it stands, and the first
+    // failure is the answer.
     for (let i = 2; i < args.length; i++) {
       const option = args[i]!;
       const remaining = args.length - 1 - i;
       if (isKeyword(option, "auth") && remaining >= 2) {
-        username = args[i + 1];
-        i += 2; // the password: any password is right for a user without one
+        // Until a chapter adds `requirepass`, the only user is "default"
+        // (user names are case-sensitive), and any password is right for
+        // it, exactly as in a fresh redis-server.
+        if (!args[i + 1]!.equals(DEFAULT_USER)) {
+          return error(
+            "WRONGPASS invalid username-password pair or user is disabled.",
+          );
+        }
+        i += 2;
       } else if (isKeyword(option, "setname") && remaining >= 1) {
-        clientName = args[i + 1]!;
-        if (!isValidClientName(clientName)) {
+        const name = args[i + 1]!;
+        if (!isValidClientName(name)) {
           return error(
             "ERR Client names cannot contain spaces, newlines or special characters.",
           );
         }
+        session.name = name;
         i += 1;
       } else {
-        // Redis quotes the whole option; we stop at 128 bytes, as its other
-        // errors do, so that a 512 MB option is not a 512 MB error.
+        // Redis quotes the whole option. So do we, up to 1 MiB, so that an
+        // absurd option cannot become an equally absurd error line.
         return error(
-          `ERR Syntax error in HELLO option '${quoteArgument(option)}'`,
+          `ERR Syntax error in HELLO option '${quoteArgument(option, 1024 * 1024)}'`,
         );
       }
-    }
-    // Until a chapter adds `requirepass`, the only user is "default", and it
-    // has no password, exactly like a fresh redis-server.
-    // User names are case-sensitive, unlike keywords.
-    if (username !== undefined && !username.equals(DEFAULT_USER)) {
-      return error(
-        "WRONGPASS invalid username-password pair or user is disabled.",
-      );
-    }
-    if (clientName !== undefined) {
-      session.name = clientName;
     }
 
     return array([
@@ -196,6 +194,7 @@ export const hello: CommandSpec = {
       array([]),
     ]);
   },
+  // #endregion hello-run
 };
 
 const DEFAULT_USER = Buffer.from("default");
@@ -204,4 +203,3 @@ const DEFAULT_USER = Buffer.from("default");
 function isValidClientName(name: Buffer): boolean {
   return name.every((byte) => byte >= 0x21 && byte <= 0x7e);
 }
-// #endregion hello
