@@ -60,12 +60,15 @@ export class CommandTable {
 
     const arityHolds =
       spec.arity >= 0 ? args.length === spec.arity : args.length >= -spec.arity;
-    if (!arityHolds) {
-      return error(`ERR wrong number of arguments for '${spec.name}' command`);
-    }
+    if (!arityHolds) return wrongNumberOfArguments(spec.name);
     return spec.run(args, context);
   }
   // #endregion dispatch
+}
+
+/** Redis's arity error, for the table and for commands that check a maximum themselves. */
+export function wrongNumberOfArguments(name: string): Reply {
+  return error(`ERR wrong number of arguments for '${name}' command`);
 }
 
 // #region unknown-command

@@ -10,6 +10,7 @@ import type { CommandSpec } from "../command.ts";
 import { array, bulk, error, integer, OK, simple } from "../reply.ts";
 import { parseInteger } from "../resp-parser.ts";
 import { isKeyword, quoteArgument } from "../arguments.ts";
+import { wrongNumberOfArguments } from "../command-table.ts";
 
 /**
  * The version we tell clients we are (HELLO, and INFO later). Clients use
@@ -35,9 +36,7 @@ export const ping: CommandSpec = {
   run(args) {
     // Arity -1 only says "at least one word": like Redis, PING checks its
     // own maximum.
-    if (args.length > 2) {
-      return error("ERR wrong number of arguments for 'ping' command");
-    }
+    if (args.length > 2) return wrongNumberOfArguments("ping");
     return args.length === 2 ? bulk(args[1]!) : simple("PONG");
   },
 };
@@ -166,7 +165,9 @@ export const hello: CommandSpec = {
             "ERR Client names cannot contain spaces, newlines or special characters.",
           );
         }
-        session.name = name;
+        // A copy: the argument is a view into the input buffer, and the
+        // session would keep that whole buffer alive for as long as it lasts.
+        session.name = Buffer.from(name);
         i += 1;
       } else {
         // Redis quotes the whole option. So do we, up to 1 MiB, so that an
