@@ -1,0 +1,145 @@
+/**
+ * The keyspace: numbered databases, each a table from keys to values.
+ *
+ * Keys and values are byte strings: JavaScript strings with one character
+ * per byte (`buffer.toString("latin1")`). A Redis key may hold any bytes,
+ * which rules out decoding arguments as UTF-8; a byte string keeps them all,
+ * and V8 stores a string whose characters are all below 256 at one byte per
+ * character. It costs less memory than a Buffer per value (a Buffer is an
+ * object plus separately allocated memory), compares with `===` and goes
+ * straight into the reply text. The article measures both choices.
+ *
+ * Converting an argument with `toString("latin1")` also copies it out of
+ * the socket's input buffer, which a stored view would keep alive whole.
+ */
+import { constants } from "node:buffer";
+import { Dict } from "./dict.ts";
+
+/**
+ * The longest string V8 can make: 2^29 - 24 characters, so 24 bytes short
+ * of Redis's 512 MB limit. A value between the two cannot be stored as a
+ * byte string; commands refuse it with Redis's too-big error (a deliberate,
+ * tiny difference).
+ */
+export const MAX_STRING_BYTES = constants.MAX_STRING_LENGTH;
+
+// #region value
+/**
+ * What a key can hold. Only strings in this chapter; chapter 06 adds lists,
+ * hashes, sets and sorted sets to this union.
+ */
+export type RedisValue = string;
+
+/** The name TYPE answers for a value. */
+export function typeName(_value: RedisValue): "string" {
+  return "string";
+}
+// #endregion value
+
+// #region database
+/** INFO's keyspace_hits and keyspace_misses. */
+export interface KeyspaceStats {
+  hits: number;
+  misses: number;
+}
+
+/** One numbered database: what `SELECT n` switches a connection to. */
+export class Database {
+  #entries = new Dict<RedisValue>();
+
+  constructor(
+    readonly index: number,
+    readonly stats: KeyspaceStats,
+  ) {}
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(key: string): RedisValue | undefined {
+    return this.#entries.get(key);
+  }
+
+  /**
+   * `get` on behalf of a command that reads (GET, not SET): counted as a
+   * hit or a miss, as Redis counts its read lookups.
+   */
+  read(key: string): RedisValue | undefined {
+    const value = this.#entries.get(key);
+    if (value === undefined) this.stats.misses += 1;
+    else this.stats.hits += 1;
+    return value;
+  }
+
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  /** Adds or replaces a key; true if the key is new. */
+  set(key: string, value: RedisValue): boolean {
+    return this.#entries.set(key, value);
+  }
+
+  /** Removes a key; true if it existed. */
+  delete(key: string): boolean {
+    return this.#entries.delete(key);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#entries.keys();
+  }
+
+  randomKey(): string | undefined {
+    return this.#entries.randomKey();
+  }
+
+  /** One step of SCAN: see `Dict.scan`. */
+  scan(
+    cursor: number,
+    visit: (key: string, value: RedisValue) => void,
+  ): number {
+    return this.#entries.scan(cursor, visit);
+  }
+
+  /**
+   * SWAPDB: the two databases trade contents, not numbers. Connections hold
+   * the Database object they selected, so each one now sees the other's
+   * data under the number it chose, which is what SWAPDB promises.
+   */
+  swapContents(other: Database): void {
+    [this.#entries, other.#entries] = [other.#entries, this.#entries];
+  }
+}
+// #endregion database
+
+/**
+ * All the databases, created when first used: a server configured with
+ * `databases 100000` should not pay for 100,000 empty tables at start-up.
+ */
+export class Keyspace {
+  readonly #databases: (Database | undefined)[] = [];
+  readonly stats: KeyspaceStats = { hits: 0, misses: 0 };
+
+  constructor(readonly count: number) {}
+
+  /** Database `index`, which must be below `count`. */
+  database(index: number): Database {
+    return (this.#databases[index] ??= new Database(index, this.stats));
+  }
+
+  /** The databases holding at least one key, in order (for INFO keyspace). */
+  nonEmpty(): Database[] {
+    return this.#databases.filter(
+      (db): db is Database => db !== undefined && db.size > 0,
+    );
+  }
+
+  /** FLUSHALL. */
+  clear(): void {
+    for (const db of this.#databases) db?.clear();
+  }
+}
