@@ -5,6 +5,9 @@
  * Environment variables that change what runs:
  * - EXERCISE_DIR (set by `npm run exercise NN`): test the learner's copy.
  * - REDIS_URL (read by shared/harness.ts): test that server instead of ours.
+ *   Its test files then run one at a time: they share that one server, and
+ *   a file that runs FLUSHALL or sets a password must not pull the ground
+ *   from under another. (Against our own server each file starts its own.)
  */
 import { defineConfig } from "vitest/config";
 import { listChapters } from "./shared/chapters.ts";
@@ -17,6 +20,7 @@ const projects = chapterProjects(listChapters(), {
 export default defineConfig({
   test: {
     reporters: ["default", "./shared/summary-reporter.ts"],
+    fileParallelism: process.env.REDIS_URL === undefined,
     projects: [
       ...projects.map(({ name, include, serverDir, speaksRedis }) => ({
         test: {

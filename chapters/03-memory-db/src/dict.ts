@@ -151,6 +151,7 @@ export class Dict<V> {
    * is returned at least once (a key may come twice, after a shrink).
    */
   scan(cursor: number, visit: (key: string, value: V) => void): number {
+    if (this.#size === 0) return 0; // nothing to walk: done at once
     for (
       let entry = this.#buckets[cursor & this.#mask];
       entry;
