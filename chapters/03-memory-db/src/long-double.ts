@@ -6,8 +6,8 @@
  * `long double`s, and prints the sum with `"%.17Lf"` before trimming the
  * zeros off the end. On x86-64 Linux a `long double` is the x87 "extended"
  * format: a 64-bit significand where a JavaScript number has 53 bits, and a
- * 15-bit exponent where it has 11. Eleven more bits are enough to change
- * the answer a user sees:
+ * 15-bit exponent where it has 11. Eleven more bits of significand are
+ * enough to change the answer a user sees:
  *
  *     SET k 10.5
  *     INCRBYFLOAT k 0.1    Redis: "10.6"   doubles: "10.59999999999999964"
@@ -23,10 +23,10 @@
  * 2. `addLongDouble`: the exact sum, rounded to 64 bits.
  * 3. `formatLongDouble`: the exact value, rounded to 17 decimals.
  *
- * BigInt arithmetic is slow next to one floating point addition, but
- * INCRBYFLOAT is rare, the numbers are small in the common case (a few
- * dozen bits), and an approximation that is right "almost always" is
- * precisely the bug this module exists to avoid.
+ * BigInt arithmetic is slow next to one floating point addition (a few
+ * microseconds for everyday numbers, under a millisecond for the largest),
+ * but INCRBYFLOAT is rare, and an approximation that is right "almost
+ * always" is precisely the bug this module exists to avoid.
  */
 
 // #region long-double
@@ -54,7 +54,7 @@ export interface FiniteLongDouble {
 export type LongDouble =
   FiniteLongDouble | InfiniteLongDouble | { readonly kind: "nan" };
 
-/** Plus or minus infinity: typed in as `inf`, or a sum too large for the format. */
+/** Plus or minus infinity: typed in as `inf`, or a sum too large to hold. */
 export interface InfiniteLongDouble {
   readonly kind: "infinity";
   readonly negative: boolean;
@@ -68,7 +68,7 @@ const SIGNIFICAND_BITS = 64;
  * below it reach 2^-16445, the smallest subnormal.
  */
 const MIN_EXPONENT = -16445;
-/** The largest exponent: the top bit at 2^16383, the bottom one 63 bits lower. */
+/** The largest exponent: the top bit at 2^16383, the lowest 63 bits below. */
 const MAX_EXPONENT = 16320;
 /** `"%.17Lf"`: Redis prints 17 digits after the point. */
 const FRACTION_DIGITS = 17;
@@ -152,7 +152,8 @@ function round(
       exponent += 1;
     }
   } else {
-    // Exact already: shift the top bit up to bit 63, as far as the exponent allows.
+    // Exact already. Move the top bit up to bit 63, or as far up as the
+    // smallest exponent allows: a subnormal keeps leading zeros.
     const lift = Math.min(SIGNIFICAND_BITS - length, exponent - MIN_EXPONENT);
     significand = mantissa << BigInt(lift);
     exponent -= lift;
@@ -227,7 +228,10 @@ export function parseLongDouble(text: string): LongDouble | undefined {
   return undefined; // anything else: garbage, whitespace, "nan"
 }
 
-/** A match of HEX_TEXT: its value is exactly `digits × 2^(exponent - 4 × fraction digits)`. */
+/**
+ * A match of HEX_TEXT: its value is exactly
+ * `digits × 2^(exponent - 4 × fraction digits)`.
+ */
 function parseHex(match: RegExpExecArray): LongDouble | undefined {
   const [, sign, whole = "", fraction = "", exponent] = match;
   if (whole === "" && fraction === "") return undefined; // "0x": no digits
@@ -303,7 +307,7 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
   return round(sum < 0n, sum < 0n ? -sum : sum, exponent, false);
 }
 
-/** `x` as a signed multiple of `2^exponent`, which is at most x's own exponent. */
+/** `x` as a signed multiple of `2^exponent`, at most x's own exponent. */
 function signed(x: FiniteLongDouble, exponent: number): bigint {
   const magnitude = x.significand << BigInt(x.exponent - exponent);
   return x.negative ? -magnitude : magnitude;
