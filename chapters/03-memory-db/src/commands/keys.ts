@@ -215,7 +215,8 @@ export const scan: CommandSpec = {
         pattern = byteString(value);
         if (pattern === "*") pattern = undefined; // matches everything anyway
       } else if (isKeyword(option, "type")) {
-        wantedType = byteString(value);
+        // Compared ignoring case, as Redis does: TYPE STRING works too.
+        wantedType = byteString(value).toLowerCase();
       } else {
         return SYNTAX_ERROR;
       }
@@ -234,7 +235,7 @@ export const scan: CommandSpec = {
       (key) =>
         (pattern === undefined || globMatch(pattern, key)) &&
         (wantedType === undefined ||
-          typeName(session.db.get(key)!) === wantedType),
+          typeName(session.db.read(key)!) === wantedType),
     );
     return array([bulk(String(cursor)), array(keys.map(bulk))]);
   },
