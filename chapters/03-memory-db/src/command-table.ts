@@ -32,13 +32,30 @@ export class CommandTable {
     return [...this.#byName.values()];
   }
 
-  /** Finds a command by name, in any letter case, or a subcommand by "container|sub". */
+  /**
+   * Finds a command by name, in any letter case, or a subcommand by
+   * "container|sub": the form COMMAND INFO and COMMAND DOCS take.
+   */
   lookup(arg: Buffer): CommandSpec | undefined {
     const [container, sub, ...more] = nameOf(arg)?.split("|") ?? [];
     if (container === undefined || more.length > 0) return undefined;
     const spec = this.#byName.get(container);
     if (sub === undefined || spec === undefined) return spec;
     return this.#subcommands.get(spec)?.get(sub);
+  }
+
+  /**
+   * The command a request would run, found as Redis finds it: by its first
+   * word, then, for a container such as CONFIG, by its second (`CONFIG GET`).
+   * Undefined if either is unknown. A container named alone is returned
+   * itself, and fails the arity check. The dispatcher and COMMAND GETKEYS
+   * both use this, so they cannot disagree on what a request means.
+   */
+  find(args: readonly Buffer[]): CommandSpec | undefined {
+    const spec = this.#byName.get(nameOf(args[0]!) ?? "");
+    const subcommands = spec && this.#subcommands.get(spec);
+    if (subcommands === undefined || args.length < 2) return spec;
+    return subcommands.get(nameOf(args[1]!) ?? "");
   }
 
   /** Redis's arity rule: exactly `arity` words, or at least `-arity` if negative. */
@@ -51,19 +68,15 @@ export class CommandTable {
   // #region dispatch
   /** Checks a command against the table and runs it; every failure is a reply. */
   execute(args: Buffer[], context: CommandContext): Reply {
-    // (A name too long to be one becomes "", which finds nothing.)
-    let spec = this.#byName.get(nameOf(args[0]!) ?? "");
-    if (spec === undefined) return unknownCommand(args);
-
-    const subcommands = this.#subcommands.get(spec);
-    if (subcommands !== undefined && args.length >= 2) {
-      const sub = subcommands.get(nameOf(args[1]!) ?? "");
-      if (sub === undefined) {
-        return error(
-          `ERR unknown subcommand '${quoteArgument(args[1]!)}'. Try ${spec.name.toUpperCase()} HELP.`,
-        );
-      }
-      spec = sub;
+    const spec = this.find(args);
+    if (spec === undefined) {
+      // Which word was unknown: the command's or its subcommand's?
+      // (A name too long to be one becomes "", which finds nothing.)
+      const container = this.#byName.get(nameOf(args[0]!) ?? "");
+      if (container === undefined) return unknownCommand(args);
+      return error(
+        `ERR unknown subcommand '${quoteArgument(args[1]!)}'. Try ${container.name.toUpperCase()} HELP.`,
+      );
     }
 
     if (!this.arityHolds(spec, args)) return wrongNumberOfArguments(spec.name);
@@ -78,8 +91,10 @@ export class CommandTable {
     if (authRequired(context) && !spec.flags.includes("no_auth")) {
       return NOAUTH;
     }
+    const reply = spec.run(args, context);
+    // Counted once it has run, as Redis counts: INFO does not count itself.
     context.server.stats.commandsProcessed += 1;
-    return spec.run(args, context);
+    return reply;
   }
   // #endregion dispatch
 }

@@ -139,28 +139,36 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     show: (config) => config.requirepass,
     mutable: true,
   },
+  // #region only-value
   // Nothing is kept on disk in this chapter: no snapshots (`save ""`), no
   // append-only file (chapter 05 adds it). Tools such as redis-benchmark
-  // ask for both, and `redis-server --save ''` is a common habit, so both
-  // are known, with the one value that is true here.
+  // ask for both, and `redis-server --save ''` and `CONFIG SET save ""`
+  // are common habits, so both are known, with the one value that is true
+  // here.
   save: onlyValue("save", ""),
   appendonly: onlyValue("appendonly", "no"),
 };
 
-/** A directive whose one possible value this chapter reports but cannot change. */
+/**
+ * A directive with one possible value in this chapter. Setting it to that
+ * value (in any letter case, as Redis reads `yes`/`no`) is accepted and
+ * changes nothing; any other value is refused.
+ */
 function onlyValue(name: string, value: string): Directive {
   return {
     apply(_config, given) {
-      if (given !== value) {
+      if (given.toLowerCase() !== value) {
         throw new ConfigError(
           `Invalid ${name} '${given}': this chapter keeps no data on disk, so only '${value}' is possible`,
+          `argument must be '${value}': this chapter keeps no data on disk`,
         );
       }
     },
     show: () => value,
-    mutable: false,
+    mutable: true,
   };
 }
+// #endregion only-value
 // #endregion directives
 
 /**
@@ -300,9 +308,13 @@ const MEMORY_UNITS: Record<string, number> = {
   gb: 1024 ** 3,
 };
 
-/** A size as Redis writes it in redis.conf: `1gb`, `512mb`, `100000`. */
+/**
+ * A size as Redis writes it in redis.conf: `1gb`, `512mb`, `100000`.
+ * Like Redis's `memtoull`, no digits at all (`""`, `mb`) reads as 0, which
+ * the minimum then refuses.
+ */
 function parseMemory(text: string, name: string, min: number): number {
-  const match = /^(\d+)([a-z]*)$/i.exec(text);
+  const match = /^(\d*)([a-z]*)$/i.exec(text);
   const unit = match?.[2]?.toLowerCase() ?? "";
   const value =
     match !== null && Object.hasOwn(MEMORY_UNITS, unit)

@@ -116,6 +116,7 @@ export class Database {
 }
 // #endregion database
 
+// #region keyspace
 /**
  * All the databases, created when first used: a server configured with
  * `databases 100000` should not pay for 100,000 empty tables at start-up.
@@ -143,3 +144,4 @@ export class Keyspace {
     for (const db of this.#databases) db?.clear();
   }
 }
+// #endregion keyspace

@@ -37,6 +37,7 @@ const INITIAL_SIZE = 4;
 const MIN_FILL_PERCENT = 10;
 
 export class Dict<V> {
+  // #region buckets
   /** The buckets; the length is always a power of two, so `hash & mask` picks one. */
   #buckets: (Entry<V> | undefined)[] = new Array(INITIAL_SIZE);
   #mask = INITIAL_SIZE - 1;
@@ -47,6 +48,7 @@ export class Dict<V> {
    * down one long chain (a "hash flooding" attack).
    */
   readonly #seed = (Math.random() * 0x1_0000_0000) | 0;
+  // #endregion buckets
 
   /** How many keys the table holds. */
   get size(): number {
@@ -173,6 +175,7 @@ export class Dict<V> {
     return entry;
   }
 
+  // #region resize
   #shrinkIfSparse(): void {
     const buckets = this.#buckets.length;
     if (
@@ -201,6 +204,7 @@ export class Dict<V> {
       }
     }
   }
+  // #endregion resize
 
   // #region hash
   /**

@@ -222,6 +222,7 @@ export const scan: CommandSpec = {
       }
     }
 
+    // #region scan-walk
     // Visit buckets until about `count` keys are collected. Empty buckets
     // cost a step too, bounded as in Redis, so a sparse table cannot make
     // one call walk it all.
@@ -238,6 +239,7 @@ export const scan: CommandSpec = {
           typeName(session.db.read(key)!) === wantedType),
     );
     return array([bulk(String(cursor)), array(keys.map(bulk))]);
+    // #endregion scan-walk
   },
 };
 

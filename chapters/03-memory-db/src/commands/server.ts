@@ -207,13 +207,18 @@ const docs: CommandSpec = {
 
 // #region command-getkeys
 /**
- * COMMAND GETKEYS command [arg ...]: which of the arguments are keys,
+ * COMMAND GETKEYS command arg [arg ...]: which of the arguments are keys,
  * read off the command table's key positions. A cluster proxy asks this to
  * route a command it does not know.
+ *
+ * The command is found as the dispatcher finds it (`CLIENT ID`, not
+ * `client|id`), and the checks come in Redis's order: a command without
+ * keys says so before its arity is looked at. Redis 7.0's arity is -4:
+ * the command to look at must come with at least one argument.
  */
 const getkeys: CommandSpec = {
   name: "command|getkeys",
-  arity: -3,
+  arity: -4,
   flags: FLAGS,
   categories: CATEGORIES,
   docs: {
@@ -221,20 +226,16 @@ const getkeys: CommandSpec = {
     since: "2.8.13",
     group: SERVER_GROUP,
     complexity: "O(N) where N is the number of arguments to the command",
-    arguments: [
-      { name: "command", type: "string" },
-      { name: "arg", type: "string", optional: true, multiple: true },
-    ],
   },
   run(args, { commands }) {
     const command = args.slice(2);
-    const spec = commands.lookup(command[0]!);
+    const spec = commands.find(command);
     if (spec === undefined) return error("ERR Invalid command specified");
-    if (!commands.arityHolds(spec, command)) {
-      return error("ERR Invalid number of arguments specified for command");
-    }
     if (spec.keys === undefined) {
       return error("ERR The command has no key arguments");
+    }
+    if (!commands.arityHolds(spec, command)) {
+      return error("ERR Invalid number of arguments specified for command");
     }
     return array(
       keyPositions(spec.keys, command.length).map((i) => bulk(command[i]!)),
@@ -345,7 +346,7 @@ function flushMode(args: Buffer[]): Reply | undefined {
 
 const FLUSH_ARGUMENTS: readonly ArgumentDoc[] = [
   {
-    name: "flush-type",
+    name: "async", // (sic: Redis 7.0 names the choice after its first option)
     type: "oneof",
     optional: true,
     arguments: [
@@ -521,7 +522,7 @@ function serverInfo({ server }: CommandContext): InfoFields {
     process_id: process.pid,
     run_id: RUN_ID,
     tcp_port: server.tcp().port,
-    server_time_usec: now * 1000,
+    server_time_usec: wallClockMicros(),
     uptime_in_seconds: uptime,
     uptime_in_days: Math.floor(uptime / 86400),
   };
@@ -600,7 +601,14 @@ const configGet: CommandSpec = {
         "Added the ability to pass multiple pattern parameters in one call",
       ],
     ],
-    arguments: [{ name: "parameter", type: "string", multiple: true }],
+    arguments: [
+      {
+        name: "parameter",
+        type: "block",
+        multiple: true,
+        arguments: [{ name: "parameter", type: "string" }],
+      },
+    ],
   },
   run(args, { server }) {
     const found = new Map<string, string>();
@@ -650,7 +658,7 @@ const configSet: CommandSpec = {
     ],
     arguments: [
       {
-        name: "parameter-value",
+        name: "parameter_value",
         type: "block",
         multiple: true,
         arguments: [
@@ -661,7 +669,9 @@ const configSet: CommandSpec = {
     ],
   },
   run(args, { server }) {
-    if (args.length % 2 !== 0) return wrongNumberOfArguments("config|set");
+    // A parameter without its value. (Fewer than one pair is an arity
+    // error, from the table.)
+    if (args.length % 2 !== 0) return SYNTAX_ERROR;
     const failed = (name: string, reason: string): Reply =>
       error(
         `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`,
@@ -687,6 +697,7 @@ const configSet: CommandSpec = {
       changes.push([name, byteString(args[i + 1]!)]);
     }
 
+    // #region config-set-apply
     const updated: ServerConfig = { ...server.config };
     for (const [name, value] of changes) {
       try {
@@ -698,6 +709,7 @@ const configSet: CommandSpec = {
     }
     Object.assign(server.config, updated);
     return OK;
+    // #endregion config-set-apply
   },
 };
 
@@ -742,6 +754,32 @@ export const config: CommandSpec = {
 };
 // #endregion config
 
+/**
+ * Where the precise clock's zero is on the wall clock. It starts as Node's
+ * `performance.timeOrigin`, and `wallClockMicros` moves it when the two
+ * clocks part ways.
+ */
+let preciseClockOrigin = performance.timeOrigin;
+
+/**
+ * The wall clock in microseconds, which Redis reads with gettimeofday().
+ * Date.now() follows the system clock, but in whole milliseconds.
+ * performance.now() has the fraction, but it runs on a clock of its own,
+ * from a start fixed when the process began: after an NTP correction, or
+ * a laptop waking from sleep, it is off by as much as the clock moved. So
+ * we use it while it agrees with Date.now() to the millisecond, and set it
+ * again from Date.now() when it does not.
+ */
+function wallClockMicros(): number {
+  const wall = Date.now();
+  let precise = preciseClockOrigin + performance.now();
+  if (Math.abs(precise - wall) > 1) {
+    preciseClockOrigin = wall - performance.now();
+    precise = wall;
+  }
+  return Math.floor(precise * 1000);
+}
+
 /** TIME: the server's clock, as seconds and microseconds, both as strings. */
 export const time: CommandSpec = {
   name: "time",
@@ -756,10 +794,7 @@ export const time: CommandSpec = {
     complexity: "O(1)",
   },
   run() {
-    // Date.now() has milliseconds only; the performance clock adds the rest.
-    const micros = Math.floor(
-      (performance.timeOrigin + performance.now()) * 1000,
-    );
+    const micros = wallClockMicros();
     return array([
       bulk(String(Math.floor(micros / 1e6))),
       bulk(String(micros % 1e6)),

@@ -1,0 +1,329 @@
+/**
+ * Article step 4: a password (requirepass and AUTH).
+ *
+ * With `requirepass` set, a new connection may only authenticate (AUTH,
+ * HELLO ... AUTH) or leave (QUIT) until it gives the password; and until
+ * then the parser allows it far less: at most 10 arguments and 16 KiB per
+ * argument, so a stranger cannot make the server buffer megabytes.
+ *
+ * The password is set with CONFIG SET, so these tests run against real
+ * Redis too, and always removed again when the test ends, through a client
+ * that connected before it was set: such a client stays authenticated.
+ */
+import { describe, expect, it, onTestFinished } from "vitest";
+import { randomUUID } from "node:crypto";
+import { Redis, type RedisOptions } from "ioredis";
+import { useServer } from "../../../shared/harness.ts";
+import { encodeCommand, expectBytes } from "./resp-helpers.ts";
+
+const server = useServer();
+
+/**
+ * A client that sends nothing on connecting (no HELLO, no CLIENT SETINFO,
+ * no INFO), so that it connects even when it may not run those yet.
+ */
+const SILENT: RedisOptions = {
+  protocol: 2,
+  disableClientInfo: true,
+  enableReadyCheck: false,
+};
+
+const NOAUTH = "NOAUTH Authentication required.";
+const WRONGPASS =
+  "WRONGPASS invalid username-password pair or user is disabled.";
+const HELLO_NOAUTH =
+  "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time";
+
+/**
+ * Sets a random password for the rest of the test and removes it when the
+ * test ends, pass or fail. `admin` connected before the password was set,
+ * so it stays authenticated.
+ */
+async function requirePassword(): Promise<{ password: string; admin: Redis }> {
+  const admin = await server.client();
+  const password = `pw-${randomUUID()}`;
+  onTestFinished(async () => {
+    await admin.config("SET", "requirepass", "");
+  });
+  expect(await admin.config("SET", "requirepass", password)).toBe("OK");
+  return { password, admin };
+}
+
+/** The error text a command is answered with; fails if it succeeds. */
+async function errorOf(reply: Promise<unknown>): Promise<string> {
+  try {
+    await reply;
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("expected an error reply, got a normal one");
+}
+
+describe("before AUTH: NOAUTH", () => {
+  it("every command but AUTH, HELLO and QUIT is refused", async () => {
+    await requirePassword();
+    const stranger = await server.client(SILENT);
+    for (const command of [
+      ["GET", "k"],
+      ["SET", "k", "v"],
+      ["PING"],
+      ["SELECT", "1"],
+      ["DBSIZE"],
+      ["CLIENT", "ID"],
+      ["CONFIG", "GET", "requirepass"],
+      ["COMMAND", "COUNT"],
+    ]) {
+      expect(
+        await errorOf(stranger.call(command[0]!, ...command.slice(1))),
+      ).toBe(NOAUTH);
+    }
+    expect(await stranger.quit()).toBe("OK");
+  });
+
+  it("an unknown command or a wrong arity is still reported as such", async () => {
+    await requirePassword();
+    const stranger = await server.client(SILENT);
+    expect(await errorOf(stranger.call("NOSUCH", "x"))).toBe(
+      "ERR unknown command 'NOSUCH', with args beginning with: 'x' ",
+    );
+    expect(await errorOf(stranger.call("GET"))).toBe(
+      "ERR wrong number of arguments for 'get' command",
+    );
+    expect(await errorOf(stranger.call("CLIENT", "NOSUCH"))).toBe(
+      "ERR unknown subcommand 'NOSUCH'. Try CLIENT HELP.",
+    );
+  });
+
+  it("a client that connected before the password was set stays authenticated", async () => {
+    const before = await server.client();
+    const { admin } = await requirePassword();
+    expect(await before.ping()).toBe("PONG");
+    expect(await admin.ping()).toBe("PONG");
+  });
+
+  it("removing the password lets every client in", async () => {
+    const { admin } = await requirePassword();
+    const stranger = await server.client(SILENT);
+    expect(await errorOf(stranger.ping())).toBe(NOAUTH);
+    await admin.config("SET", "requirepass", "");
+    expect(await stranger.ping()).toBe("PONG");
+  });
+});
+
+describe("AUTH", () => {
+  it("the right password: OK, and commands run", async () => {
+    const { password } = await requirePassword();
+    const client = await server.client(SILENT);
+    expect(await client.auth(password)).toBe("OK");
+    expect(await client.ping()).toBe("PONG");
+  });
+
+  it("a wrong password: WRONGPASS, and the client still may not run commands", async () => {
+    await requirePassword();
+    const client = await server.client(SILENT);
+    expect(await errorOf(client.auth("wrong"))).toBe(WRONGPASS);
+    expect(await errorOf(client.ping())).toBe(NOAUTH);
+  });
+
+  it("a wrong password later does not undo the right one", async () => {
+    const { password } = await requirePassword();
+    const client = await server.client(SILENT);
+    await client.auth(password);
+    expect(await errorOf(client.auth("wrong"))).toBe(WRONGPASS);
+    expect(await client.ping()).toBe("PONG");
+  });
+
+  it("AUTH default <password>: the ACL form, with the one built-in user", async () => {
+    const { password } = await requirePassword();
+    const client = await server.client(SILENT);
+    expect(await client.auth("default", password)).toBe("OK");
+    expect(await client.ping()).toBe("PONG");
+  });
+
+  it.each(["alice", "Default", "DEFAULT"])(
+    "any other user name, %s, is refused (user names are case-sensitive)",
+    async (user) => {
+      const { password } = await requirePassword();
+      const client = await server.client(SILENT);
+      expect(await errorOf(client.auth(user, password))).toBe(WRONGPASS);
+      expect(await errorOf(client.ping())).toBe(NOAUTH);
+    },
+  );
+
+  it("more than a user and a password is a syntax error", async () => {
+    const { password } = await requirePassword();
+    const client = await server.client(SILENT);
+    expect(
+      await errorOf(client.call("AUTH", "default", password, "extra")),
+    ).toBe("ERR syntax error");
+    expect(await errorOf(client.ping())).toBe(NOAUTH);
+  });
+
+  it("AUTH <password> with no password configured is an error that says so", async () => {
+    const client = await server.client(SILENT);
+    expect(await errorOf(client.auth("anything"))).toBe(
+      "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+    );
+  });
+
+  it("AUTH default <password> with no password configured is accepted", async () => {
+    const client = await server.client(SILENT);
+    expect(await client.auth("default", "anything")).toBe("OK");
+  });
+
+  it("QUIT is allowed before AUTH", async () => {
+    await requirePassword();
+    const client = await server.raw();
+    await client.send("QUIT\r\n");
+    expect((await client.readUntilClosed()).toString()).toBe("+OK\r\n");
+  });
+});
+
+describe("HELLO with AUTH", () => {
+  it("HELLO without AUTH is refused, with a hint to use HELLO AUTH", async () => {
+    await requirePassword();
+    const client = await server.client(SILENT);
+    expect(await errorOf(client.call("HELLO"))).toBe(HELLO_NOAUTH);
+    expect(await errorOf(client.call("HELLO", "2"))).toBe(HELLO_NOAUTH);
+  });
+
+  it("HELLO 2 AUTH default <password> authenticates and answers", async () => {
+    const { password } = await requirePassword();
+    const client = await server.client(SILENT);
+    const reply = (await client.call(
+      "HELLO",
+      "2",
+      "AUTH",
+      "default",
+      password,
+    )) as unknown[];
+    expect(reply.slice(0, 2)).toEqual(["server", "redis"]);
+    expect(reply[reply.indexOf("proto") + 1]).toBe(2);
+    expect(await client.ping()).toBe("PONG");
+  });
+
+  it("HELLO 2 AUTH with a wrong password is WRONGPASS", async () => {
+    await requirePassword();
+    const client = await server.client(SILENT);
+    expect(
+      await errorOf(client.call("HELLO", "2", "AUTH", "default", "wrong")),
+    ).toBe(WRONGPASS);
+    expect(await errorOf(client.ping())).toBe(NOAUTH);
+  });
+
+  it("HELLO AUTH then a bad SETNAME: the error, but the AUTH before it stands", async () => {
+    // Redis 7.0 takes HELLO's options left to right and authenticates as
+    // soon as it reads AUTH; the bad name fails after that.
+    const { password } = await requirePassword();
+    const client = await server.client(SILENT);
+    expect(
+      await errorOf(
+        client.call(
+          "HELLO",
+          "2",
+          "AUTH",
+          "default",
+          password,
+          "SETNAME",
+          "bad name",
+        ),
+      ),
+    ).toBe(
+      "ERR Client names cannot contain spaces, newlines or special characters.",
+    );
+    expect(await client.ping()).toBe("PONG");
+    expect(await client.client("GETNAME")).toBeNull();
+  });
+});
+
+describe("limits before AUTH", () => {
+  it("more than 10 arguments is a protocol error, and the connection closes", async () => {
+    await requirePassword();
+    const client = await server.raw();
+    await client.send("*11\r\n");
+    expect((await client.readUntilClosed()).toString()).toBe(
+      "-ERR Protocol error: unauthenticated multibulk length\r\n",
+    );
+  });
+
+  it("10 arguments are fine", async () => {
+    await requirePassword();
+    const client = await server.raw();
+    await client.send(encodeCommand("AUTH", ..."abcdefghi"));
+    await expectBytes(client, "-ERR syntax error\r\n");
+  });
+
+  it("an argument over 16384 bytes is a protocol error, and the connection closes", async () => {
+    await requirePassword();
+    const client = await server.raw();
+    await client.send("*2\r\n$4\r\nAUTH\r\n$16385\r\n");
+    expect((await client.readUntilClosed()).toString()).toBe(
+      "-ERR Protocol error: unauthenticated bulk length\r\n",
+    );
+  });
+
+  it("an argument of 16384 bytes is fine", async () => {
+    await requirePassword();
+    const client = await server.raw();
+    await client.send(encodeCommand("AUTH", "x".repeat(16384)));
+    await expectBytes(client, `-${WRONGPASS}\r\n`);
+    await client.send("PING\r\n");
+    await expectBytes(client, `-${NOAUTH}\r\n`);
+  });
+
+  it("once authenticated, the limits are lifted", async () => {
+    const { password } = await requirePassword();
+    const client = await server.raw();
+    const keys = Array.from({ length: 20 }, () => `absent:${randomUUID()}`);
+    await client.send(
+      Buffer.concat([
+        encodeCommand("AUTH", password),
+        encodeCommand("EXISTS", ...keys),
+        encodeCommand("ECHO", "y".repeat(20000)),
+      ]),
+    );
+    await expectBytes(
+      client,
+      `+OK\r\n:0\r\n$20000\r\n${"y".repeat(20000)}\r\n`,
+    );
+  });
+});
+
+describe("client libraries", () => {
+  it("a default ioredis client with a password connects", async () => {
+    const { password } = await requirePassword();
+    const redis = await server.client({ password });
+    expect(await redis.ping()).toBe("PONG");
+  });
+
+  it("so does one with a user name and a password", async () => {
+    const { password } = await requirePassword();
+    const redis = await server.client({ username: "default", password });
+    expect(await redis.ping()).toBe("PONG");
+  });
+
+  it("with a wrong password, connecting fails, and the client reports WRONGPASS", async () => {
+    await requirePassword();
+    const redis = new Redis({
+      host: server.host,
+      port: server.port,
+      password: "wrong",
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
+    onTestFinished(() => disconnect(redis));
+    const reported = new Promise<Error>((resolve) =>
+      redis.once("error", resolve),
+    );
+    await expect(redis.connect()).rejects.toThrow();
+    expect((await reported).message).toBe(WRONGPASS);
+  });
+});
+
+/** Closes a client this file made itself, and waits until its socket is gone. */
+async function disconnect(redis: Redis): Promise<void> {
+  if (redis.status === "end") return;
+  const ended = new Promise((resolve) => redis.once("end", resolve));
+  redis.disconnect();
+  await ended;
+}
