@@ -202,6 +202,18 @@ describe("HELLO with AUTH", () => {
     expect(await client.ping()).toBe("PONG");
   });
 
+  it("HELLO SETNAME without AUTH is refused, yet the name is taken, as in Redis 7.0", async () => {
+    // Redis takes HELLO's options where they stand, and checks that the
+    // client is authenticated only after them all.
+    const { password } = await requirePassword();
+    const client = await server.client(SILENT);
+    expect(await errorOf(client.call("HELLO", "2", "SETNAME", "early"))).toBe(
+      HELLO_NOAUTH,
+    );
+    expect(await client.call("AUTH", password)).toBe("OK");
+    expect(await client.client("GETNAME")).toBe("early");
+  });
+
   it("HELLO 2 AUTH with a wrong password is WRONGPASS", async () => {
     await requirePassword();
     const client = await server.client(SILENT);

@@ -156,9 +156,8 @@ export const hello: CommandSpec = {
     }
 
     // The options, one at a time from left to right, as Redis takes them:
-    // each AUTH is checked where it stands, and the first failure is the
-    // answer. A new name is only taken once the client is authenticated.
-    let newName: Buffer | undefined;
+    // each AUTH is checked and each name set where it stands, and the first
+    // failure is the answer.
     for (let i = 2; i < args.length; i++) {
       const option = args[i]!;
       const remaining = args.length - 1 - i;
@@ -169,8 +168,11 @@ export const hello: CommandSpec = {
         session.authenticated = true;
         i += 2;
       } else if (isKeyword(option, "setname") && remaining >= 1) {
-        newName = args[i + 1]!;
-        if (!isValidClientName(newName)) return INVALID_CLIENT_NAME;
+        const name = args[i + 1]!;
+        if (!isValidClientName(name)) return INVALID_CLIENT_NAME;
+        // A copy: the argument is a view into the input buffer, and the
+        // session would keep that whole buffer alive for as long as it lasts.
+        session.name = Buffer.from(name);
         i += 1;
       } else {
         // Redis quotes the whole option. So do we, up to 1 MiB, so that an
@@ -180,14 +182,13 @@ export const hello: CommandSpec = {
         );
       }
     }
+    // Only then the check that the client is authenticated. (So Redis 7.0
+    // takes the name of a client it then refuses; we do the same.)
     if (authRequired(context)) {
       return error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
       );
     }
-    // A copy: the argument is a view into the input buffer, and the
-    // session would keep that whole buffer alive for as long as it lasts.
-    if (newName !== undefined) session.name = Buffer.from(newName);
 
     return array([
       bulk("server"),
