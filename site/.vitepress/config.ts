@@ -29,6 +29,10 @@ const nav = [{ text: "Home", link: "/" }];
 if (articleExists(firstChapter.id)) {
   nav.push({ text: "Chapter 01", link: `/chapters/${firstChapter.id}` });
 }
+nav.push({ text: "Benchmarks", link: "/reference/benchmarks" });
+
+// Pages about the whole book rather than one chapter.
+const referenceItems = [{ text: "Benchmarks", link: "/reference/benchmarks" }];
 
 // withMermaid turns ```mermaid fences into diagrams drawn in the browser.
 // Dead links fail the build: that is VitePress's default, so ignoreDeadLinks stays unset.
@@ -43,7 +47,10 @@ export default withMermaid(
     ],
     themeConfig: {
       nav,
-      sidebar: [{ text: "Chapters", items: chapterItems }],
+      sidebar: [
+        { text: "Chapters", items: chapterItems },
+        { text: "Reference", items: referenceItems },
+      ],
     },
     // Plain greys that suit a text-heavy site; in dark mode the plugin switches
     // to mermaid's "dark" theme by itself. Labels are SVG text, not HTML: HTML

@@ -1,0 +1,191 @@
+/**
+ * The benchmark data and what reads it, never the speed itself: nothing here
+ * runs a server or depends on timing. `npm run bench` writes
+ * site/data/benchmarks.json; the site draws it. These checks keep the
+ * committed file readable, and the steps between redis-benchmark's output
+ * and the chart honest.
+ */
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  BENCH_DATA_FILE,
+  mergeRuns,
+  median,
+  parseBenchFile,
+  parseBenchmarkCsv,
+  ratioToRedis,
+  type BenchFile,
+  type ChapterBench,
+} from "../benchmarks.ts";
+import { CHAPTER_PLAN, REPO_ROOT } from "../chapters.ts";
+import { chartPanels } from "../../site/.vitepress/theme/bench-chart.ts";
+
+/** A chapter entry with the given figures; everything else fixed. */
+function entry(
+  chapter: string,
+  results: ChapterBench["results"],
+  redisServer: string | null = "7.0.15",
+): ChapterBench {
+  return {
+    chapter,
+    date: "2026-01-01",
+    machine: { cpu: "Test CPU", cores: 2, platform: "linux x64" },
+    node: "v20.0.0",
+    redisServer,
+    redisBenchmark: "7.0.15",
+    rounds: 3,
+    commands: ["redis-benchmark -c 50 -n 30000 -P 1 -t ping --csv"],
+    results,
+  };
+}
+
+describe("the committed data file", () => {
+  const file = parseBenchFile(
+    JSON.parse(readFileSync(join(REPO_ROOT, BENCH_DATA_FILE), "utf8")),
+  );
+
+  it("names only chapters of the book, in order", () => {
+    const planned: string[] = CHAPTER_PLAN.map(({ id }) => id);
+    const ids = file.chapters.map((c) => c.chapter);
+    for (const id of ids) expect(planned).toContain(id);
+    expect(ids).toEqual([...ids].sort());
+  });
+
+  it("has ratios that match its figures", () => {
+    for (const { results } of file.chapters)
+      for (const r of results)
+        expect(r.ratio).toBe(ratioToRedis(r.ours, r.redis));
+  });
+
+  it("is exactly what the script would write back", () => {
+    expect(mergeRuns(file, [])).toEqual(file);
+  });
+});
+
+describe("reading redis-benchmark --csv", () => {
+  it("keeps every test's requests per second, in order", () => {
+    const output = [
+      `"test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"`,
+      `"PING_INLINE","72992.70","0.495","0.088","0.279","1.359","4.391","12.263"`,
+      `"MSET (10 keys)","91575.09","0.287","0.088","0.287","0.359","0.415","1.511"`,
+      "",
+    ].join("\n");
+    expect([...parseBenchmarkCsv(output)]).toEqual([
+      ["PING_INLINE", 72992.7],
+      ["MSET (10 keys)", 91575.09],
+    ]);
+  });
+
+  it("refuses output it does not recognise", () => {
+    expect(() =>
+      parseBenchmarkCsv("PING_INLINE: 72992.70 requests per second"),
+    ).toThrow(/header/);
+    expect(() => parseBenchmarkCsv(`"test","rps"\n"SET","n/a"`)).toThrow(
+      /unexpected/,
+    );
+  });
+});
+
+describe("figures", () => {
+  it("keeps the median of the rounds", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it("has no ratio without Redis", () => {
+    expect(ratioToRedis(50, 100)).toBe(0.5);
+    expect(ratioToRedis(50, null)).toBeNull();
+  });
+});
+
+describe("merging a run into the file", () => {
+  const ping = (ours: number): ChapterBench["results"] => [
+    { test: "PING_INLINE", pipeline: 1, ours, redis: 100, ratio: ours / 100 },
+  ];
+  const before: BenchFile = {
+    about: "old",
+    chapters: [entry("02-resp-parser", ping(50)), entry("04-expiry", ping(40))],
+  };
+
+  it("replaces the chapters that ran, keeps the others, and sorts", () => {
+    const after = mergeRuns(before, [
+      entry("03-memory-db", ping(60)),
+      entry("02-resp-parser", ping(70)),
+    ]);
+    expect(after.chapters.map((c) => [c.chapter, c.results[0]!.ours])).toEqual([
+      ["02-resp-parser", 70],
+      ["03-memory-db", 60],
+      ["04-expiry", 40],
+    ]);
+  });
+
+  it("writes keys in one order, however they were read", () => {
+    const shuffled = JSON.parse(
+      JSON.stringify(entry("02-resp-parser", ping(50)), [
+        "results",
+        "rounds",
+        "chapter",
+        "date",
+        "machine",
+        "cpu",
+        "platform",
+        "cores",
+        "node",
+        "redisServer",
+        "redisBenchmark",
+        "commands",
+        "ratio",
+        "ours",
+        "redis",
+        "test",
+        "pipeline",
+      ]),
+    ) as ChapterBench;
+    expect(JSON.stringify(mergeRuns(undefined, [shuffled]))).toBe(
+      JSON.stringify(mergeRuns(undefined, [entry("02-resp-parser", ping(50))])),
+    );
+  });
+});
+
+describe("the chart", () => {
+  const file = mergeRuns(undefined, [
+    entry("02-resp-parser", [
+      { test: "PING_INLINE", pipeline: 1, ours: 50, redis: 100, ratio: 0.5 },
+      { test: "PING_INLINE", pipeline: 16, ours: 100, redis: 100, ratio: 1 },
+    ]),
+    entry(
+      "03-memory-db",
+      [{ test: "SET", pipeline: 1, ours: 80, redis: null, ratio: null }],
+      null,
+    ),
+  ]);
+  const panels = chartPanels(file);
+
+  it("draws one panel per pipeline depth, one group per chapter", () => {
+    expect(panels.map((p) => p.pipeline)).toEqual([1, 16]);
+    expect(panels[0]!.groups.map((g) => g.chapter)).toEqual([
+      "02-resp-parser",
+      "03-memory-db",
+    ]);
+  });
+
+  it("draws a bar half as tall as the Redis line for half Redis's speed", () => {
+    const panel = panels[0]!;
+    const [bar] = panel.groups[0]!.bars;
+    const redisHeight = panel.plot.bottom - panel.redisY;
+    expect(bar!.height).toBeCloseTo(redisHeight / 2);
+    expect(bar!.y + bar!.height).toBeCloseTo(panel.plot.bottom);
+  });
+
+  it("says so where a chapter has no ratio to draw", () => {
+    expect(panels[0]!.groups[1]).toMatchObject({
+      bars: [],
+      note: "no Redis to compare",
+    });
+    expect(panels[1]!.groups[1]).toMatchObject({
+      bars: [],
+      note: "not run at -P 16",
+    });
+  });
+});

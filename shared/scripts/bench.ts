@@ -1,0 +1,647 @@
+/**
+ * `npm run bench [-- NN ...]`: how fast is a chapter's server, next to real
+ * Redis, on this machine? A benchmark, not a test: nothing in `npm test`
+ * depends on it or on timing.
+ *
+ * For each chapter named (none = every chapter from 02 on), it starts the
+ * chapter's server as a child process (`node --import tsx
+ * chapters/NN/src/main.ts --port 0`, ready when its banner says where it
+ * listens) and, when `redis-server` is installed, a real Redis beside it
+ * (`--save '' --appendonly no`: no disk in the way). Then it points
+ * `redis-benchmark` at each of them in turn:
+ *
+ * - one warm-up run each, thrown away (Node compiles hot code as it runs);
+ * - ROUNDS rounds; in each, at every pipeline depth (`-P 1`, `-P 16`), one
+ *   run against each server. Interleaved, so a slow patch of a shared machine
+ *   hits both servers alike, and in alternating order (ours first in odd
+ *   rounds, Redis first in even ones), so neither is always the one that
+ *   runs second;
+ * - the figure kept per test is the median of the rounds.
+ *
+ * The results go to site/data/benchmarks.json (schema in shared/benchmarks.ts),
+ * replacing the entries of the chapters that ran and keeping the others; the
+ * site's benchmark page draws it. Without redis-server, only our servers run
+ * and the entry records Redis as absent. Without redis-benchmark, nothing can
+ * run: it says how to install it and exits 1.
+ *
+ * Every child process (servers, redis-benchmark) is stopped on every way
+ * out: success, an error, Ctrl-C. REDIS_SERVER and REDIS_BENCHMARK name other
+ * binaries than the ones on PATH.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { availableParallelism, cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { format, resolveConfig } from "prettier";
+import {
+  BENCH_DATA_FILE,
+  mergeRuns,
+  median,
+  parseBenchFile,
+  parseBenchmarkCsv,
+  ratioToRedis,
+  type BenchFile,
+  type BenchResult,
+  type ChapterBench,
+} from "../benchmarks.ts";
+import {
+  listChapters,
+  REPO_ROOT,
+  resolveChapter,
+  whyNoChapter,
+  type Chapter,
+} from "../chapters.ts";
+import { exitWithUsage } from "./command-line.ts";
+
+const USAGE = "npm run bench [-- NN ...]   (no chapter: every chapter from 02)";
+
+// ---------------------------------------------------------------------------
+// What is measured. Change these and the figures are no longer comparable
+// with the committed ones: re-run every chapter.
+
+/**
+ * The redis-benchmark tests (its `-t` names) each chapter adds. A chapter
+ * runs the tests of its own line and of every line before it, so list a test
+ * at the first chapter that answers every command the test sends (a test
+ * whose command gets an error reply makes redis-benchmark stop with exit
+ * code 1, which fails the run).
+ */
+const TESTS_ADDED_IN: Readonly<Record<number, readonly string[]>> = {
+  2: ["ping"], // PING_INLINE and PING_MBULK: all chapter 02 can answer
+  3: ["set", "get", "incr", "mset"],
+  // 6: ["lpush", "rpush", "lpop", "rpop", "sadd", "hset", "spop", "zadd", "zpopmin", "lrange"],
+};
+
+/** Pipeline depths (`-P`): one request per round trip, then sixteen. */
+const PIPELINES = [1, 16] as const;
+type Pipeline = (typeof PIPELINES)[number];
+
+/**
+ * Requests per test (`-n`). Deeper pipelines go an order of magnitude
+ * faster, so they get more requests for a run of similar length (a few
+ * tenths of a second against Redis on two cores).
+ */
+const REQUESTS: Readonly<Record<Pipeline, number>> = { 1: 30_000, 16: 300_000 };
+/** Parallel connections (`-c`): redis-benchmark's default. */
+const CLIENTS = 50;
+/** Measured runs per server, pipeline depth and test; the median is kept. */
+const ROUNDS = 3;
+/** The warm-up run, at the deepest pipeline: enough requests for V8 to optimise. */
+const WARMUP_REQUESTS = 100_000;
+
+/** A server that has not printed its banner or answered PING by then is broken. */
+const STARTUP_TIMEOUT_MS = 15_000;
+/** redis-benchmark spins forever on a server that stopped answering: cap each run. */
+const RUN_TIMEOUT_MS = 120_000;
+/** How long a server gets to exit after SIGTERM before it is killed. */
+const STOP_TIMEOUT_MS = 5_000;
+
+// ---------------------------------------------------------------------------
+// Child processes: every one is tracked from spawn to exit, so that every way
+// out of this script can stop what is still running.
+
+const children = new Set<ChildProcess>();
+/** Set by Ctrl-C: the run stops, and whatever fails because of it is not an error. */
+let interrupted = false;
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("close", () => children.delete(child));
+  return child;
+}
+
+/** SIGTERM, then SIGKILL if it takes too long; resolves once the process is gone. */
+function stop(child: ChildProcess): Promise<void> {
+  if (!children.has(child)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    child.once("close", () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130); // a second Ctrl-C: now ("exit" below kills)
+    interrupted = true;
+    console.error(
+      `\n${signal}: stopping; ${BENCH_DATA_FILE} is left as it was.`,
+    );
+    void Promise.all([...children].map(stop)).finally(() => process.exit(130));
+  });
+}
+// The last resort, for any way out that skipped the rest (process.exit, a
+// crash): whatever still runs is killed. Only synchronous code runs here.
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
+/** A child process, what it printed lately, and its end. */
+interface Started {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** The exit code (null if a signal ended it); rejects if it could not start. */
+  exited: Promise<number | null>;
+}
+
+/** Starts `command args`, keeping the last few kB of what it prints for error messages. */
+function startProcess(command: string, args: readonly string[]): Started {
+  const child = track(
+    spawn(command, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] }),
+  );
+  let stdout = "";
+  let stderr = "";
+  const keepTail = (text: string): string => text.slice(-8192);
+  child.stdout!.setEncoding("utf8").on("data", (text: string) => {
+    stdout = keepTail(stdout + text);
+  });
+  child.stderr!.setEncoding("utf8").on("data", (text: string) => {
+    stderr = keepTail(stderr + text);
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve(code));
+  });
+  exited.catch(() => {}); // awaited where it matters; never an unhandled rejection
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+// ---------------------------------------------------------------------------
+// The tools.
+
+interface Tools {
+  benchmark: { binary: string; version: string };
+  /** Undefined when redis-server is not installed: only our servers run. */
+  redis: { binary: string; version: string } | undefined;
+}
+
+/** `binary --version`'s output, or undefined if it does not run at all. */
+function versionOutput(binary: string): string | undefined {
+  const result = spawnSync(binary, ["--version"], { encoding: "utf8" });
+  return result.error === undefined && result.status === 0
+    ? result.stdout
+    : undefined;
+}
+
+function findTools(): Tools {
+  const benchmarkBinary = process.env.REDIS_BENCHMARK ?? "redis-benchmark";
+  const benchmarkOutput = versionOutput(benchmarkBinary);
+  if (benchmarkOutput === undefined) {
+    console.error(
+      `${benchmarkBinary} was not found: npm run bench needs redis-benchmark. Install it with: apt-get install redis-tools (Debian, Ubuntu) or brew install redis (macOS).`,
+    );
+    process.exit(1);
+  }
+  const redisBinary = process.env.REDIS_SERVER ?? "redis-server";
+  const redisOutput = versionOutput(redisBinary);
+  if (redisOutput === undefined) {
+    console.warn(
+      `${redisBinary} is not installed: benchmarking our servers only, with Redis recorded as absent (install it with apt-get install redis-server to compare).`,
+    );
+  }
+  return {
+    // "redis-benchmark 7.0.15"
+    benchmark: {
+      binary: benchmarkBinary,
+      version:
+        /\d+\.\d+\.\d+/.exec(benchmarkOutput)?.[0] ?? benchmarkOutput.trim(),
+    },
+    // "Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=..."
+    redis:
+      redisOutput === undefined
+        ? undefined
+        : {
+            binary: redisBinary,
+            version: /v=(\S+)/.exec(redisOutput)?.[1] ?? redisOutput.trim(),
+          },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The servers.
+
+interface Target {
+  /** `ours` or `redis`, as the data file names them. */
+  name: "ours" | "redis";
+  port: number;
+  process: Started;
+}
+
+/** The chapter's own `main.ts` on port 0; its banner says which port it got. */
+async function startChapter(chapter: Chapter): Promise<Target> {
+  const started = startProcess(process.execPath, [
+    "--import",
+    "tsx",
+    join(chapter.dir, "src", "main.ts"),
+    "--port",
+    "0",
+  ]);
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  try {
+    for (;;) {
+      const banner = /Listening on \S+:(\d+)/.exec(started.stdout());
+      if (banner !== null) {
+        const port = Number(banner[1]);
+        await waitForPong(port, started.child, deadline);
+        return { name: "ours", port, process: started };
+      }
+      if (hasExited(started.child) || Date.now() > deadline) {
+        throw new Error(
+          `chapter ${chapter.id} did not start (exit code ${started.child.exitCode}): ${started.stderr().trim() || started.stdout().trim()}`,
+        );
+      }
+      await sleep(25);
+    }
+  } catch (error) {
+    await stop(started.child);
+    throw error;
+  }
+}
+
+/** Real Redis on a free loopback port, with persistence off. */
+async function startRedis(binary: string): Promise<Target> {
+  const port = await freePort();
+  const started = startProcess(binary, [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+  ]);
+  try {
+    await waitForPong(port, started.child, Date.now() + STARTUP_TIMEOUT_MS);
+  } catch (error) {
+    await stop(started.child);
+    throw new Error(
+      `redis-server did not start: ${started.stdout().trim().split("\n").at(-1) ?? ""}`,
+      { cause: error },
+    );
+  }
+  return { name: "redis", port, process: started };
+}
+
+/** Asks the OS for a port nobody uses right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Resolves once the server answers an inline PING. redis-benchmark itself
+ * never gives up on a server that refuses connections, so this is the check
+ * that it is there at all.
+ */
+async function waitForPong(
+  port: number,
+  child: ChildProcess,
+  deadline: number,
+): Promise<void> {
+  for (;;) {
+    if (await answersPing(port)) return;
+    if (hasExited(child))
+      throw new Error(
+        `the server on port ${port} exited before answering PING`,
+      );
+    if (Date.now() > deadline)
+      throw new Error(`the server on port ${port} did not answer PING`);
+    await sleep(100);
+  }
+}
+
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: "127.0.0.1" }, () =>
+      socket.write("PING\r\n"),
+    );
+    socket.setEncoding("utf8");
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.once("data", (text: string) => {
+      socket.destroy();
+      resolve(text.startsWith("+PONG"));
+    });
+    socket.once("close", () => resolve(false)); // no-op if already resolved
+    socket.once("error", () => resolve(false));
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// ---------------------------------------------------------------------------
+// One redis-benchmark run.
+
+/** The tests chapter `number` supports: its own line of TESTS_ADDED_IN and every earlier one. */
+function testsFor(number: number): string[] {
+  return Object.entries(TESTS_ADDED_IN)
+    .filter(([from]) => Number(from) <= number)
+    .flatMap(([, tests]) => tests);
+}
+
+/** redis-benchmark's arguments for one run, without `-h` and `-p`. */
+function benchmarkArgs(
+  pipeline: number,
+  requests: number,
+  tests: readonly string[],
+): string[] {
+  return [
+    "-c",
+    String(CLIENTS),
+    "-n",
+    String(requests),
+    "-P",
+    String(pipeline),
+    "-t",
+    tests.join(","),
+    "--csv",
+  ];
+}
+
+/** Runs redis-benchmark against `target`; returns requests per second by test name. */
+async function runBenchmark(
+  binary: string,
+  target: Target,
+  args: readonly string[],
+): Promise<Map<string, number>> {
+  const run = startProcess(binary, [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(target.port),
+    ...args,
+  ]);
+  let serverDied = false;
+  const timer = setTimeout(() => run.child.kill("SIGKILL"), RUN_TIMEOUT_MS);
+  // A server that crashes mid-run would leave redis-benchmark spinning.
+  const onServerExit = (): void => {
+    serverDied = true;
+    run.child.kill("SIGKILL"); // a no-op if the run is already over
+  };
+  void target.process.exited.then(onServerExit, onServerExit);
+  const code = await run.exited.finally(() => clearTimeout(timer));
+  if (serverDied) {
+    const said =
+      target.process.stderr().trim() || target.process.stdout().trim();
+    throw new Error(
+      `${target.name} exited during the run: ${said.slice(-2000)}`,
+    );
+  }
+  // A server without CONFIG (ours, before chapter 03) makes redis-benchmark
+  // warn that it could not read the server's settings; it carries on.
+  const stderr = run
+    .stderr()
+    .split("\n")
+    .filter(
+      (line) =>
+        line.trim() !== "" && !/Could not fetch server CONFIG/.test(line),
+    )
+    .join(" ");
+  if (code !== 0) {
+    throw new Error(
+      code === null
+        ? `redis-benchmark against ${target.name} did not finish within ${RUN_TIMEOUT_MS / 1000} s`
+        : `redis-benchmark against ${target.name} failed (exit code ${code}): ${stderr}${/Error from server/.test(stderr) ? " (redis-benchmark stops at the first error reply: does TESTS_ADDED_IN in shared/scripts/bench.ts list a command this chapter lacks?)" : ""}`,
+    );
+  }
+  const figures = parseBenchmarkCsv(run.stdout());
+  if (figures.size === 0) {
+    throw new Error(
+      `redis-benchmark ran no test for ${args.join(" ")}: is every -t name one redis-benchmark knows?`,
+    );
+  }
+  return figures;
+}
+
+// ---------------------------------------------------------------------------
+// One chapter.
+
+/** Requests per second of every run, by `pipeline test`, per server. */
+type Samples = Map<string, number[]>;
+
+async function benchChapter(
+  chapter: Chapter,
+  tools: Tools,
+): Promise<ChapterBench> {
+  const tests = testsFor(chapter.number);
+  const targets: Target[] = [];
+  try {
+    targets.push(await startChapter(chapter));
+    if (tools.redis !== undefined)
+      targets.push(await startRedis(tools.redis.binary));
+    console.log(
+      `\n${chapter.id}: -t ${tests.join(",")} against ${targets.map((t) => `${t.name} (port ${t.port})`).join(" and ")}`,
+    );
+
+    const warmup = benchmarkArgs(
+      Math.max(...PIPELINES),
+      WARMUP_REQUESTS,
+      tests,
+    );
+    for (const target of targets)
+      await runBenchmark(tools.benchmark.binary, target, warmup);
+
+    const samples = new Map<Target["name"], Samples>(
+      targets.map((t) => [t.name, new Map()]),
+    );
+    /** Test names in the order redis-benchmark runs them, per pipeline depth. */
+    const order = new Map<Pipeline, string[]>();
+    for (let round = 1; round <= ROUNDS; round++) {
+      const turn = round % 2 === 1 ? targets : [...targets].reverse();
+      for (const pipeline of PIPELINES) {
+        const args = benchmarkArgs(pipeline, REQUESTS[pipeline], tests);
+        for (const target of turn) {
+          const figures = await runBenchmark(
+            tools.benchmark.binary,
+            target,
+            args,
+          );
+          const names = [...figures.keys()];
+          const expected = order.get(pipeline);
+          if (expected === undefined) order.set(pipeline, names);
+          else if (expected.join() !== names.join())
+            throw new Error(
+              `redis-benchmark ran different tests against ${target.name}: ${names.join(", ")} (expected ${expected.join(", ")})`,
+            );
+          for (const [test, perSecond] of figures) {
+            const key = `${pipeline} ${test}`;
+            const list = samples.get(target.name)!.get(key) ?? [];
+            list.push(perSecond);
+            samples.get(target.name)!.set(key, list);
+          }
+          console.log(
+            `  round ${round}/${ROUNDS}  -P ${String(pipeline).padEnd(2)}  ${target.name.padEnd(5)}  ${[...figures].map(([test, perSecond]) => `${test} ${thousands(perSecond)}`).join("  ")}`,
+          );
+        }
+      }
+    }
+
+    const results: BenchResult[] = PIPELINES.flatMap((pipeline) =>
+      order.get(pipeline)!.map((test) => {
+        const key = `${pipeline} ${test}`;
+        const ours = Math.round(median(samples.get("ours")!.get(key)!));
+        const redisRuns = samples.get("redis")?.get(key);
+        const redis =
+          redisRuns === undefined ? null : Math.round(median(redisRuns));
+        return {
+          test,
+          pipeline,
+          ours,
+          redis,
+          ratio: ratioToRedis(ours, redis),
+        };
+      }),
+    );
+    return {
+      chapter: chapter.id,
+      date: new Date().toISOString().slice(0, 10),
+      machine: {
+        cpu: cpus()[0]?.model.trim() ?? "unknown",
+        cores: availableParallelism(),
+        platform: `${process.platform} ${process.arch}`,
+      },
+      node: process.version,
+      redisServer: tools.redis?.version ?? null,
+      redisBenchmark: tools.benchmark.version,
+      rounds: ROUNDS,
+      commands: PIPELINES.map((pipeline) =>
+        [
+          "redis-benchmark",
+          ...benchmarkArgs(pipeline, REQUESTS[pipeline], tests),
+        ].join(" "),
+      ),
+      results,
+    };
+  } finally {
+    await Promise.all(targets.map((target) => stop(target.process.child)));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Output.
+
+/** 72993.7 → "72,994", the same in every locale. */
+function thousands(value: number): string {
+  return String(Math.round(value)).replace(/\B(?=(\d{3})+$)/g, ",");
+}
+
+function printSummary(entry: ChapterBench): void {
+  console.log(
+    `${entry.chapter}, medians of ${entry.rounds} rounds (requests per second):`,
+  );
+  for (const r of entry.results) {
+    const redis =
+      r.redis === null
+        ? "no Redis run"
+        : `redis ${thousands(r.redis)}  ×${r.ratio!.toFixed(2)}`;
+    console.log(
+      `  -P ${String(r.pipeline).padEnd(2)}  ${r.test.padEnd(16)}  ours ${thousands(r.ours).padStart(9)}  ${redis}`,
+    );
+  }
+}
+
+const dataPath = join(REPO_ROOT, BENCH_DATA_FILE);
+
+/** The committed file, checked, or undefined if there is none yet. */
+function readDataFile(): BenchFile | undefined {
+  if (!existsSync(dataPath)) return undefined;
+  try {
+    return parseBenchFile(JSON.parse(readFileSync(dataPath, "utf8")));
+  } catch (error) {
+    console.error(
+      `${BENCH_DATA_FILE} cannot be read (${error instanceof Error ? error.message : String(error)}). Fix it or delete it, then run again.`,
+    );
+    process.exit(1);
+  }
+}
+
+/** Writes the file formatted as Prettier would, so `npm run format:check` stays green. */
+async function writeDataFile(file: BenchFile): Promise<void> {
+  const options = (await resolveConfig(dataPath)) ?? {};
+  const text = await format(JSON.stringify(file), {
+    ...options,
+    filepath: dataPath,
+  });
+  mkdirSync(dirname(dataPath), { recursive: true });
+  writeFileSync(dataPath, text);
+}
+
+// ---------------------------------------------------------------------------
+// Main.
+
+/** The chapters the command line names, or every chapter with tests. */
+function chaptersToRun(): Chapter[] {
+  const chapters = listChapters();
+  const names = process.argv.slice(2);
+  if (names.some((name) => name.startsWith("-")))
+    exitWithUsage(
+      USAGE,
+      chapters.filter((c) => testsFor(c.number).length > 0),
+    );
+  if (names.length === 0)
+    return chapters.filter((c) => testsFor(c.number).length > 0);
+  return names.map((name) => {
+    const chapter = resolveChapter(name, chapters);
+    if (chapter === undefined)
+      exitWithUsage(USAGE, chapters, whyNoChapter(name));
+    if (testsFor(chapter.number).length === 0) {
+      console.error(
+        `Chapter ${chapter.id} does not speak Redis's protocol yet: redis-benchmark has nothing to measure there.`,
+      );
+      process.exit(2);
+    }
+    return chapter;
+  });
+}
+
+async function main(): Promise<void> {
+  const selected = chaptersToRun();
+  const tools = findTools();
+  const previous = readDataFile();
+  const started = Date.now();
+  const fresh: ChapterBench[] = [];
+  const failures: string[] = [];
+  for (const chapter of selected) {
+    try {
+      const entry = await benchChapter(chapter, tools);
+      if (interrupted) return;
+      fresh.push(entry);
+      printSummary(entry);
+    } catch (error) {
+      if (interrupted) return; // the signal handler stops the rest and exits
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push(`${chapter.id}: ${message}`);
+      console.error(`${chapter.id} FAILED: ${message}`);
+    }
+  }
+
+  if (fresh.length > 0) {
+    await writeDataFile(mergeRuns(previous, fresh));
+    console.log(
+      `\nWrote ${BENCH_DATA_FILE} (${fresh.map((e) => e.chapter).join(", ")}) in ${Math.round((Date.now() - started) / 1000)} s.${tools.redis === undefined ? " Redis was not installed: no ratios." : ""}`,
+    );
+  }
+  if (failures.length > 0) {
+    console.error(`\nNot benchmarked:\n  ${failures.join("\n  ")}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

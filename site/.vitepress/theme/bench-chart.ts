@@ -1,0 +1,186 @@
+/**
+ * The geometry of the benchmark chart, worked out from the data file, so that
+ * BenchChart.vue is only a template over ready-made numbers (and this part is
+ * type-checked: `tsc` does not read `.vue` files).
+ *
+ * One panel per pipeline depth. In each, chapters along the x axis, one bar
+ * per redis-benchmark test, its height our requests per second divided by
+ * Redis's: 1.0, a dashed line, is "as fast as Redis". A chapter measured
+ * without Redis has no ratio to draw; its place says so instead.
+ *
+ * Everything is in the SVG's own units (the viewBox); the SVG scales to the
+ * column's width. Numbers are formatted by hand, not with the locale, so the
+ * server-rendered page and the browser agree character for character (a
+ * mismatch is a hydration error in the console).
+ */
+import type { BenchFile, ChapterBench } from "../../../shared/benchmarks.ts";
+
+/** Chart area, in viewBox units. */
+const WIDTH = 720;
+const HEIGHT = 280;
+const MARGIN = { left: 44, right: 56, top: 24, bottom: 36 } as const;
+/** No bar wider than this, however few there are. */
+const MAX_BAR = 44;
+/** Below this width a bar has no room for its value above it. */
+const MIN_LABELLED_BAR = 22;
+
+/**
+ * One colour per test, the same in every panel. Okabe and Ito's palette,
+ * which colour-blind readers can tell apart, ordered so that the first
+ * colours keep 3:1 contrast on both the light and the dark background.
+ */
+const PALETTE = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#CC79A7",
+  "#56B4E9",
+  "#D55E00",
+  "#999999",
+  "#F0E442",
+] as const;
+
+export interface Bar {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  color: string;
+  /** The ratio printed above the bar, or "" when the bar is too thin for it. */
+  label: string;
+  /** The tooltip: test, both figures and the ratio. */
+  title: string;
+}
+
+export interface Group {
+  chapter: string;
+  /** Centre of the group, for its label under the axis. */
+  center: number;
+  bars: Bar[];
+  /** Said in place of bars when there are none to draw. */
+  note: string;
+}
+
+export interface Panel {
+  pipeline: number;
+  /** What the depth means, after `-P N: `. */
+  caption: string;
+  width: number;
+  height: number;
+  plot: { left: number; right: number; top: number; bottom: number };
+  ticks: { y: number; label: string }[];
+  /** Where 1.0, Redis's speed, lies. */
+  redisY: number;
+  groups: Group[];
+}
+
+export interface LegendEntry {
+  test: string;
+  color: string;
+}
+
+/** 72993.7 → "72,994", the same in every locale. */
+export function thousands(value: number): string {
+  return String(Math.round(value)).replace(/\B(?=(\d{3})+$)/g, ",");
+}
+
+/** The colour of every test, in the order tests first appear in the file. */
+export function legendEntries(file: BenchFile): LegendEntry[] {
+  const tests: string[] = [];
+  for (const entry of file.chapters)
+    for (const { test } of entry.results)
+      if (!tests.includes(test)) tests.push(test);
+  return tests.map((test, i) => ({
+    test,
+    color: PALETTE[i % PALETTE.length]!,
+  }));
+}
+
+/** The pipeline depths in the file, shallowest first. */
+function pipelinesOf(file: BenchFile): number[] {
+  const depths = new Set(
+    file.chapters.flatMap((entry) => entry.results.map((r) => r.pipeline)),
+  );
+  return [...depths].sort((a, b) => a - b);
+}
+
+/** A y axis up to at least 1.2, so the Redis line never sits on the top edge. */
+function yScale(file: BenchFile): { max: number; step: number } {
+  const ratios = file.chapters.flatMap((entry) =>
+    entry.results.map((r) => r.ratio ?? 0),
+  );
+  const highest = Math.max(1.2, ...ratios);
+  const step = highest <= 2 ? 0.2 : highest <= 5 ? 0.5 : 1;
+  return { max: Math.ceil(highest / step) * step, step };
+}
+
+export function chartPanels(file: BenchFile): Panel[] {
+  const colors = new Map(
+    legendEntries(file).map(({ test, color }) => [test, color]),
+  );
+  const { max, step } = yScale(file);
+  const plot = {
+    left: MARGIN.left,
+    right: WIDTH - MARGIN.right,
+    top: MARGIN.top,
+    bottom: HEIGHT - MARGIN.bottom,
+  };
+  const yOf = (ratio: number): number =>
+    plot.bottom - (ratio / max) * (plot.bottom - plot.top);
+  const ticks: Panel["ticks"] = [];
+  for (let i = 0; i * step <= max + 1e-9; i++) {
+    const value = i * step;
+    ticks.push({ y: yOf(value), label: value.toFixed(1) });
+  }
+  const slot = (plot.right - plot.left) / Math.max(1, file.chapters.length);
+
+  return pipelinesOf(file).map((pipeline) => ({
+    pipeline,
+    caption:
+      pipeline === 1
+        ? "each client waits for every reply before sending the next request"
+        : `each client sends ${pipeline} requests, then reads ${pipeline} replies`,
+    width: WIDTH,
+    height: HEIGHT,
+    plot,
+    ticks,
+    redisY: yOf(1),
+    groups: file.chapters.map((entry, index) =>
+      group(entry, pipeline, plot.left + slot * index, slot, yOf, colors),
+    ),
+  }));
+}
+
+function group(
+  entry: ChapterBench,
+  pipeline: number,
+  left: number,
+  slot: number,
+  yOf: (ratio: number) => number,
+  colors: ReadonlyMap<string, string>,
+): Group {
+  const center = left + slot / 2;
+  const results = entry.results.filter((r) => r.pipeline === pipeline);
+  const drawable = results.filter((r) => r.ratio !== null);
+  let note = "";
+  if (results.length === 0) note = `not run at -P ${pipeline}`;
+  else if (drawable.length === 0) note = "no Redis to compare";
+
+  // Bars side by side, centred in the slot, a fifth of the slot kept free.
+  const width = Math.min(MAX_BAR, (slot * 0.8) / Math.max(1, drawable.length));
+  const start = center - (width * drawable.length) / 2;
+  const bars = drawable.map((r, i): Bar => {
+    const ratio = r.ratio!;
+    const y = yOf(ratio);
+    return {
+      x: start + i * width + 1,
+      y,
+      width: width - 2,
+      height: yOf(0) - y,
+      color: colors.get(r.test)!,
+      label: width >= MIN_LABELLED_BAR ? ratio.toFixed(2) : "",
+      title: `${entry.chapter}, ${r.test}, -P ${r.pipeline}: ${thousands(r.ours)} requests/s, Redis ${thousands(r.redis!)} (×${ratio.toFixed(2)})`,
+    };
+  });
+  return { chapter: entry.chapter, center, bars, note };
+}
