@@ -18,13 +18,17 @@
  * - a backslash inside brackets stands for itself when it is the last byte
  *   of the pattern, and a backslash cannot start or end a range (`[\a-z]` is
  *   `a`, `-` or `z`; in `[+-\]` the range ends at the backslash);
- * - Redis compares the ends of a range as C `char`s, which are signed on
- *   x86-64, where our tests were checked: bytes 0x80..0xff count as -128..-1
- *   there, so `[a-\xff]` means "0x00 to `a`, or 0xff";
- * - with `ignoreCase`, only A-Z fold (C's `tolower()` in the C locale), a
- *   range folds its ends after putting them in order (so `[Z-a]` and `[a-Z]`
- *   fold to z..a and match nothing), and an escaped byte inside brackets is
- *   still compared exactly (`[\M]` does not match `m`);
+ * - Redis compares a byte with the ends of a range as C `char`s, which are
+ *   signed on x86-64, where our tests were checked: bytes 0x80..0xff count
+ *   as -128..-1 there, so `[a-\xff]` means "0x00 to `a`, or 0xff";
+ * - with `ignoreCase`, only A-Z fold (C's `tolower()` in the C locale), and
+ *   an escaped byte inside brackets is still compared exactly (`[\M]` does
+ *   not match `m`). A range puts its ends in order first and folds them
+ *   after, so `[Z-a]` and `[a-Z]` fold to z..a and match nothing. Folding
+ *   also undoes the signed chars: glibc's `tolower()` turns -128..-2 back
+ *   into 0x80..0xfe, and only 0xff stays -1. So `[\x80-z]` is "0x80 to z",
+ *   in order as signed chars, which folds to the empty 128..122, while
+ *   `[\xff-z]` keeps matching 0xff and 0x00 to z;
  * - the empty string is matched only by the empty pattern, not even by `*`
  *   (KEYS and SCAN answer a lone `*` before ever calling the matcher, which
  *   is why `KEYS *` still lists a key named "");
@@ -50,15 +54,19 @@
  *    can be cut into steps once, by {@link parsePattern}. Every step except
  *    `*` matches exactly one byte.
  * 2. Redis's recursion is then the textbook definition of glob matching,
- *    where a star matches any run of bytes, with two exceptions: an empty
- *    subject matches only the empty pattern (Redis's loop stops as soon as
- *    the subject runs out, and it checks for the end of the subject only
- *    after a step has used a byte), and the nesting limit. Each recursion
- *    passes one group of stars, so the depth of a call depends only on its
- *    place in the pattern, and a match must pass every star that comes
- *    before the pattern's last one-byte step. A pattern with more than 1000
- *    such stars therefore matches no non-empty subject, and one with at
- *    most 1000 is never cut short.
+ *    where a star matches any run of bytes, with two exceptions. First, an
+ *    empty subject matches only the empty pattern: Redis's loop runs only
+ *    while both pattern and subject are left, and it skips trailing stars
+ *    only after a step has used the last byte, so for an empty subject
+ *    nothing runs at all. (A star tries the rest of the pattern only on
+ *    non-empty rests of the subject, but that changes nothing: the rest
+ *    starts with a one-byte step, which an empty rest never matches.)
+ *    Second, the nesting limit. Each recursion passes one group of stars,
+ *    so the depth of a call depends only on its place in the pattern, and
+ *    a match must pass every star that comes before the pattern's last
+ *    one-byte step. A pattern with more than 1000 such stars therefore
+ *    matches no non-empty subject, and one with at most 1000 is never cut
+ *    short.
  * 3. Redis's early stop changes no answer. It fires when the rest of the
  *    pattern after some star fails at every position from p, where that
  *    star was reached, to the end, and it gives up the untried positions of
@@ -83,10 +91,11 @@
 
 // #region glob-steps
 /**
- * How deep Redis follows stars. Since CVE-2024-31228 it gives up on any
- * part of a pattern that lies behind more than 1000 groups of stars, so
- * `*a` repeated 1001 times matches nothing, not even 1001 `a`s. (Debian's
- * 7.0.15 carries that fix.)
+ * How deep Redis follows stars. Since the fix for CVE-2024-31228 it gives
+ * up on any part of a pattern that lies behind more than 1000 groups of
+ * stars, so `*a` repeated 1001 times matches nothing, not even 1001 `a`s.
+ * Debian's 7.0.15, which our tests were checked against, carries that fix,
+ * as do Redis 7.2.6, 7.4.1 and later; an unpatched 7.0.15 has no limit.
  */
 const MAX_NESTED_STARS = 1000;
 
@@ -100,16 +109,16 @@ const BACKSLASH = 0x5c; // \
 
 /** One step of a pattern. All but `star` match exactly one byte. */
 type Step =
-  | { kind: "star" } // one or more `*` in a row: any run of bytes
+  | { kind: "star" } // `*`, or several in a row: any run of bytes
   | { kind: "any" } // `?`
-  | { kind: "byte"; byte: number } // a plain or escaped byte, folded when ignoring case
+  | { kind: "byte"; byte: number } // plain or escaped; folded if ignoring case
   | { kind: "class"; negated: boolean; members: Member[] }; // `[...]`
 
 /** One entry between brackets. */
 type Member =
-  | { kind: "byte"; byte: number } // compared as letter case says
+  | { kind: "byte"; byte: number } // folded if ignoring case
   | { kind: "escaped"; byte: number } // `\x`: always compared exactly
-  | { kind: "range"; low: number; high: number }; // as C chars, folded when ignoring case
+  | { kind: "range"; low: number; high: number }; // C chars, in order, folded
 
 /** A pattern cut into steps, ready to match many subjects. */
 interface CompiledPattern {
@@ -146,7 +155,9 @@ function parsePattern(pattern: string, ignoreCase: boolean): CompiledPattern {
       steps.push({ kind: "any" });
       i += 1;
     } else if (char === OPEN_BRACKET) {
-      i = parseClass(pattern, i + 1, ignoreCase, steps);
+      const bracket = parseClass(pattern, i + 1, ignoreCase);
+      steps.push(bracket.step);
+      i = bracket.next;
     } else if (char === BACKSLASH && i + 1 < pattern.length) {
       steps.push({ kind: "byte", byte: fold(at(i + 1), ignoreCase) });
       i += 2;
@@ -160,8 +171,8 @@ function parsePattern(pattern: string, ignoreCase: boolean): CompiledPattern {
 }
 
 /**
- * Reads a bracket expression starting just after its `[`, pushes it onto
- * `steps`, and returns where the pattern continues. The checks run in
+ * Reads a bracket expression starting just after its `[`: the step, and
+ * where the pattern continues after it. The checks run in
  * Redis's order, and that order is the whole of the quirks: an escape is
  * seen before a `]`, a `]` before the end of the pattern, and a range
  * before a plain byte.
@@ -170,8 +181,7 @@ function parseClass(
   pattern: string,
   start: number,
   ignoreCase: boolean,
-  steps: Step[],
-): number {
+): { step: Step; next: number } {
   const at = (i: number): number => pattern.charCodeAt(i); // NaN past the end
   const end = pattern.length;
   const members: Member[] = [];
@@ -202,8 +212,7 @@ function parseClass(
       i += 1;
     }
   }
-  steps.push({ kind: "class", negated, members });
-  return i;
+  return { step: { kind: "class", negated, members }, next: i };
 }
 
 /** True if a one-byte step matches `byte`. */
@@ -237,9 +246,18 @@ function asCChar(byte: number): number {
   return byte >= 0x80 ? byte - 0x100 : byte;
 }
 
-/** C's `tolower()` in the C locale, when ignoring case: only A-Z change. */
+/**
+ * C's `tolower()` in the C locale, as glibc answers it, when ignoring case.
+ * Of the bytes 0..255 only A-Z change. A range end or subject byte may
+ * arrive here as a negative C char, though (see {@link asCChar}), and glibc
+ * returns those as their unsigned byte again, all but -1 (0xff), which is
+ * `EOF` and stays -1.
+ */
 function fold(char: number, ignoreCase: boolean): number {
-  return ignoreCase && char >= 0x41 && char <= 0x5a ? char + 0x20 : char; // A-Z
+  if (!ignoreCase) return char;
+  if (char >= 0x41 && char <= 0x5a) return char + 0x20; // A-Z
+  if (char < -1) return char + 0x100; // -128..-2: 0x80..0xfe again
+  return char;
 }
 // #endregion glob-steps
 
@@ -274,6 +292,7 @@ function matchSteps(compiled: CompiledPattern, subject: string): boolean {
       t++;
       s++;
     } else if (star !== -1) {
+      // A mismatch, or the steps ran out with bytes left: slide the run.
       retryFrom++;
       s = retryFrom;
       t = star + 1;
@@ -281,7 +300,7 @@ function matchSteps(compiled: CompiledPattern, subject: string): boolean {
       return false; // no star before this step, so nothing else to try
     }
   }
-  while (steps[t]?.kind === "star") t++; // trailing stars match nothing
+  while (steps[t]?.kind === "star") t++; // stars left over match no bytes
   return t === steps.length;
 }
 // #endregion glob-match

@@ -202,6 +202,24 @@ describe("SCAN: a full walk", () => {
   });
 });
 
+describe("the empty key name and a lone *", () => {
+  // In Redis's glob, * needs at least one byte, yet KEYS * and SCAN MATCH *
+  // list every key, "" included: a lone * is answered without matching.
+  it('KEYS * and SCAN MATCH * list the key named ""; ** does not', async () => {
+    const redis = await emptyDb();
+    await redis.mset("", "empty", "a", "1");
+    expect((await redis.keys("*")).sort()).toEqual(["", "a"]);
+    expect((await redis.keys("**")).sort()).toEqual(["a"]);
+    expect([...(await scanAll(redis, ["MATCH", "*"])).keys].sort()).toEqual([
+      "",
+      "a",
+    ]);
+    expect([...(await scanAll(redis, ["MATCH", "**"])).keys].sort()).toEqual([
+      "a",
+    ]);
+  });
+});
+
 describe("SCAN: TYPE", () => {
   // Redis 7.0 compares the type name ignoring letter case.
   it.each(["string", "STRING", "String"])(

@@ -22,7 +22,7 @@ import {
   SYNTAX_ERROR,
 } from "../arguments.ts";
 import { parseInteger } from "../resp-parser.ts";
-import { globMatch } from "../glob.ts";
+import { compileGlob } from "../glob.ts";
 
 const GROUP = "generic";
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
@@ -148,10 +148,12 @@ export const keys: CommandSpec = {
   },
   run(args, { session }) {
     const pattern = byteString(args[1]!);
-    const matchAll = pattern === "*";
+    // A lone * is answered without the matcher: in Redis's glob, * does not
+    // match an empty string, yet KEYS * lists the key "".
+    const matches = pattern === "*" ? undefined : compileGlob(pattern);
     const found = [];
     for (const key of session.db.keys()) {
-      if (matchAll || globMatch(pattern, key)) found.push(bulk(key));
+      if (matches === undefined || matches(key)) found.push(bulk(key));
     }
     return array(found);
   },
@@ -199,7 +201,7 @@ export const scan: CommandSpec = {
     let cursor = parseCursor(byteString(args[1]!));
     if (cursor === undefined) return error("ERR invalid cursor");
 
-    let pattern: string | undefined;
+    let matches: ((key: string) => boolean) | undefined;
     let wantedType: string | undefined;
     let count = 10;
     for (let i = 2; i < args.length; i += 2) {
@@ -212,8 +214,9 @@ export const scan: CommandSpec = {
         if (parsed < 1) return SYNTAX_ERROR;
         count = parsed;
       } else if (isKeyword(option, "match")) {
-        pattern = byteString(value);
-        if (pattern === "*") pattern = undefined; // matches everything anyway
+        const text = byteString(value);
+        // As in KEYS, a lone * means "no filter" (and lets "" through).
+        matches = text === "*" ? undefined : compileGlob(text);
       } else if (isKeyword(option, "type")) {
         // Compared ignoring case, as Redis does: TYPE STRING works too.
         wantedType = byteString(value).toLowerCase();
@@ -234,7 +237,7 @@ export const scan: CommandSpec = {
 
     const keys = found.filter(
       (key) =>
-        (pattern === undefined || globMatch(pattern, key)) &&
+        (matches === undefined || matches(key)) &&
         (wantedType === undefined ||
           typeName(session.db.read(key)!) === wantedType),
     );

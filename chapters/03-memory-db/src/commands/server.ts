@@ -613,7 +613,8 @@ const configGet: CommandSpec = {
   run(args, { server }) {
     const found = new Map<string, string>();
     for (const arg of args.slice(2)) {
-      const pattern = byteString(arg);
+      // Redis reads the pattern as a C string: it ends at a NUL byte.
+      const pattern = byteString(arg).split("\0")[0]!;
       if (!/[*?[]/.test(pattern)) {
         const name = pattern.toLowerCase();
         if (Object.hasOwn(DIRECTIVES, name) && !found.has(name)) {
