@@ -20,6 +20,8 @@
  * measures that pause, and makes incremental rehashing an exercise.
  */
 
+import { randomInt } from "node:crypto";
+
 // #region entry
 /** One key and its value, linked to the next entry of the same bucket. */
 class Entry<V> {
@@ -43,11 +45,12 @@ export class Dict<V> {
   #mask = INITIAL_SIZE - 1;
   #size = 0;
   /**
-   * Mixed into every hash. Chosen at random per table, so a client cannot
-   * pick keys that all land in one bucket and turn every lookup into a walk
-   * down one long chain (a "hash flooding" attack).
+   * Mixed into every hash. Chosen at random per table, from the operating
+   * system's secure source (Math.random's state can be worked out from its
+   * output), so a client cannot pick keys that all land in one bucket and
+   * turn every lookup into a walk down one long chain ("hash flooding").
    */
-  readonly #seed = (Math.random() * 0x1_0000_0000) | 0;
+  readonly #seed = randomInt(2 ** 32) | 0;
   // #endregion buckets
 
   /** How many keys the table holds. */

@@ -1,5 +1,5 @@
 /**
- * Article step 4: a password (requirepass and AUTH).
+ * Article step 7: a password (requirepass and AUTH).
  *
  * With `requirepass` set, a new connection may only authenticate (AUTH,
  * HELLO ... AUTH) or leave (QUIT) until it gives the password; and until

@@ -1,5 +1,5 @@
 /**
- * Article step 3: finding keys, with KEYS and with SCAN.
+ * Article step 6: finding keys, with KEYS and with SCAN.
  *
  * KEYS answers with every matching key at once. SCAN walks the keyspace a
  * few buckets per call with a cursor the server does not remember, and

@@ -1,5 +1,5 @@
 /**
- * Article step 5: the server describes itself (INFO, CONFIG, CLIENT, TIME).
+ * Article step 8: the server describes itself (INFO, CONFIG, CLIENT, TIME).
  *
  * What monitoring tools, client libraries and redis-benchmark ask a server
  * before and while they use it. ioredis itself sends HELLO, CLIENT SETINFO

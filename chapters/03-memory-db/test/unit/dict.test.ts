@@ -107,11 +107,13 @@ describe("scan", () => {
     const keep = new Set(stable);
     const seen = new Set<string>();
     let cursor = 0;
-    for (let step = 0; step < 2048; step++) {
+    // A step count that is no multiple of the smaller table's size, so a
+    // cursor wrapped by its mask cannot land on bucket 0 by luck.
+    for (let step = 0; step < 2000; step++) {
       cursor = dict.scan(cursor, (key) => seen.add(key));
     }
-    // Half the buckets are behind us. Delete all but 1 key in 16: the
-    // table shrinks to a sixteenth of its size.
+    // Most buckets are behind us. Delete all but 1 key in 16: the table
+    // shrinks to a sixteenth of its size.
     for (const key of [...dict.keys()]) if (!keep.has(key)) dict.delete(key);
     while (cursor !== 0) cursor = dict.scan(cursor, (key) => seen.add(key));
     expect(stable.filter((key) => !seen.has(key))).toEqual([]);
