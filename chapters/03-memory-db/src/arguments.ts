@@ -30,14 +30,22 @@ export function isKeyword(arg: Buffer, keyword: string): boolean {
 }
 
 /**
+ * An argument as C reads it: up to its first NUL byte, where a C string
+ * ends. Where Redis compares an argument with `strcasecmp()` or copies it
+ * with `strlen()`, `keyspace\0junk` is `keyspace`.
+ */
+export function cStringOf(arg: Buffer): Buffer {
+  const nul = arg.indexOf(0);
+  return nul === -1 ? arg : arg.subarray(0, nul);
+}
+
+/**
  * A client's argument as Redis quotes it in an error message: cut at the
  * first NUL byte, where a C string ends, and at `maxBytes`. One character
  * per byte (latin1), so the reply carries the client's bytes unchanged.
  */
 export function quoteArgument(arg: Buffer, maxBytes = 128): string {
-  const head = arg.subarray(0, maxBytes);
-  const nul = head.indexOf(0);
-  return (nul === -1 ? head : head.subarray(0, nul)).toString("latin1");
+  return cStringOf(arg.subarray(0, maxBytes)).toString("latin1");
 }
 
 // #region byte-string
@@ -51,13 +59,20 @@ export function byteString(arg: Buffer): string {
 }
 // #endregion byte-string
 
-/** An integer argument as Redis reads one (`string2ll`), or undefined. */
+/**
+ * An integer argument as Redis reads one (`string2ll`), or undefined. No
+ * 64-bit integer takes more than 20 bytes, so a longer argument (it may be
+ * 512 MB) is refused before it is copied into a string.
+ */
 export function int64Argument(arg: Buffer): bigint | undefined {
-  return parseInt64(byteString(arg));
+  return arg.length > 20 ? undefined : parseInt64(byteString(arg));
 }
 
 /** Replies that many commands share, with Redis's texts. */
 export const SYNTAX_ERROR = error("ERR syntax error");
 export const NOT_AN_INTEGER = error(
   "ERR value is not an integer or out of range",
+);
+export const STRING_TOO_LONG = error(
+  "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
 );

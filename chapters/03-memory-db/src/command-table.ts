@@ -6,7 +6,7 @@
  * Redis word for word, because clients and people search for those texts.
  */
 import type { CommandContext, CommandSpec } from "./command.ts";
-import { nameOf, quoteArgument } from "./arguments.ts";
+import { nameOf, quoteArgument, STRING_TOO_LONG } from "./arguments.ts";
 import { error, type Reply } from "./reply.ts";
 import { MAX_STRING_BYTES } from "./db.ts";
 
@@ -81,8 +81,10 @@ export class CommandTable {
 
     if (!this.arityHolds(spec, args)) return wrongNumberOfArguments(spec.name);
 
-    // Keys and values become JavaScript strings, which have a maximum length.
-    if (spec.keys !== undefined && args.some(tooLongForAString)) {
+    // Keys, values, patterns and settings become JavaScript strings, which
+    // have a maximum length. (ECHO could do without; one rule for every
+    // command cannot forget the one that converts.)
+    if (args.some(tooLongForAString)) {
       return STRING_TOO_LONG;
     }
 
@@ -115,9 +117,6 @@ const NOAUTH = error("NOAUTH Authentication required.");
 function tooLongForAString(arg: Buffer): boolean {
   return arg.length > MAX_STRING_BYTES;
 }
-const STRING_TOO_LONG = error(
-  "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
-);
 // #endregion auth-required
 
 /** Redis's arity error, for the table and for commands that check a maximum themselves. */

@@ -31,9 +31,11 @@ export interface ServerConfig {
   /**
    * Most bytes one client may have sent towards commands not yet run (with
    * the bookkeeping of their arguments) before it is disconnected. Redis's
-   * directive of the same name, with its default of 1 GB.
+   * directive of the same name, with its default of 1 GB. Redis allows up
+   * to 2^63 - 1, more than a number holds exactly, so a limit beyond 2^53
+   * is kept as a bigint: CONFIG GET must answer it to the byte.
    */
-  clientQueryBufferLimit: number;
+  clientQueryBufferLimit: number | bigint;
   /** How many databases SELECT can choose from: 0 to `databases - 1`. */
   databases: number;
   /**
@@ -152,12 +154,15 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
 /**
  * A directive with one possible value in this chapter. Setting it to that
  * value (in any letter case, as Redis reads `yes`/`no`) is accepted and
- * changes nothing; any other value is refused.
+ * changes nothing; any other value is refused. Redis compares these as C
+ * strings, which end at a NUL byte, so `no\0junk` is `no` and `\0` is "".
+ * (It splits `save` at spaces first, so `\0 x` is two words, not "".)
  */
 function onlyValue(name: string, value: string): Directive {
   return {
     apply(_config, given) {
-      if (given.toLowerCase() !== value) {
+      const words = name === "save" ? given.split(" ") : [given];
+      if (words.length !== 1 || given.split("\0")[0]!.toLowerCase() !== value) {
         throw new ConfigError(
           `Invalid ${name} '${given}': this chapter keeps no data on disk, so only '${value}' is possible`,
           `argument must be '${value}': this chapter keeps no data on disk`,
@@ -280,7 +285,12 @@ function parseInteger(
   max: number,
 ): number {
   const message = `Invalid ${name} '${text}': expected a whole number from ${min} to ${max}`;
-  if (!/^(0|-?[1-9]\d{0,18})$/.test(text)) {
+  // Redis's string2ll: what does not fit in 64 bits is no integer at all,
+  // rather than one out of range.
+  if (
+    !/^(0|-?[1-9]\d{0,18})$/.test(text) ||
+    BigInt.asIntN(64, BigInt(text)) !== BigInt(text)
+  ) {
     throw new ConfigError(
       message,
       "argument couldn't be parsed into an integer",
@@ -309,28 +319,33 @@ const MEMORY_UNITS: Record<string, number> = {
 };
 
 /**
- * A size as Redis writes it in redis.conf: `1gb`, `512mb`, `100000`.
- * Like Redis's `memtoull`, no digits at all (`""`, `mb`) reads as 0, which
- * the minimum then refuses.
+ * A size as Redis writes it in redis.conf: `1gb`, `512mb`, `100000`, read
+ * as Redis's `memtoull` reads it, into a signed 64-bit integer: no digits
+ * at all (`""`, `mb`) reads as 0, which the minimum then refuses; the unit
+ * is compared as a C string, so a NUL byte ends it; and the arithmetic is
+ * C's, so too many digits stick at 2^64 - 1 and the unit then wraps around
+ * (`17179869185gb` is 1 GB). A number when it fits in one exactly.
  */
-function parseMemory(text: string, name: string, min: number): number {
-  const match = /^(\d*)([a-z]*)$/i.exec(text);
+function parseMemory(text: string, name: string, min: number): number | bigint {
+  const match = /^(\d*)([a-z]*)(?:\0[^]*)?$/i.exec(text);
   const unit = match?.[2]?.toLowerCase() ?? "";
-  const value =
-    match !== null && Object.hasOwn(MEMORY_UNITS, unit)
-      ? Number(match[1]) * MEMORY_UNITS[unit]!
-      : NaN;
   const message = `Invalid ${name} '${text}': expected a size of at least ${min} bytes, such as 1mb or 1gb`;
-  if (Number.isNaN(value)) {
+  // memtoull copies the digits into a 128-byte buffer, or gives up.
+  if (
+    match === null ||
+    !Object.hasOwn(MEMORY_UNITS, unit) ||
+    match[1]!.length >= 128
+  ) {
     throw new ConfigError(message, "argument must be a memory value");
   }
-  if (!(value >= min && Number.isSafeInteger(value))) {
-    // Redis's upper bound is the largest 64-bit integer; ours is the
-    // largest integer a JavaScript number holds exactly, which is plenty.
+  const digits = BigInt(match[1] || "0");
+  const saturated = digits < 2n ** 64n ? digits : 2n ** 64n - 1n;
+  const value = BigInt.asIntN(64, saturated * BigInt(MEMORY_UNITS[unit]!));
+  if (value < BigInt(min)) {
     throw new ConfigError(
       message,
       `argument must be between ${min} and 9223372036854775807 inclusive`,
     );
   }
-  return value;
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
 }

@@ -120,28 +120,38 @@ export class Database {
 /**
  * All the databases, created when first used: a server configured with
  * `databases 100000` should not pay for 100,000 empty tables at start-up.
+ *
+ * They are kept in a Map from number to database, not in an array: after
+ * `SELECT 2000000000` an array would be two billion slots long, almost
+ * all of them holes, and INFO and FLUSHALL would walk every one (a minute
+ * of a frozen server). A Map holds only the databases that exist.
  */
 export class Keyspace {
-  readonly #databases: (Database | undefined)[] = [];
+  readonly #databases = new Map<number, Database>();
   readonly stats: KeyspaceStats = { hits: 0, misses: 0 };
 
   constructor(readonly count: number) {}
 
   /** Database `index`, which must be below `count`. */
   database(index: number): Database {
-    return (this.#databases[index] ??= new Database(index, this.stats));
+    let db = this.#databases.get(index);
+    if (db === undefined) {
+      db = new Database(index, this.stats);
+      this.#databases.set(index, db);
+    }
+    return db;
   }
 
   /** The databases holding at least one key, in order (for INFO keyspace). */
   nonEmpty(): Database[] {
-    return this.#databases.filter(
-      (db): db is Database => db !== undefined && db.size > 0,
-    );
+    return [...this.#databases.values()]
+      .filter((db) => db.size > 0)
+      .sort((a, b) => a.index - b.index);
   }
 
   /** FLUSHALL. */
   clear(): void {
-    for (const db of this.#databases) db?.clear();
+    for (const db of this.#databases.values()) db.clear();
   }
 }
 // #endregion keyspace

@@ -51,8 +51,8 @@
  * 1. Steps. Redis reads the pattern one step at a time: a `*`, a `?`, a
  *    plain or escaped byte, or a bracket expression. Where a step ends never
  *    depends on the subject (only whether it matches does), so the pattern
- *    can be cut into steps once, by {@link parsePattern}. Every step except
- *    `*` matches exactly one byte.
+ *    reads as the same steps wherever it is tried ({@link oneByteStep}
+ *    reads one). Every step except `*` matches exactly one byte.
  * 2. Redis's recursion is then the textbook definition of glob matching,
  *    where a star matches any run of bytes, with two exceptions. First, an
  *    empty subject matches only the empty pattern: Redis's loop runs only
@@ -107,135 +107,84 @@ const CARET = 0x5e; // ^
 const DASH = 0x2d; // -
 const BACKSLASH = 0x5c; // \
 
-/** One step of a pattern. All but `star` match exactly one byte. */
-type Step =
-  | { kind: "star" } // `*`, or several in a row: any run of bytes
-  | { kind: "any" } // `?`
-  | { kind: "byte"; byte: number } // plain or escaped; folded if ignoring case
-  | { kind: "class"; negated: boolean; members: Member[] }; // `[...]`
-
-/** One entry between brackets. */
-type Member =
-  | { kind: "byte"; byte: number } // folded if ignoring case
-  | { kind: "escaped"; byte: number } // `\x`: always compared exactly
-  | { kind: "range"; low: number; high: number }; // C chars, in order, folded
-
-/** A pattern cut into steps, ready to match many subjects. */
-interface CompiledPattern {
-  /** The steps, with each run of stars already merged into one. */
-  steps: Step[];
-  /** True if only A-Z fold to a-z before comparing. */
-  ignoreCase: boolean;
-  /**
-   * How many star steps come before the last one-byte step: how deep Redis
-   * must recurse to reach it.
-   */
-  starsToLastByte: number;
+/**
+ * A one-byte step tried on a byte: did it match, and where does the next
+ * step start.
+ *
+ * The steps are read from the pattern each time they are tried, never
+ * collected into a list of step objects first: a pattern may be 512 MB
+ * long, and such a list would take some 50 bytes of memory for every byte
+ * of it. One KEYS command could then exhaust the server's heap.
+ */
+interface StepResult {
+  matched: boolean;
+  next: number;
 }
 
-/**
- * Cuts a pattern into steps, reading brackets exactly as Redis does (see
- * the list at the top of this file for what that means for odd patterns).
- */
-function parsePattern(pattern: string, ignoreCase: boolean): CompiledPattern {
-  const at = (i: number): number => pattern.charCodeAt(i); // NaN past the end
-  const steps: Step[] = [];
-  let starsToLastByte = 0;
-  let starsSoFar = 0;
-  let i = 0;
-  while (i < pattern.length) {
-    const char = at(i);
-    if (char === STAR) {
-      while (at(i) === STAR) i++;
-      steps.push({ kind: "star" });
-      starsSoFar++;
-      continue;
-    }
-    if (char === QUESTION_MARK) {
-      steps.push({ kind: "any" });
-      i += 1;
-    } else if (char === OPEN_BRACKET) {
-      const bracket = parseClass(pattern, i + 1, ignoreCase);
-      steps.push(bracket.step);
-      i = bracket.next;
-    } else if (char === BACKSLASH && i + 1 < pattern.length) {
-      steps.push({ kind: "byte", byte: fold(at(i + 1), ignoreCase) });
-      i += 2;
-    } else {
-      steps.push({ kind: "byte", byte: fold(char, ignoreCase) });
-      i += 1;
-    }
-    starsToLastByte = starsSoFar;
+/** Tries the one-byte step that starts at `i` (not a star) on `byte`. */
+function oneByteStep(
+  pattern: string,
+  i: number,
+  byte: number,
+  ignoreCase: boolean,
+): StepResult {
+  const char = pattern.charCodeAt(i);
+  if (char === QUESTION_MARK) return { matched: true, next: i + 1 };
+  if (char === OPEN_BRACKET) {
+    return classStep(pattern, i + 1, byte, ignoreCase);
   }
-  return { steps, ignoreCase, starsToLastByte };
+  const escaped = char === BACKSLASH && i + 1 < pattern.length;
+  const plain = escaped ? pattern.charCodeAt(i + 1) : char;
+  return {
+    matched: fold(plain, ignoreCase) === fold(byte, ignoreCase),
+    next: escaped ? i + 2 : i + 1,
+  };
 }
 
 /**
- * Reads a bracket expression starting just after its `[`: the step, and
- * where the pattern continues after it. The checks run in
- * Redis's order, and that order is the whole of the quirks: an escape is
- * seen before a `]`, a `]` before the end of the pattern, and a range
- * before a plain byte.
+ * Tries a bracket expression, starting just after its `[`, on `byte`. The
+ * checks run in Redis's order, and that order is the whole of the quirks:
+ * an escape is seen before a `]`, a `]` before the end of the pattern, and
+ * a range before a plain byte. Like Redis, it reads on to the closing `]`
+ * after a member matched, to know where the next step starts.
  */
-function parseClass(
+function classStep(
   pattern: string,
   start: number,
+  byte: number,
   ignoreCase: boolean,
-): { step: Step; next: number } {
-  const at = (i: number): number => pattern.charCodeAt(i); // NaN past the end
+): StepResult {
   const end = pattern.length;
-  const members: Member[] = [];
   let i = start;
-  const negated = at(i) === CARET;
+  const negated = pattern.charCodeAt(i) === CARET;
   if (negated) i++;
+  let found = false;
   for (;;) {
-    if (at(i) === BACKSLASH && i + 1 < end) {
-      members.push({ kind: "escaped", byte: at(i + 1) });
+    const char = pattern.charCodeAt(i); // NaN past the end
+    if (char === BACKSLASH && i + 1 < end) {
+      // An escaped byte is compared exactly, even when ignoring case.
+      found ||= pattern.charCodeAt(i + 1) === byte;
       i += 2;
-    } else if (at(i) === CLOSE_BRACKET) {
+    } else if (char === CLOSE_BRACKET) {
       i += 1;
       break;
     } else if (i >= end) {
       break; // never closed: the brackets run to the end of the pattern
-    } else if (at(i + 1) === DASH && i + 2 < end) {
-      let low = asCChar(at(i));
-      let high = asCChar(at(i + 2));
-      if (low > high) [low, high] = [high, low];
-      members.push({
-        kind: "range",
-        low: fold(low, ignoreCase),
-        high: fold(high, ignoreCase),
-      });
+    } else if (pattern.charCodeAt(i + 1) === DASH && i + 2 < end) {
+      // The ends are put in order as C chars, and folded after (see fold).
+      const first = asCChar(char);
+      const last = asCChar(pattern.charCodeAt(i + 2));
+      const low = fold(Math.min(first, last), ignoreCase);
+      const high = fold(Math.max(first, last), ignoreCase);
+      const subject = fold(asCChar(byte), ignoreCase);
+      found ||= low <= subject && subject <= high;
       i += 3;
     } else {
-      members.push({ kind: "byte", byte: fold(at(i), ignoreCase) });
+      found ||= fold(char, ignoreCase) === fold(byte, ignoreCase);
       i += 1;
     }
   }
-  return { step: { kind: "class", negated, members }, next: i };
-}
-
-/** True if a one-byte step matches `byte`. */
-function stepMatches(
-  step: Exclude<Step, { kind: "star" }>,
-  byte: number,
-  ignoreCase: boolean,
-): boolean {
-  if (step.kind === "any") return true;
-  if (step.kind === "byte") return step.byte === fold(byte, ignoreCase);
-  let found = false;
-  for (const member of step.members) {
-    if (member.kind === "escaped") {
-      found = member.byte === byte;
-    } else if (member.kind === "byte") {
-      found = member.byte === fold(byte, ignoreCase);
-    } else {
-      const char = fold(asCChar(byte), ignoreCase);
-      found = member.low <= char && char <= member.high;
-    }
-    if (found) break;
-  }
-  return found !== step.negated;
+  return { matched: found !== negated, next: i };
 }
 
 /**
@@ -263,66 +212,17 @@ function fold(char: number, ignoreCase: boolean): number {
 
 // #region glob-match
 /**
- * Matches a subject against compiled steps. `star` is the latest star
- * passed and `retryFrom` where the run after it was last tried; when a step
- * fails, that run is tried again one byte later. Each retry starts one byte
- * further on and costs at most one pass over the run, so the work is at
- * most (pattern bytes × subject bytes), never exponential.
- */
-function matchSteps(compiled: CompiledPattern, subject: string): boolean {
-  const { steps, ignoreCase } = compiled;
-  if (subject.length === 0) return steps.length === 0;
-  if (compiled.starsToLastByte > MAX_NESTED_STARS) return false;
-
-  let s = 0; // next byte of the subject
-  let t = 0; // next step
-  let star = -1; // index of the latest star step, or -1 before any
-  let retryFrom = 0;
-  while (s < subject.length) {
-    const step = steps[t];
-    if (step?.kind === "star") {
-      if (t === steps.length - 1) return true; // a final star takes the rest
-      star = t;
-      retryFrom = s;
-      t++;
-    } else if (
-      step !== undefined &&
-      stepMatches(step, subject.charCodeAt(s), ignoreCase)
-    ) {
-      t++;
-      s++;
-    } else if (star !== -1) {
-      // A mismatch, or the steps ran out with bytes left: slide the run.
-      retryFrom++;
-      s = retryFrom;
-      t = star + 1;
-    } else {
-      return false; // no star before this step, so nothing else to try
-    }
-  }
-  while (steps[t]?.kind === "star") t++; // stars left over match no bytes
-  return t === steps.length;
-}
-// #endregion glob-match
-
-/**
- * Compiles `pattern` once for matching many subjects, as KEYS and SCAN do
- * with every key in the database. The result answers exactly as Redis's
- * `stringmatchlen()` would.
- */
-export function compileGlob(
-  pattern: string,
-  ignoreCase = false,
-): (subject: string) => boolean {
-  const compiled = parsePattern(pattern, ignoreCase);
-  return (subject) => matchSteps(compiled, subject);
-}
-
-/**
  * True if `subject` matches the glob `pattern`, exactly as Redis's
  * `stringmatchlen()` decides. Both are binary strings (one character per
  * byte). `ignoreCase` folds A-Z only, as CONFIG GET does; KEYS and SCAN
  * compare case-sensitively.
+ *
+ * The pattern is read one step at a time. `star` is where the steps after
+ * the latest group of stars begin, and `retryFrom` where they were last
+ * tried; when a step fails, they are tried again one byte later. Each
+ * retry starts one byte further on and costs at most one pass over the
+ * pattern, so the work is at most (pattern bytes × subject bytes), never
+ * exponential.
  *
  * Note that `*` does not match the empty string here, as in Redis: KEYS and
  * SCAN special-case a pattern that is exactly `*` before matching.
@@ -332,5 +232,40 @@ export function globMatch(
   subject: string,
   ignoreCase = false,
 ): boolean {
-  return compileGlob(pattern, ignoreCase)(subject);
+  if (subject.length === 0) return pattern.length === 0;
+
+  let s = 0; // next byte of the subject
+  let p = 0; // next step of the pattern
+  let star = -1; // where the steps after the latest star begin; -1 before any
+  let retryFrom = 0;
+  let starGroups = 0;
+  while (s < subject.length) {
+    if (pattern.charCodeAt(p) === STAR) {
+      while (pattern.charCodeAt(p) === STAR) p++;
+      if (p === pattern.length) return true; // a final star takes the rest
+      // Steps behind more than MAX_NESTED_STARS groups: Redis gives up.
+      if (++starGroups > MAX_NESTED_STARS) return false;
+      star = p;
+      retryFrom = s;
+      continue;
+    }
+    const step =
+      p < pattern.length
+        ? oneByteStep(pattern, p, subject.charCodeAt(s), ignoreCase)
+        : undefined;
+    if (step?.matched === true) {
+      p = step.next;
+      s++;
+    } else if (star !== -1) {
+      // A mismatch, or the pattern ran out with bytes left: slide the run.
+      retryFrom++;
+      s = retryFrom;
+      p = star;
+    } else {
+      return false; // no star before this step, so nothing else to try
+    }
+  }
+  while (pattern.charCodeAt(p) === STAR) p++; // stars left over match no bytes
+  return p === pattern.length;
 }
+// #endregion glob-match

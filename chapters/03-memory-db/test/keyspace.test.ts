@@ -276,6 +276,29 @@ describe("FLUSHALL", () => {
   );
 });
 
+describe("many databases", () => {
+  // In-process: it needs a server started with `databases` at its maximum.
+  itInProcess(
+    "a database numbered in the billions costs no more than database 1",
+    async () => {
+      const own = await startChapterServer({ databases: 2 ** 31 - 1 });
+      const redis = await clientOf(own.port);
+      await redis.select(2 ** 31 - 2);
+      await redis.set("k", "v");
+
+      // Each of these once walked two billion empty slots: a minute of a
+      // frozen server. Now each is as quick as with 16 databases.
+      const started = performance.now();
+      expect(await redis.info("keyspace")).toContain(
+        `db${2 ** 31 - 2}:keys=1,`,
+      );
+      expect(await redis.flushall()).toBe("OK");
+      expect(await redis.dbsize()).toBe(0);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    },
+  );
+});
+
 /** A client of a server this test started itself, closed when the test ends. */
 async function clientOf(port: number): Promise<Redis> {
   const redis = new Redis({

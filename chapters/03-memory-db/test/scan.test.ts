@@ -239,6 +239,15 @@ describe("SCAN: TYPE", () => {
     expect(walk.keys.size).toBe(0);
   });
 
+  // Redis compares the name with C's strcasecmp(), which stops at a NUL
+  // byte. Found by differential fuzzing against redis-server.
+  it("the type name ends at a NUL byte, as a C string does", async () => {
+    const redis = await emptyDb();
+    const keys = await writeKeys(redis, "key:", 20);
+    const walk = await scanAll(redis, ["TYPE", "string\0junk"]);
+    expect(sorted(walk.keys)).toEqual(sorted(keys));
+  });
+
   // Redis 7.0 takes any name, and no key has an unknown type. (Redis 7.2
   // made it an error: "ERR unknown type name".)
   it("an unknown type matches nothing, without an error", async () => {
@@ -269,7 +278,7 @@ describe("SCAN: the cursor and the options, parsed as Redis parses them", () => 
 
   // Read as an unsigned 64-bit number: -1 is 2^64 - 1, every bit set,
   // which is the last bucket of any table. The walk ends there.
-  it.each(["-1", "18446744073709551615"])(
+  it.each(["-1", "18446744073709551615", "-1\0"])(
     "cursor %j is the last step of a walk",
     async (cursor) => {
       const redis = await emptyDb();
@@ -279,16 +288,40 @@ describe("SCAN: the cursor and the options, parsed as Redis parses them", () => 
     },
   );
 
-  it.each(["0x1", "18446744073709551616", "1.0", " 1", "1 ", "-", "+", "abc"])(
-    "cursor %j is refused with ERR invalid cursor",
+  // Redis reads the cursor with C's strtoul(), which stops at a NUL byte:
+  // what follows it is never looked at ("-1\0" above is -1). Found by
+  // differential fuzzing against redis-server.
+  it.each(["0\0junk", "\0"])(
+    "cursor %j is read up to its NUL byte: the start",
     async (cursor) => {
       const redis = await emptyDb();
-      await redis.set("a", "v");
-      expect(await errorOf(redis.call("SCAN", cursor))).toBe(
-        "ERR invalid cursor",
-      );
+      await redis.mset(three.flatMap((key) => [key, "v"]));
+      const [next, keys] = (await redis.call("SCAN", cursor)) as [
+        string,
+        string[],
+      ];
+      expect(next).toBe("0");
+      expect(sorted(keys)).toEqual(three);
     },
   );
+
+  it.each([
+    "0x1",
+    "18446744073709551616",
+    "1.0",
+    " 1",
+    "1 ",
+    "-",
+    "+",
+    "abc",
+    "-\x001",
+  ])("cursor %j is refused with ERR invalid cursor", async (cursor) => {
+    const redis = await emptyDb();
+    await redis.set("a", "v");
+    expect(await errorOf(redis.call("SCAN", cursor))).toBe(
+      "ERR invalid cursor",
+    );
+  });
 
   it.each([
     [["COUNT", "0"], "ERR syntax error"],
@@ -308,6 +341,28 @@ describe("SCAN: the cursor and the options, parsed as Redis parses them", () => 
     const redis = await emptyDb();
     await redis.set("a", "v");
     expect(await errorOf(redis.call("SCAN", "0", ...options))).toBe(message);
+  });
+
+  // The cursor was once turned into a BigInt before its size was checked:
+  // 50 MB of digits took ten seconds, with every client waiting.
+  it("a cursor of 50 million digits is refused at once", async () => {
+    const redis = await emptyDb();
+    const started = performance.now();
+    expect(await errorOf(redis.call("SCAN", "1".repeat(50_000_000)))).toBe(
+      "ERR invalid cursor",
+    );
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it("leading zeros do not count: a million of them, then 0, is the start", async () => {
+    const redis = await emptyDb();
+    await redis.mset(three.flatMap((key) => [key, "v"]));
+    const [next, keys] = (await redis.call("SCAN", "0".repeat(1_000_000))) as [
+      string,
+      string[],
+    ];
+    expect(next).toBe("0");
+    expect(sorted(keys)).toEqual(three);
   });
 });
 

@@ -222,6 +222,14 @@ describe("INFO", () => {
     expect(await redis.info("no-such-section")).toBe("");
   });
 
+  // Redis copies a section name as a C string, which ends at a NUL byte.
+  it("a section name ends at a NUL byte", async () => {
+    const redis = await server.client();
+    const text = (await redis.call("INFO", "keyspace\0junk")) as string;
+    expect(parseInfo(text).sections).toEqual(["Keyspace"]);
+    expect(await redis.call("INFO", "\0keyspace")).toBe("");
+  });
+
   it("INFO all and INFO everything include the default sections", async () => {
     const redis = await server.client();
     for (const name of ["all", "everything", "default"]) {
@@ -284,6 +292,19 @@ describe("CONFIG GET", () => {
     expect(await redis.config("GET", "no-such-*")).toEqual([]);
   });
 
+  // Redis looks for the wildcards with strpbrk() and matches a pattern with
+  // stringmatch(), both of which stop at a NUL byte, but looks up a name
+  // without wildcards whole. Found by differential fuzzing.
+  it("a NUL byte ends a pattern, but is part of a name without wildcards", async () => {
+    const redis = await server.client();
+    expect(await redis.config("GET", "data*\0junk")).toEqual([
+      "databases",
+      "16",
+    ]);
+    expect(await redis.config("GET", "databases\0")).toEqual([]);
+    expect(await redis.config("GET", "databases\0*")).toEqual([]);
+  });
+
   it("save and appendonly are answered: redis-benchmark asks for them", async () => {
     const redis = await server.client();
     const found = pairs(await redis.config("GET", "save", "appendonly"));
@@ -300,7 +321,17 @@ describe("CONFIG SET", () => {
     ["1024kb", "1048576"],
     ["1048576", "1048576"],
     ["1048576b", "1048576"],
-  ])("client-query-buffer-limit %s is %s bytes", async (value, bytes) => {
+    // Found by differential fuzzing: Redis's maximum is 2^63 - 1, beyond
+    // what a JavaScript number holds exactly, and it is kept to the byte.
+    ["9223372036854775807", "9223372036854775807"],
+    ["9007199254740993", "9007199254740993"],
+    // Redis multiplies by the unit in 64-bit arithmetic, which wraps around:
+    // (2^34 + 1) GB is 2^64 + 2^30 bytes, so 1 GB.
+    ["17179869185gb", "1073741824"],
+    // The unit is compared as a C string, which ends at a NUL byte.
+    ["2mb\0junk", "2097152"],
+    ["1048576\0", "1048576"],
+  ])("client-query-buffer-limit %j is %s bytes", async (value, bytes) => {
     const redis = await server.client();
     await restoreAfterTest(redis, "client-query-buffer-limit");
     expect(await redis.config("SET", "client-query-buffer-limit", value)).toBe(
@@ -395,8 +426,37 @@ describe("CONFIG SET", () => {
         "argument must be between 1048576 and 9223372036854775807 inclusive",
       ),
     ],
+    // Digits beyond 2^64 - 1 stick there, which is -1 as a signed number.
+    [
+      ["client-query-buffer-limit", "9223372036854775808"],
+      failed(
+        "client-query-buffer-limit",
+        "argument must be between 1048576 and 9223372036854775807 inclusive",
+      ),
+    ],
+    [
+      ["client-query-buffer-limit", "9".repeat(128)],
+      failed("client-query-buffer-limit", "argument must be a memory value"),
+    ],
     [
       ["shutdown-timeout", "soon"],
+      failed("shutdown-timeout", "argument couldn't be parsed into an integer"),
+    ],
+    // Beyond 64 bits, a number is no integer at all, for Redis's string2ll;
+    // within them, it is one out of range. Found by differential fuzzing.
+    [
+      ["shutdown-timeout", "9223372036854775808"],
+      failed("shutdown-timeout", "argument couldn't be parsed into an integer"),
+    ],
+    [
+      ["shutdown-timeout", "9223372036854775807"],
+      failed(
+        "shutdown-timeout",
+        "argument must be between 0 and 2147483647 inclusive",
+      ),
+    ],
+    [
+      ["shutdown-timeout", "7\0"],
       failed("shutdown-timeout", "argument couldn't be parsed into an integer"),
     ],
     [
@@ -478,6 +538,25 @@ describe("CONFIG SET", () => {
     await restoreAfterTest(redis, "save");
     expect(await redis.config("SET", "save", "")).toBe("OK");
     expect(await redis.config("GET", "save")).toEqual(["save", ""]);
+  });
+
+  // Redis compares these values as C strings, which end at a NUL byte.
+  // Found by differential fuzzing.
+  it('appendonly "no\\0junk" is no, and save "\\0" is ""', async () => {
+    const redis = await server.client();
+    await restoreAfterTest(redis, "save", "appendonly");
+    expect(await redis.config("SET", "appendonly", "NO\0junk")).toBe("OK");
+    expect(await redis.config("GET", "appendonly")).toEqual([
+      "appendonly",
+      "no",
+    ]);
+    expect(await redis.config("SET", "save", "\0")).toBe("OK");
+    expect(await redis.config("GET", "save")).toEqual(["save", ""]);
+    // Redis splits save's value at spaces first: two words are no "".
+    // (The error texts differ: Redis goes on to read them as a schedule.)
+    await expect(redis.config("SET", "save", "\0 x")).rejects.toThrow(
+      "ERR CONFIG SET failed (possibly related to argument 'save')",
+    );
   });
 
   // Deliberate difference: Redis re-binds when port or bind change, and

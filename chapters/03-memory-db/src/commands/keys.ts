@@ -17,12 +17,13 @@ import {
 } from "../reply.ts";
 import {
   byteString,
+  cStringOf,
   isKeyword,
   NOT_AN_INTEGER,
   SYNTAX_ERROR,
 } from "../arguments.ts";
 import { parseInteger } from "../resp-parser.ts";
-import { compileGlob } from "../glob.ts";
+import { globMatch } from "../glob.ts";
 
 const GROUP = "generic";
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
@@ -150,10 +151,9 @@ export const keys: CommandSpec = {
     const pattern = byteString(args[1]!);
     // A lone * is answered without the matcher: in Redis's glob, * does not
     // match an empty string, yet KEYS * lists the key "".
-    const matches = pattern === "*" ? undefined : compileGlob(pattern);
     const found = [];
     for (const key of session.db.keys()) {
-      if (matches === undefined || matches(key)) found.push(bulk(key));
+      if (pattern === "*" || globMatch(pattern, key)) found.push(bulk(key));
     }
     return array(found);
   },
@@ -198,10 +198,12 @@ export const scan: CommandSpec = {
     ],
   },
   run(args, { session }) {
-    let cursor = parseCursor(byteString(args[1]!));
+    // Redis reads the cursor (and the TYPE name) as a C string: it ends at
+    // a NUL byte, so `1\0junk` is cursor 1 and `\0` is cursor 0.
+    let cursor = parseCursor(byteString(cStringOf(args[1]!)));
     if (cursor === undefined) return error("ERR invalid cursor");
 
-    let matches: ((key: string) => boolean) | undefined;
+    let pattern: string | undefined;
     let wantedType: string | undefined;
     let count = 10;
     for (let i = 2; i < args.length; i += 2) {
@@ -216,10 +218,10 @@ export const scan: CommandSpec = {
       } else if (isKeyword(option, "match")) {
         const text = byteString(value);
         // As in KEYS, a lone * means "no filter" (and lets "" through).
-        matches = text === "*" ? undefined : compileGlob(text);
+        pattern = text === "*" ? undefined : text;
       } else if (isKeyword(option, "type")) {
         // Compared ignoring case, as Redis does: TYPE STRING works too.
-        wantedType = byteString(value).toLowerCase();
+        wantedType = byteString(cStringOf(value)).toLowerCase();
       } else {
         return SYNTAX_ERROR;
       }
@@ -237,7 +239,7 @@ export const scan: CommandSpec = {
 
     const keys = found.filter(
       (key) =>
-        (matches === undefined || matches(key)) &&
+        (pattern === undefined || globMatch(pattern, key)) &&
         (wantedType === undefined ||
           typeName(session.db.read(key)!) === wantedType),
     );
@@ -258,7 +260,11 @@ function parseCursor(text: string): number | undefined {
   if (match === null) return undefined;
   const [, sign, digits] = match;
   if (digits === "") return sign === "" ? 0 : undefined;
-  let value = BigInt(digits!);
+  // Leading zeros are fine; past them, more than 20 digits is beyond 64
+  // bits, and checked before BigInt() spends seconds on a 50 MB number.
+  const significant = digits!.replace(/^0+/, "");
+  if (significant.length > 20) return undefined;
+  let value = BigInt(`0${significant}`);
   if (value >= 2n ** 64n) return undefined;
   if (sign === "-") value = (2n ** 64n - value) % 2n ** 64n;
   return Number(value & 0xffff_ffffn);

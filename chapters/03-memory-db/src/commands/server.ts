@@ -24,7 +24,13 @@ import {
   simple,
   type Reply,
 } from "../reply.ts";
-import { byteString, isKeyword, SYNTAX_ERROR } from "../arguments.ts";
+import {
+  byteString,
+  cStringOf,
+  isKeyword,
+  nameOf,
+  SYNTAX_ERROR,
+} from "../arguments.ts";
 import { ConfigError, DIRECTIVES, type ServerConfig } from "../config.ts";
 import { globMatch } from "../glob.ts";
 import { REDIS_VERSION } from "./connection.ts";
@@ -309,8 +315,6 @@ export const command: CommandSpec = {
 // #endregion command
 
 // #region databases
-const KEYSPACE_GROUP = "server";
-
 export const dbsize: CommandSpec = {
   name: "dbsize",
   arity: 1,
@@ -320,7 +324,7 @@ export const dbsize: CommandSpec = {
   docs: {
     summary: "Return the number of keys in the selected database",
     since: "1.0.0",
-    group: KEYSPACE_GROUP,
+    group: SERVER_GROUP,
     complexity: "O(1)",
   },
   run: (_args, { session }) => integer(session.db.size),
@@ -365,7 +369,7 @@ export const flushdb: CommandSpec = {
   docs: {
     summary: "Remove all keys from the current database",
     since: "1.0.0",
-    group: KEYSPACE_GROUP,
+    group: SERVER_GROUP,
     complexity: "O(N) where N is the number of keys in the selected database",
     history: [
       ["4.0.0", "Added the `ASYNC` flushing mode modifier."],
@@ -406,7 +410,7 @@ export const swapdb: CommandSpec = {
   docs: {
     summary: "Swaps two Redis databases",
     since: "4.0.0",
-    group: KEYSPACE_GROUP,
+    group: SERVER_GROUP,
     complexity:
       "O(N) where N is the count of clients watching or blocking on keys from both databases.",
     arguments: [
@@ -468,9 +472,9 @@ export const infoCommand: CommandSpec = {
     ],
   },
   run(args, context) {
-    const wanted = new Set(
-      args.slice(1).map((arg) => byteString(arg).toLowerCase()),
-    );
+    // Section names are C strings to Redis (`keyspace\0junk` is keyspace),
+    // and a name too long to be one (undefined) matches no section.
+    const wanted = new Set(args.slice(1).map((arg) => nameOf(cStringOf(arg))));
     const everything =
       wanted.size === 0 ||
       wanted.has("default") ||
@@ -613,12 +617,15 @@ const configGet: CommandSpec = {
   run(args, { server }) {
     const found = new Map<string, string>();
     for (const arg of args.slice(2)) {
-      // Redis reads the pattern as a C string: it ends at a NUL byte.
-      const pattern = byteString(arg).split("\0")[0]!;
+      const asked = byteString(arg);
+      // Redis looks for wildcards, and matches a pattern, as in a C string,
+      // which ends at a NUL byte. A name without wildcards, though, is looked
+      // up whole, NUL and all, so `databases\0` is no setting at all.
+      const pattern = asked.split("\0")[0]!;
       if (!/[*?[]/.test(pattern)) {
-        const name = pattern.toLowerCase();
+        const name = asked.toLowerCase();
         if (Object.hasOwn(DIRECTIVES, name) && !found.has(name)) {
-          found.set(name, pattern);
+          found.set(name, asked);
         }
         continue;
       }

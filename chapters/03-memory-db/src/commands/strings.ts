@@ -15,6 +15,7 @@ import {
   int64Argument,
   isKeyword,
   NOT_AN_INTEGER,
+  STRING_TOO_LONG,
   SYNTAX_ERROR,
 } from "../arguments.ts";
 import { wrongNumberOfArguments } from "../command-table.ts";
@@ -28,9 +29,6 @@ const VALUE_ARG = { name: "value", type: "string" } as const;
 
 /** Redis's limit on a string's length: 512 MB, or V8's a little below it (see db.ts). */
 const MAX_STRING_LENGTH = Math.min(512 * 1024 * 1024, MAX_STRING_BYTES);
-const STRING_TOO_LONG = error(
-  "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
-);
 
 // #region set
 /**
@@ -82,7 +80,8 @@ export const set: CommandSpec = {
   run(args, { session }) {
     let condition: "nx" | "xx" | undefined;
     let returnOld = false;
-    for (const option of args.slice(3)) {
+    for (let i = 3; i < args.length; i++) {
+      const option = args[i]!;
       if (isKeyword(option, "nx") && condition !== "xx") condition = "nx";
       else if (isKeyword(option, "xx") && condition !== "nx") condition = "xx";
       else if (isKeyword(option, "get")) returnOld = true;
@@ -90,6 +89,11 @@ export const set: CommandSpec = {
     }
 
     const key = byteString(args[1]!);
+    // Only NX, XX and GET need the old value: a plain SET just writes.
+    if (condition === undefined && !returnOld) {
+      session.db.set(key, byteString(args[2]!));
+      return OK;
+    }
     // With GET this is also a read, counted in INFO's keyspace hits/misses.
     const old = returnOld ? session.db.read(key) : session.db.get(key);
     const answer = returnOld ? (old === undefined ? NULL : bulk(old)) : OK;
@@ -352,12 +356,14 @@ export const getrange: CommandSpec = {
     const endArg = int64Argument(args[3]!);
     if (startArg === undefined || endArg === undefined) return NOT_AN_INTEGER;
     const value = session.db.read(byteString(args[1]!)) ?? "";
-    // Beyond ±2^53 the offsets lose precision, which cannot matter: every
-    // string is far shorter, so they clamp to the same place.
+    // Both negative and crossed (GETRANGE k -1 -5): empty, as in Redis.
+    // Compared exactly, as bigints: as numbers, -(2^63 - 1) and -2^63 are
+    // the same, and would not look crossed.
+    if (startArg < 0n && endArg < 0n && startArg > endArg) return bulk("");
+    // Beyond ±2^53 the offsets lose precision, which no longer matters:
+    // every string is far shorter, so they clamp to the same place.
     let start = Number(startArg);
     let end = Number(endArg);
-    // Both negative and crossed (GETRANGE k -1 -5): empty, as in Redis.
-    if (start < 0 && end < 0 && start > end) return bulk("");
     const length = value.length;
     if (start < 0) start = Math.max(length + start, 0);
     if (end < 0) end = Math.max(length + end, 0);
