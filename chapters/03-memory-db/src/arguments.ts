@@ -5,7 +5,8 @@
  * JavaScript string.
  */
 import { parseInt64 } from "./integers.ts";
-import { error } from "./reply.ts";
+import { parseInteger } from "./resp-parser.ts";
+import { error, type Reply } from "./reply.ts";
 
 /** Longer than any command or option name, so anything longer is not one. */
 const MAX_NAME_BYTES = 64;
@@ -76,3 +77,18 @@ export const NOT_AN_INTEGER = error(
 export const STRING_TOO_LONG = error(
   "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
 );
+
+/**
+ * An argument Redis reads as a C `int` (a database number, for SELECT,
+ * SWAPDB and COPY), or the error reply Redis gives for it.
+ */
+export function intArgument(arg: Buffer): number | Reply {
+  const value = parseInteger(arg);
+  if (value === undefined) return NOT_AN_INTEGER;
+  if (value < -(2 ** 31) || value > 2 ** 31 - 1) {
+    return error(
+      "ERR value is out of range, value must between -2147483648 and 2147483647",
+    );
+  }
+  return value;
+}

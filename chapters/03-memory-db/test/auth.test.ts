@@ -14,6 +14,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
+import { errorOf } from "./client-helpers.ts";
 import { encodeCommand, expectBytes } from "./resp-helpers.ts";
 
 const server = useServer();
@@ -47,16 +48,6 @@ async function requirePassword(): Promise<{ password: string; admin: Redis }> {
   });
   expect(await admin.config("SET", "requirepass", password)).toBe("OK");
   return { password, admin };
-}
-
-/** The error text a command is answered with; fails if it succeeds. */
-async function errorOf(reply: Promise<unknown>): Promise<string> {
-  try {
-    await reply;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected an error reply, got a normal one");
 }
 
 describe("before AUTH: NOAUTH", () => {

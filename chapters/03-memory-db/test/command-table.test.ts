@@ -10,19 +10,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { itInProcess, useServer } from "../../../shared/harness.ts";
+import { errorOf } from "./client-helpers.ts";
 import { expectBytes } from "./resp-helpers.ts";
 
 const server = useServer();
-
-/** The error text a command is answered with; fails if it succeeds. */
-async function errorOf(reply: Promise<unknown>): Promise<string> {
-  try {
-    await reply;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected an error reply, got a normal one");
-}
 
 /** COMMAND INFO of one command: [name, arity, flags, first, last, step, categories, tips, key specs, subcommands]. */
 async function commandInfo(name: string): Promise<unknown[]> {

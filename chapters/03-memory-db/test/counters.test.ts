@@ -14,9 +14,9 @@
  * data.
  */
 import { describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
+import { errorOf, keysForThisTest } from "./client-helpers.ts";
 
 const server = useServer();
 
@@ -31,22 +31,6 @@ const NOT_FINITE = "ERR increment would produce NaN or Infinity";
 /** A client whose integer replies arrive as exact decimal strings. */
 function counterClient(): Promise<Redis> {
   return server.client({ stringNumbers: true });
-}
-
-/** Key names no other test uses: `key("a")` is "<random prefix>:a". */
-function keysForThisTest(): (name: string) => string {
-  const prefix = randomBytes(8).toString("hex");
-  return (name) => `${prefix}:${name}`;
-}
-
-/** The full text of the error a command was answered with ("ERR ..."); fails if it succeeded. */
-async function errorReply(reply: Promise<unknown>): Promise<string> {
-  try {
-    await reply;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected an error reply, but the command succeeded");
 }
 
 /**
@@ -100,7 +84,7 @@ describe("INCR and DECR", () => {
     const key = keysForThisTest();
     await redis.set(key("k"), "9223372036854775806");
     expect(await redis.incr(key("k"))).toBe(INT64_MAX);
-    expect(await errorReply(redis.incr(key("k")))).toBe(OVERFLOW);
+    expect(await errorOf(redis.incr(key("k")))).toBe(OVERFLOW);
     expect(await redis.get(key("k"))).toBe(INT64_MAX);
   });
 
@@ -109,7 +93,7 @@ describe("INCR and DECR", () => {
     const key = keysForThisTest();
     await redis.set(key("k"), "-9223372036854775807");
     expect(await redis.decr(key("k"))).toBe(INT64_MIN);
-    expect(await errorReply(redis.decr(key("k")))).toBe(OVERFLOW);
+    expect(await errorOf(redis.decr(key("k")))).toBe(OVERFLOW);
     expect(await redis.get(key("k"))).toBe(INT64_MIN);
   });
 
@@ -136,8 +120,8 @@ describe("INCR and DECR", () => {
       const redis = await counterClient();
       const key = keysForThisTest();
       await redis.set(key("k"), value);
-      expect(await errorReply(redis.incr(key("k")))).toBe(NOT_AN_INTEGER);
-      expect(await errorReply(redis.decr(key("k")))).toBe(NOT_AN_INTEGER);
+      expect(await errorOf(redis.incr(key("k")))).toBe(NOT_AN_INTEGER);
+      expect(await errorOf(redis.decr(key("k")))).toBe(NOT_AN_INTEGER);
       expect(await redis.get(key("k"))).toBe(value);
     },
   );
@@ -145,10 +129,10 @@ describe("INCR and DECR", () => {
   it("INCR and DECR take exactly one key", async () => {
     const redis = await counterClient();
     const key = keysForThisTest();
-    expect(await errorReply(redis.call("INCR", key("a"), key("b")))).toBe(
+    expect(await errorOf(redis.call("INCR", key("a"), key("b")))).toBe(
       "ERR wrong number of arguments for 'incr' command",
     );
-    expect(await errorReply(redis.call("DECR"))).toBe(
+    expect(await errorOf(redis.call("DECR"))).toBe(
       "ERR wrong number of arguments for 'decr' command",
     );
   });
@@ -188,7 +172,7 @@ describe("INCRBY and DECRBY", () => {
       const redis = await counterClient();
       const key = keysForThisTest();
       await redis.set(key("k"), value);
-      expect(await errorReply(redis.call(command, key("k"), amount))).toBe(
+      expect(await errorOf(redis.call(command, key("k"), amount))).toBe(
         OVERFLOW,
       );
       expect(await redis.get(key("k"))).toBe(value);
@@ -201,7 +185,7 @@ describe("INCRBY and DECRBY", () => {
     await redis.set(key("zero"), "0");
     await redis.set(key("text"), "abc");
     for (const name of ["zero", "text", "missing"]) {
-      expect(await errorReply(redis.call("DECRBY", key(name), INT64_MIN))).toBe(
+      expect(await errorOf(redis.call("DECRBY", key(name), INT64_MIN))).toBe(
         "ERR decrement would overflow",
       );
     }
@@ -213,10 +197,10 @@ describe("INCRBY and DECRBY", () => {
     async (amount) => {
       const redis = await counterClient();
       const key = keysForThisTest();
-      expect(await errorReply(redis.call("INCRBY", key("k"), amount))).toBe(
+      expect(await errorOf(redis.call("INCRBY", key("k"), amount))).toBe(
         NOT_AN_INTEGER,
       );
-      expect(await errorReply(redis.call("DECRBY", key("k"), amount))).toBe(
+      expect(await errorOf(redis.call("DECRBY", key("k"), amount))).toBe(
         NOT_AN_INTEGER,
       );
       expect(await redis.exists(key("k"))).toBe("0");
@@ -227,8 +211,8 @@ describe("INCRBY and DECRBY", () => {
     const redis = await counterClient();
     const key = keysForThisTest();
     await redis.set(key("k"), "1.5");
-    expect(await errorReply(redis.incrby(key("k"), 1))).toBe(NOT_AN_INTEGER);
-    expect(await errorReply(redis.decrby(key("k"), 1))).toBe(NOT_AN_INTEGER);
+    expect(await errorOf(redis.incrby(key("k"), 1))).toBe(NOT_AN_INTEGER);
+    expect(await errorOf(redis.decrby(key("k"), 1))).toBe(NOT_AN_INTEGER);
     expect(await redis.get(key("k"))).toBe("1.5");
   });
 
@@ -248,10 +232,10 @@ describe("INCRBY and DECRBY", () => {
   it("INCRBY and DECRBY take a key and an amount", async () => {
     const redis = await counterClient();
     const key = keysForThisTest();
-    expect(await errorReply(redis.call("INCRBY", key("k")))).toBe(
+    expect(await errorOf(redis.call("INCRBY", key("k")))).toBe(
       "ERR wrong number of arguments for 'incrby' command",
     );
-    expect(await errorReply(redis.call("DECRBY", key("k"), "1", "2"))).toBe(
+    expect(await errorOf(redis.call("DECRBY", key("k"), "1", "2"))).toBe(
       "ERR wrong number of arguments for 'decrby' command",
     );
   });
@@ -368,13 +352,13 @@ describe("INCRBYFLOAT", () => {
     expect(await redis.incr(key("whole"))).toBe("3");
 
     expect(await redis.incrbyfloat(key("fraction"), "1.5")).toBe("1.5");
-    expect(await errorReply(redis.incr(key("fraction")))).toBe(NOT_AN_INTEGER);
+    expect(await errorOf(redis.incr(key("fraction")))).toBe(NOT_AN_INTEGER);
 
     // Too large for 64 bits: a valid float, not an integer.
     expect(await redis.incrbyfloat(key("large"), "1e20")).toBe(
       "100000000000000000000",
     );
-    expect(await errorReply(redis.incr(key("large")))).toBe(NOT_AN_INTEGER);
+    expect(await errorOf(redis.incr(key("large")))).toBe(NOT_AN_INTEGER);
   });
 
   it.each(["inf", "-inf", "+Infinity", "INF"])(
@@ -382,7 +366,7 @@ describe("INCRBYFLOAT", () => {
     async (amount) => {
       const redis = await counterClient();
       const key = keysForThisTest();
-      expect(await errorReply(redis.incrbyfloat(key("k"), amount))).toBe(
+      expect(await errorOf(redis.incrbyfloat(key("k"), amount))).toBe(
         NOT_FINITE,
       );
       expect(await redis.exists(key("k"))).toBe("0");
@@ -393,11 +377,9 @@ describe("INCRBYFLOAT", () => {
     const redis = await counterClient();
     const key = keysForThisTest();
     await redis.set(key("inf"), "inf");
-    expect(await errorReply(redis.incrbyfloat(key("inf"), "1"))).toBe(
-      NOT_FINITE,
-    );
+    expect(await errorOf(redis.incrbyfloat(key("inf"), "1"))).toBe(NOT_FINITE);
     await redis.set(key("huge"), "1.1e4932");
-    expect(await errorReply(redis.incrbyfloat(key("huge"), "1.1e4932"))).toBe(
+    expect(await errorOf(redis.incrbyfloat(key("huge"), "1.1e4932"))).toBe(
       NOT_FINITE,
     );
     expect(await redis.get(key("huge"))).toBe("1.1e4932");
@@ -420,7 +402,7 @@ describe("INCRBYFLOAT", () => {
     async (amount) => {
       const redis = await counterClient();
       const key = keysForThisTest();
-      expect(await errorReply(redis.incrbyfloat(key("k"), amount))).toBe(
+      expect(await errorOf(redis.incrbyfloat(key("k"), amount))).toBe(
         NOT_A_FLOAT,
       );
       expect(await redis.exists(key("k"))).toBe("0");
@@ -433,9 +415,7 @@ describe("INCRBYFLOAT", () => {
       const redis = await counterClient();
       const key = keysForThisTest();
       await redis.set(key("k"), value);
-      expect(await errorReply(redis.incrbyfloat(key("k"), "1"))).toBe(
-        NOT_A_FLOAT,
-      );
+      expect(await errorOf(redis.incrbyfloat(key("k"), "1"))).toBe(NOT_A_FLOAT);
       expect(await redis.get(key("k"))).toBe(value);
     },
   );
@@ -443,7 +423,7 @@ describe("INCRBYFLOAT", () => {
   it("INCRBYFLOAT takes a key and an amount", async () => {
     const redis = await counterClient();
     const key = keysForThisTest();
-    expect(await errorReply(redis.call("INCRBYFLOAT", key("k")))).toBe(
+    expect(await errorOf(redis.call("INCRBYFLOAT", key("k")))).toBe(
       "ERR wrong number of arguments for 'incrbyfloat' command",
     );
   });

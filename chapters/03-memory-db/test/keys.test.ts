@@ -9,28 +9,12 @@
  * at the whole database, gets a database of its own.
  */
 import { describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
+import { errorOf, keysForThisTest } from "./client-helpers.ts";
 import { encodeCommand, expectBytes } from "./resp-helpers.ts";
 
 const server = useServer();
-
-/** Key names no other test uses: `key("a")` is "<random prefix>:a". */
-function keysForThisTest(): (name: string) => string {
-  const prefix = randomBytes(8).toString("hex");
-  return (name) => `${prefix}:${name}`;
-}
-
-/** The full text of the error a command was answered with ("ERR ..."); fails if it succeeded. */
-async function errorReply(reply: Promise<unknown>): Promise<string> {
-  try {
-    await reply;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected an error reply, but the command succeeded");
-}
 
 /** A client on database `index` (SELECT), for checking what COPY ... DB wrote there. */
 async function clientOnDatabase(index: number): Promise<Redis> {
@@ -75,7 +59,7 @@ describe("DEL and UNLINK", () => {
 
   it.each(["DEL", "UNLINK"])("%s needs at least one key", async (command) => {
     const redis = await server.client();
-    expect(await errorReply(redis.call(command))).toBe(
+    expect(await errorOf(redis.call(command))).toBe(
       `ERR wrong number of arguments for '${command.toLowerCase()}' command`,
     );
   });
@@ -102,7 +86,7 @@ describe("EXISTS", () => {
 
   it("needs at least one key", async () => {
     const redis = await server.client();
-    expect(await errorReply(redis.call("EXISTS"))).toBe(
+    expect(await errorOf(redis.call("EXISTS"))).toBe(
       "ERR wrong number of arguments for 'exists' command",
     );
   });
@@ -135,7 +119,7 @@ describe("TYPE", () => {
   it("takes exactly one key", async () => {
     const redis = await server.client();
     const key = keysForThisTest();
-    expect(await errorReply(redis.call("TYPE", key("a"), key("b")))).toBe(
+    expect(await errorOf(redis.call("TYPE", key("a"), key("b")))).toBe(
       "ERR wrong number of arguments for 'type' command",
     );
   });
@@ -165,7 +149,7 @@ describe("RENAME and RENAMENX", () => {
     const key = keysForThisTest();
     for (const command of ["RENAME", "RENAMENX"]) {
       for (const to of [key("new"), key("missing")]) {
-        expect(await errorReply(redis.call(command, key("missing"), to))).toBe(
+        expect(await errorOf(redis.call(command, key("missing"), to))).toBe(
           "ERR no such key",
         );
       }
@@ -209,7 +193,7 @@ describe("RENAME and RENAMENX", () => {
     async (command) => {
       const redis = await server.client();
       const key = keysForThisTest();
-      expect(await errorReply(redis.call(command, key("a")))).toBe(
+      expect(await errorOf(redis.call(command, key("a")))).toBe(
         `ERR wrong number of arguments for '${command.toLowerCase()}' command`,
       );
     },
@@ -261,17 +245,17 @@ describe("COPY", () => {
     const key = keysForThisTest();
     await redis.set(key("k"), "value");
     const same = "ERR source and destination objects are the same";
-    expect(await errorReply(redis.call("COPY", key("k"), key("k")))).toBe(same);
+    expect(await errorOf(redis.call("COPY", key("k"), key("k")))).toBe(same);
     expect(
-      await errorReply(redis.call("COPY", key("missing"), key("missing"))),
+      await errorOf(redis.call("COPY", key("missing"), key("missing"))),
     ).toBe(same);
     expect(
-      await errorReply(redis.call("COPY", key("k"), key("k"), "REPLACE")),
+      await errorOf(redis.call("COPY", key("k"), key("k"), "REPLACE")),
     ).toBe(same);
     const db3 = await clientOnDatabase(3);
-    expect(
-      await errorReply(db3.call("COPY", key("k"), key("k"), "DB", "3")),
-    ).toBe(same);
+    expect(await errorOf(db3.call("COPY", key("k"), key("k"), "DB", "3"))).toBe(
+      same,
+    );
   });
 
   it("DB copies into another database, where the same name is a different key", async () => {
@@ -338,12 +322,12 @@ describe("COPY", () => {
       const key = keysForThisTest();
       await redis.set(key("source"), "value");
       expect(
-        await errorReply(
+        await errorOf(
           redis.call("COPY", key("source"), key("copy"), ...options),
         ),
       ).toBe(message);
       expect(
-        await errorReply(
+        await errorOf(
           redis.call("COPY", key("missing"), key("copy"), ...options),
         ),
       ).toBe(message);
@@ -354,7 +338,7 @@ describe("COPY", () => {
   it("takes at least a source and a destination", async () => {
     const redis = await server.client();
     const key = keysForThisTest();
-    expect(await errorReply(redis.call("COPY", key("a")))).toBe(
+    expect(await errorOf(redis.call("COPY", key("a")))).toBe(
       "ERR wrong number of arguments for 'copy' command",
     );
   });
@@ -409,7 +393,7 @@ describe("RANDOMKEY", () => {
 
   it("takes no arguments", async () => {
     const redis = await server.client();
-    expect(await errorReply(redis.call("RANDOMKEY", "x"))).toBe(
+    expect(await errorOf(redis.call("RANDOMKEY", "x"))).toBe(
       "ERR wrong number of arguments for 'randomkey' command",
     );
   });

@@ -18,6 +18,7 @@ import {
   startChapterServer,
   useServer,
 } from "../../../shared/harness.ts";
+import { errorOf } from "./client-helpers.ts";
 
 const server = useServer();
 
@@ -35,16 +36,6 @@ async function clientOnEmptyDb(db: number): Promise<Redis> {
 /** A key name no other test uses. */
 function randomKey(): string {
   return `key:${randomUUID()}`;
-}
-
-/** The error text a command is answered with; fails if it succeeds. */
-async function errorOf(reply: Promise<unknown>): Promise<string> {
-  try {
-    await reply;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected an error reply, got a normal one");
 }
 
 describe("SELECT", () => {

@@ -14,6 +14,7 @@
 import { describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
+import { errorOf } from "./client-helpers.ts";
 
 const server = useServer();
 
@@ -73,16 +74,6 @@ async function scanAll(
     await between(walk.calls);
   } while (cursor !== "0");
   return walk;
-}
-
-/** The error text a command is answered with; fails if it succeeds. */
-async function errorOf(reply: Promise<unknown>): Promise<string> {
-  try {
-    await reply;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected an error reply, got a normal one");
 }
 
 const sorted = (keys: Iterable<string>): string[] => [...keys].sort();

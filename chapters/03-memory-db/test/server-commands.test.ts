@@ -18,6 +18,7 @@ import {
   startChapterServer,
   useServer,
 } from "../../../shared/harness.ts";
+import { errorOf } from "./client-helpers.ts";
 import { RawSocket } from "../../../shared/raw-socket.ts";
 
 const server = useServer();
@@ -30,16 +31,6 @@ const SILENT: RedisOptions = {
   disableClientInfo: true,
   enableReadyCheck: false,
 };
-
-/** The error text a command is answered with; fails if it succeeds. */
-async function errorOf(reply: Promise<unknown>): Promise<string> {
-  try {
-    await reply;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected an error reply, got a normal one");
-}
 
 // #region INFO helpers
 interface Info {

@@ -13,25 +13,10 @@ import { describe, expect, it } from "vitest";
 import { constants } from "node:buffer";
 import { createHash, randomBytes } from "node:crypto";
 import { itInProcess, useServer } from "../../../shared/harness.ts";
+import { errorOf, keysForThisTest } from "./client-helpers.ts";
 import { bulkReply, encodeCommand, expectBytes } from "./resp-helpers.ts";
 
 const server = useServer();
-
-/** Key names no other test uses: `key("a")` is "<random prefix>:a". */
-function keysForThisTest(): (name: string) => string {
-  const prefix = randomBytes(8).toString("hex");
-  return (name) => `${prefix}:${name}`;
-}
-
-/** The full text of the error a command was answered with ("ERR ..."); fails if it succeeded. */
-async function errorReply(reply: Promise<unknown>): Promise<string> {
-  try {
-    await reply;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("expected an error reply, but the command succeeded");
-}
 
 /** A short fingerprint of many bytes, for comparing large values quickly. */
 function sha256(bytes: Buffer | null): string | null {
@@ -188,10 +173,10 @@ describe("SET and GET", () => {
     const key = keysForThisTest();
     await redis.set(key("k"), "before");
     expect(
-      await errorReply(redis.call("SET", key("k"), "after", ...options)),
+      await errorOf(redis.call("SET", key("k"), "after", ...options)),
     ).toBe("ERR syntax error");
     expect(
-      await errorReply(redis.call("SET", key("new"), "after", ...options)),
+      await errorOf(redis.call("SET", key("new"), "after", ...options)),
     ).toBe("ERR syntax error");
     expect(await redis.get(key("k"))).toBe("before");
     expect(await redis.exists(key("new"))).toBe(0);
@@ -200,10 +185,10 @@ describe("SET and GET", () => {
   it("SET and GET with too few or too many arguments get the arity error", async () => {
     const redis = await server.client();
     const key = keysForThisTest();
-    expect(await errorReply(redis.call("SET", key("k")))).toBe(
+    expect(await errorOf(redis.call("SET", key("k")))).toBe(
       "ERR wrong number of arguments for 'set' command",
     );
-    expect(await errorReply(redis.call("GET", key("k"), key("k")))).toBe(
+    expect(await errorOf(redis.call("GET", key("k"), key("k")))).toBe(
       "ERR wrong number of arguments for 'get' command",
     );
   });
@@ -268,7 +253,7 @@ describe("GETSET, GETDEL, SETNX, MSET, MSETNX, MGET", () => {
       const redis = await server.client();
       const key = keysForThisTest();
       for (const args of [[key("a")], [key("a"), "1", key("b")]]) {
-        expect(await errorReply(redis.call(command, ...args))).toBe(
+        expect(await errorOf(redis.call(command, ...args))).toBe(
           `ERR wrong number of arguments for '${command.toLowerCase()}' command`,
         );
       }
@@ -306,7 +291,7 @@ describe("GETSET, GETDEL, SETNX, MSET, MSETNX, MGET", () => {
 
   it("MGET needs at least one key", async () => {
     const redis = await server.client();
-    expect(await errorReply(redis.call("MGET"))).toBe(
+    expect(await errorOf(redis.call("MGET"))).toBe(
       "ERR wrong number of arguments for 'mget' command",
     );
   });
@@ -437,7 +422,7 @@ describe("APPEND, STRLEN, GETRANGE, SETRANGE", () => {
       const redis = await server.client();
       const key = keysForThisTest();
       await redis.set(key("k"), "Hello World");
-      expect(await errorReply(redis.getrange(key("k"), start, end))).toBe(
+      expect(await errorOf(redis.getrange(key("k"), start, end))).toBe(
         "ERR value is not an integer or out of range",
       );
     },
@@ -485,10 +470,10 @@ describe("APPEND, STRLEN, GETRANGE, SETRANGE", () => {
     const redis = await server.client();
     const key = keysForThisTest();
     await redis.set(key("k"), "abc");
-    expect(await errorReply(redis.setrange(key("k"), -1, "x"))).toBe(
+    expect(await errorOf(redis.setrange(key("k"), -1, "x"))).toBe(
       "ERR offset is out of range",
     );
-    expect(await errorReply(redis.setrange(key("missing"), -1, ""))).toBe(
+    expect(await errorOf(redis.setrange(key("missing"), -1, ""))).toBe(
       "ERR offset is out of range",
     );
     expect(await redis.get(key("k"))).toBe("abc");
@@ -498,7 +483,7 @@ describe("APPEND, STRLEN, GETRANGE, SETRANGE", () => {
     const redis = await server.client();
     const key = keysForThisTest();
     for (const offset of ["a", "1.0", "9223372036854775808"]) {
-      expect(await errorReply(redis.setrange(key("k"), offset, "x"))).toBe(
+      expect(await errorOf(redis.setrange(key("k"), offset, "x"))).toBe(
         "ERR value is not an integer or out of range",
       );
     }
@@ -509,13 +494,13 @@ describe("APPEND, STRLEN, GETRANGE, SETRANGE", () => {
     const redis = await server.client();
     const key = keysForThisTest();
     // 536870911 + 2 bytes is one byte over the limit of 536870912.
-    expect(await errorReply(redis.setrange(key("new"), 536870911, "xx"))).toBe(
+    expect(await errorOf(redis.setrange(key("new"), 536870911, "xx"))).toBe(
       TOO_LONG,
     );
     expect(await redis.exists(key("new"))).toBe(0);
 
     await redis.set(key("old"), "abc");
-    expect(await errorReply(redis.setrange(key("old"), 536870911, "xx"))).toBe(
+    expect(await errorOf(redis.setrange(key("old"), 536870911, "xx"))).toBe(
       TOO_LONG,
     );
     expect(await redis.get(key("old"))).toBe("abc");
@@ -525,7 +510,7 @@ describe("APPEND, STRLEN, GETRANGE, SETRANGE", () => {
     const redis = await server.client();
     const key = keysForThisTest();
     expect(
-      await errorReply(
+      await errorOf(
         redis.call("SETRANGE", key("k"), "9223372036854775807", "x"),
       ),
     ).toBe(TOO_LONG);
@@ -541,7 +526,7 @@ describe("APPEND, STRLEN, GETRANGE, SETRANGE", () => {
       const redis = await server.client();
       const key = keysForThisTest();
       expect(
-        await errorReply(
+        await errorOf(
           redis.setrange(key("k"), constants.MAX_STRING_LENGTH, "x"),
         ),
       ).toBe(TOO_LONG);

@@ -20,9 +20,13 @@ import {
   type Reply,
 } from "../reply.ts";
 import { parseInteger } from "../resp-parser.ts";
-import { isKeyword, quoteArgument, SYNTAX_ERROR } from "../arguments.ts";
+import {
+  intArgument,
+  isKeyword,
+  quoteArgument,
+  SYNTAX_ERROR,
+} from "../arguments.ts";
 import { authRequired, wrongNumberOfArguments } from "../command-table.ts";
-import { parseDbIndex } from "./keys.ts";
 
 /**
  * The version we tell clients we are (HELLO, and INFO later). Clients use
@@ -299,7 +303,7 @@ export const select: CommandSpec = {
     arguments: [{ name: "index", type: "integer" }],
   },
   run(args, { session, server }) {
-    const index = parseDbIndex(args[1]!);
+    const index = intArgument(args[1]!);
     if (typeof index !== "number") return index;
     if (index < 0 || index >= server.keyspace.count) {
       return error("ERR DB index is out of range");

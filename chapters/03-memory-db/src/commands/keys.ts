@@ -5,19 +5,11 @@
  */
 import type { CommandSpec } from "../command.ts";
 import { typeName } from "../db.ts";
-import {
-  array,
-  bulk,
-  error,
-  integer,
-  NULL,
-  OK,
-  simple,
-  type Reply,
-} from "../reply.ts";
+import { array, bulk, error, integer, NULL, OK, simple } from "../reply.ts";
 import {
   byteString,
   cStringOf,
+  intArgument,
   isKeyword,
   NOT_AN_INTEGER,
   SYNTAX_ERROR,
@@ -385,7 +377,7 @@ export const copy: CommandSpec = {
       if (isKeyword(option, "replace")) {
         replace = true;
       } else if (isKeyword(option, "db") && i + 1 < args.length) {
-        const index = parseDbIndex(args[i + 1]!);
+        const index = intArgument(args[i + 1]!);
         if (typeof index !== "number") return index;
         if (index < 0 || index >= server.keyspace.count) {
           return error("ERR DB index is out of range");
@@ -412,21 +404,6 @@ export const copy: CommandSpec = {
   },
 };
 // #endregion copy
-
-/**
- * A database number as Redis reads one (a C `int`), or the error reply
- * Redis gives for it. SELECT, SWAPDB and COPY share it.
- */
-export function parseDbIndex(arg: Buffer): number | Reply {
-  const value = parseInteger(arg);
-  if (value === undefined) return NOT_AN_INTEGER;
-  if (value < -(2 ** 31) || value > 2 ** 31 - 1) {
-    return error(
-      "ERR value is out of range, value must between -2147483648 and 2147483647",
-    );
-  }
-  return value;
-}
 
 export const KEY_COMMANDS: readonly CommandSpec[] = [
   del,

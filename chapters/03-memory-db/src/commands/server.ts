@@ -27,6 +27,7 @@ import {
 import {
   byteString,
   cStringOf,
+  intArgument,
   isKeyword,
   nameOf,
   SYNTAX_ERROR,
@@ -34,7 +35,6 @@ import {
 import { ConfigError, DIRECTIVES, type ServerConfig } from "../config.ts";
 import { globMatch } from "../glob.ts";
 import { REDIS_VERSION } from "./connection.ts";
-import { parseInteger } from "../resp-parser.ts";
 import { wrongNumberOfArguments } from "../command-table.ts";
 
 const SERVER_GROUP = "server";
@@ -419,10 +419,13 @@ export const swapdb: CommandSpec = {
     ],
   },
   run(args, { server }) {
-    const first = parseIntArgument(args[1]!);
-    if (first === undefined) return error("ERR invalid first DB index");
-    const second = parseIntArgument(args[2]!);
-    if (second === undefined) return error("ERR invalid second DB index");
+    // SWAPDB words its own errors for an index that is not a C int.
+    const first = intArgument(args[1]!);
+    if (typeof first !== "number") return error("ERR invalid first DB index");
+    const second = intArgument(args[2]!);
+    if (typeof second !== "number") {
+      return error("ERR invalid second DB index");
+    }
     const { keyspace } = server;
     const inRange = (i: number): boolean => i >= 0 && i < keyspace.count;
     if (!inRange(first) || !inRange(second)) {
@@ -433,13 +436,6 @@ export const swapdb: CommandSpec = {
   },
 };
 
-/** A C `int` argument, as Redis's getIntFromObject reads it. */
-function parseIntArgument(arg: Buffer): number | undefined {
-  const value = parseInteger(arg);
-  return value !== undefined && value >= -(2 ** 31) && value < 2 ** 31
-    ? value
-    : undefined;
-}
 // #endregion databases
 
 // #region info
