@@ -1,11 +1,14 @@
 /**
- * Test helpers that speak just enough RESP to check the server byte by
- * byte: encode a command, and compare a reply exactly. (Chapter 02's copy
- * also drives the server hard; its suites still do that against this
- * chapter.)
+ * Test helpers that speak just enough RESP to check the server byte by byte
+ * and to drive it hard: encode a command, compare a reply exactly, and make
+ * the server block on writing to one client.
  */
 import { expect } from "vitest";
+import { waitUntil } from "../../../shared/harness.ts";
 import type { RawSocket } from "../../../shared/raw-socket.ts";
+
+/** More than the kernel buffers between two loopback sockets can hold (each of the four grows to a few MB). */
+export const MORE_THAN_KERNEL_BUFFERS = 32 * 1024 * 1024;
 
 /** A command as a client library sends it: an array of bulk strings. */
 export function encodeCommand(...args: (string | Buffer)[]): Buffer {
@@ -40,4 +43,23 @@ export function bulkReply(payload: Buffer): Buffer {
     payload,
     Buffer.from("\r\n"),
   ]);
+}
+
+/**
+ * Sends `request` from `client`, which stops reading, and resolves once the
+ * server holds output for it that it cannot send yet. Only then is the
+ * server really in the middle of a write, which the shutdown and disconnect
+ * tests need; with less, the kernel quietly absorbs it all.
+ */
+export async function sendWithoutReading(
+  client: RawSocket,
+  server: { stats(): { peakOutputBufferBytes: number } },
+  request: Buffer,
+): Promise<void> {
+  client.socket.pause();
+  client.socket.write(request);
+  await waitUntil(
+    () => server.stats().peakOutputBufferBytes > 0,
+    "the server holds output it cannot send yet",
+  );
 }
