@@ -30,10 +30,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { availableParallelism, cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { format, resolveConfig } from "prettier";
+import { freePort, redisServerArgs, waitForPong } from "./local-redis.ts";
 import {
   BENCH_DATA_FILE,
   mergeRuns,
@@ -251,7 +251,7 @@ async function startChapter(chapter: Chapter): Promise<Target> {
       const banner = /Listening on \S+:(\d+)/.exec(started.stdout());
       if (banner !== null) {
         const port = Number(banner[1]);
-        await waitForPong(port, started.child, deadline);
+        await waitForPong(port, deadline, () => hasExited(started.child));
         return { name: "ours", port, process: started };
       }
       if (hasExited(started.child) || Date.now() > deadline) {
@@ -270,18 +270,11 @@ async function startChapter(chapter: Chapter): Promise<Target> {
 /** Real Redis on a free loopback port, with persistence off. */
 async function startRedis(binary: string): Promise<Target> {
   const port = await freePort();
-  const started = startProcess(binary, [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ]);
+  const started = startProcess(binary, redisServerArgs(port));
   try {
-    await waitForPong(port, started.child, Date.now() + STARTUP_TIMEOUT_MS);
+    await waitForPong(port, Date.now() + STARTUP_TIMEOUT_MS, () =>
+      hasExited(started.child),
+    );
   } catch (error) {
     await stop(started.child);
     throw new Error(
@@ -290,56 +283,6 @@ async function startRedis(binary: string): Promise<Target> {
     );
   }
   return { name: "redis", port, process: started };
-}
-
-/** Asks the OS for a port nobody uses right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Resolves once the server answers an inline PING. redis-benchmark itself
- * never gives up on a server that refuses connections, so this is the check
- * that it is there at all.
- */
-async function waitForPong(
-  port: number,
-  child: ChildProcess,
-  deadline: number,
-): Promise<void> {
-  for (;;) {
-    if (await answersPing(port)) return;
-    if (hasExited(child))
-      throw new Error(
-        `the server on port ${port} exited before answering PING`,
-      );
-    if (Date.now() > deadline)
-      throw new Error(`the server on port ${port} did not answer PING`);
-    await sleep(100);
-  }
-}
-
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: "127.0.0.1" }, () =>
-      socket.write("PING\r\n"),
-    );
-    socket.setEncoding("utf8");
-    socket.setTimeout(1000, () => socket.destroy());
-    socket.once("data", (text: string) => {
-      socket.destroy();
-      resolve(text.startsWith("+PONG"));
-    });
-    socket.once("close", () => resolve(false)); // no-op if already resolved
-    socket.once("error", () => resolve(false));
-  });
 }
 
 function sleep(ms: number): Promise<void> {

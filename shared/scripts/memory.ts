@@ -15,6 +15,7 @@ import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chapterFromArgs } from "./command-line.ts";
+import { freePort, redisServerArgs, waitForPong } from "./local-redis.ts";
 
 const { chapter, rest } = chapterFromArgs("npm run memory -- NN [count]");
 const count = Number(rest[0] ?? 1_000_000);
@@ -91,18 +92,25 @@ console.log(
 );
 
 // Real Redis, if installed.
-const redisPort = 17_000 + Math.floor(Math.random() * 1000);
-const redis = spawn(
-  "redis-server",
-  ["--port", String(redisPort), "--save", "", "--appendonly", "no"],
-  { stdio: "ignore" },
-);
-const started = await new Promise<boolean>((resolve) => {
-  redis.once("error", () => resolve(false));
-  setTimeout(() => resolve(true), 500);
+const redisPort = await freePort();
+const redis = spawn("redis-server", redisServerArgs(redisPort), {
+  stdio: "ignore",
 });
+let redisMissing = false;
+redis.once("error", () => (redisMissing = true));
+const started = await waitForPong(
+  redisPort,
+  Date.now() + 10_000,
+  () => redisMissing,
+).then(
+  () => true,
+  () => false,
+);
 if (!started) {
-  console.log("redis-server is not installed: no comparison.");
+  redis.kill();
+  console.log(
+    "redis-server is not installed (or did not start): no comparison.",
+  );
 } else {
   const socket = connect(redisPort, "127.0.0.1");
   await new Promise((resolve) => socket.once("connect", resolve));

@@ -8,7 +8,7 @@
  * Set REDIS_SERVER to use another redis-server binary.
  */
 import { spawn } from "node:child_process";
-import { connect, createServer } from "node:net";
+import { freePort, redisServerArgs, waitForPong } from "./local-redis.ts";
 import { listChapters, speaksRedis } from "../chapters.ts";
 import { runVitest } from "./run-vitest.ts";
 
@@ -22,22 +22,9 @@ if (latest === undefined) {
 
 const binary = process.env.REDIS_SERVER ?? "redis-server";
 const port = await freePort();
-const redis = spawn(
-  binary,
-  [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ],
-  {
-    stdio: ["ignore", "pipe", "inherit"],
-  },
-);
+const redis = spawn(binary, redisServerArgs(port), {
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const redisExited = new Promise<number | null>((resolve) =>
   redis.once("close", resolve),
 );
@@ -50,7 +37,7 @@ redis.once("error", (error) => {
 
 let exitCode = 1;
 try {
-  await waitForPong(port);
+  await waitForPong(port, Date.now() + 10_000);
   console.log(
     `Running chapter suites 02..${latest.id.slice(0, 2)} against ${binary} on port ${port}.`,
   );
@@ -62,37 +49,3 @@ try {
   await redisExited;
 }
 process.exit(exitCode);
-
-/** Asks the OS for a port nobody uses right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once the server answers an inline PING; gives up after 10 s. */
-async function waitForPong(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const answer = await new Promise<string>((resolve) => {
-      const socket = connect({ port, host: "127.0.0.1" }, () =>
-        socket.write("PING\r\n"),
-      );
-      socket.setEncoding("utf8");
-      socket.once("data", (text: string) => {
-        socket.destroy();
-        resolve(text);
-      });
-      socket.once("error", () => resolve(""));
-    });
-    if (answer.startsWith("+PONG")) return;
-    if (Date.now() > deadline)
-      throw new Error(`redis-server on port ${port} did not answer PING`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

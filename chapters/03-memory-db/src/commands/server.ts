@@ -250,7 +250,7 @@ const getkeys: CommandSpec = {
 };
 
 /** The indexes of the keys in a command of `length` words. */
-export function keyPositions(
+function keyPositions(
   { first, last, step }: NonNullable<CommandSpec["keys"]>,
   length: number,
 ): number[] {
