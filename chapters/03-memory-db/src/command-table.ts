@@ -113,11 +113,12 @@ export function authRequired({ session, server }: CommandContext): boolean {
 
 const NOAUTH = error("NOAUTH Authentication required.");
 
+// #endregion auth-required
+
 /** See `MAX_STRING_BYTES` in db.ts: a deliberate, 24-byte difference from Redis. */
 function tooLongForAString(arg: Buffer): boolean {
   return arg.length > MAX_STRING_BYTES;
 }
-// #endregion auth-required
 
 /** Redis's arity error, for the table and for commands that check a maximum themselves. */
 export function wrongNumberOfArguments(name: string): Reply {
