@@ -1,5 +1,6 @@
 /**
- * `npm run memory -- NN [count]`: bytes per key, ours and real Redis's.
+ * `npm run memory -- NN [count] [--volatile]`: bytes per key, ours and real
+ * Redis's.
  *
  * Writes `count` keys (1,000,000 by default) shaped like redis-benchmark's
  * (`key:000000000042`, a 16-byte key, and a 3-byte value) into chapter NN's
@@ -7,6 +8,10 @@
  * heap and Buffer memory grew, after a full garbage collection. Then does
  * the same against a real `redis-server` if one is installed, with the
  * `used_memory` INFO reports. A measurement, not a test.
+ *
+ * With `--volatile` (chapter 04 on), every key gets a time to live of a
+ * day (`SET key xxx EX 86400`): the difference between the two runs is
+ * what a deadline costs per key.
  *
  * Needs `--expose-gc`, which the npm script passes.
  */
@@ -17,8 +22,10 @@ import { pathToFileURL } from "node:url";
 import { chapterFromArgs } from "./command-line.ts";
 import { freePort, redisServerArgs, waitForPong } from "./local-redis.ts";
 
-const { chapter, rest } = chapterFromArgs("npm run memory -- NN [count]");
-const count = Number(rest[0] ?? 1_000_000);
+const USAGE = "npm run memory -- NN [count] [--volatile]";
+const { chapter, rest } = chapterFromArgs(USAGE);
+const volatile = rest.includes("--volatile");
+const count = Number(rest.find((arg) => arg !== "--volatile") ?? 1_000_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {
   console.error("Run with node --expose-gc (npm run memory does).");
@@ -30,7 +37,9 @@ function setCommands(from: number, to: number): Buffer {
   let text = "";
   for (let i = from; i < to; i++) {
     const key = `key:${String(i).padStart(12, "0")}`;
-    text += `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$3\r\nxxx\r\n`;
+    text += volatile
+      ? `*5\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$3\r\nxxx\r\n$2\r\nEX\r\n$5\r\n86400\r\n`
+      : `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$3\r\nxxx\r\n`;
   }
   return Buffer.from(text, "latin1");
 }
@@ -88,7 +97,7 @@ await fill(server.port);
 const ours = (heapAndBuffers() - before) / count;
 await server.close();
 console.log(
-  `chapter ${chapter.id}: ${ours.toFixed(1)} bytes per key (${count} keys, JavaScript heap + Buffers, after GC)`,
+  `chapter ${chapter.id}: ${ours.toFixed(1)} bytes per key (${count} ${volatile ? "volatile " : ""}keys, JavaScript heap + Buffers, after GC)`,
 );
 
 // Real Redis, if installed.

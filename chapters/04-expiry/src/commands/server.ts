@@ -525,6 +525,10 @@ function serverInfo({ server }: CommandContext): InfoFields {
     server_time_usec: wallClockMicros(),
     uptime_in_seconds: uptime,
     uptime_in_days: Math.floor(uptime / 86400),
+    // How often the active expiry cycle runs. Redis can raise hz by itself
+    // when it has many clients (dynamic-hz); ours is always the setting.
+    hz: server.config.hz,
+    configured_hz: server.config.hz,
   };
 }
 
