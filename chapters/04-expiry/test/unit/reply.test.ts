@@ -94,6 +94,18 @@ describe("simple strings and errors", () => {
     expect(encode(error("ERR bad 'x\r\ny'"))).toBe("-ERR bad 'x  y'\r\n");
   });
 
+  it("drop \r and \n at either end first, as Redis trims them", () => {
+    // EXPIRE k 10 "foo\n" quotes the option last: Redis answers
+    // "Unsupported option foo", not "foo " with a trailing space.
+    expect(encode(error("ERR Unsupported option foo\n"))).toBe(
+      "-ERR Unsupported option foo\r\n",
+    );
+    expect(encode(error("ERR Unsupported option nx\r\n"))).toBe(
+      "-ERR Unsupported option nx\r\n",
+    );
+    expect(encode(error("ERR a\r\nb\n"))).toBe("-ERR a  b\r\n");
+  });
+
   it("leave \\r and \\n alone in a bulk string, whose length frames it", () => {
     expect(encode(bulk("a\r\nb"))).toBe("$4\r\na\r\nb\r\n");
   });
