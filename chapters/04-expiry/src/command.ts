@@ -54,7 +54,7 @@ export interface ServerState {
   readonly activeExpiry: ActiveExpiry;
   /** The live settings: CONFIG SET changes them in place. */
   readonly config: ServerConfig;
-  /** Counters INFO reports; CONFIG RESETSTAT zeroes them. */
+  /** Counters INFO reports. (Redis zeroes them on CONFIG RESETSTAT, which we do not have.) */
   readonly stats: CommandStats;
   /** `Date.now()` at start, for INFO's uptime. */
   readonly startedAt: number;
