@@ -44,6 +44,14 @@ const CYCLE_TIME_PERCENT = 25;
 const BUCKETS_PER_KEY = 20;
 /** The clock is checked once every this many rounds, as in Redis. */
 const ROUNDS_PER_TIME_CHECK = 16;
+/**
+ * Databases visited per cycle, each cycle going on from where the last one
+ * stopped: Redis's CRON_DBS_PER_CALL. With `databases 1000000`, a cycle
+ * that visited them all would take longer than its budget even if they
+ * were empty, since an empty database costs no round and so never gets
+ * the clock checked.
+ */
+const DATABASES_PER_CYCLE = 16;
 // #endregion constants
 
 /** What INFO's stats section reports about the cycle. */
@@ -62,7 +70,7 @@ export class ActiveExpiry {
     timeCapReached: 0,
     cycleMilliseconds: 0,
   };
-  /** Which database the next cycle starts with, so that none is always last. */
+  /** The number of the database the next cycle starts with. */
   #nextDatabase = 0;
 
   constructor(
@@ -71,17 +79,20 @@ export class ActiveExpiry {
   ) {}
 
   // #region cycle
-  /** One cycle over the databases, spending at most about `budgetMs`. */
+  /** One cycle over up to 16 databases, spending at most about `budgetMs`. */
   runCycle(budgetMs: number): void {
     const started = this.clock.monotonic();
-    const databases = this.keyspace.existing();
+    const { count } = this.keyspace;
     let sampled = 0;
     let expired = 0;
     let rounds = 0;
     let outOfTime = false;
 
-    for (let i = 0; i < databases.length && !outOfTime; i++) {
-      const db = databases[(this.#nextDatabase + i) % databases.length]!;
+    const visits = Math.min(DATABASES_PER_CYCLE, count);
+    for (let visit = 0; visit < visits && !outOfTime; visit++) {
+      const db = this.keyspace.existingDatabase(this.#nextDatabase);
+      this.#nextDatabase = (this.#nextDatabase + 1) % count;
+      if (db === undefined) continue; // never used: nothing to expire
       let round: Round;
       do {
         if (db.volatileCount === 0) {
@@ -101,12 +112,13 @@ export class ActiveExpiry {
           }
         }
         // Many expired keys in the sample: probably many more. Go again.
+        // (In whole percents, as Redis's integer division computes them.)
       } while (
         round.sampled === 0 ||
-        (round.expired * 100) / round.sampled > ACCEPTABLE_STALE_PERCENT
+        Math.floor((round.expired * 100) / round.sampled) >
+          ACCEPTABLE_STALE_PERCENT
       );
     }
-    this.#nextDatabase += 1;
 
     this.stats.cycleMilliseconds += this.clock.monotonic() - started;
     // A slow-moving average: 5% this cycle, 95% the past, as Redis keeps it.

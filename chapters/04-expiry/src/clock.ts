@@ -20,6 +20,7 @@
  * forward by an hour in one step, and decide exactly when the active expiry
  * cycle runs: no test has to sleep (see test/manual-clock.ts).
  */
+// #region clock
 export interface Clock {
   /** Wall-clock time: milliseconds since 1970-01-01 UTC. */
   now(): number;
@@ -38,3 +39,4 @@ export const systemClock: Clock = {
     return () => clearTimeout(timer);
   },
 };
+// #endregion clock

@@ -212,6 +212,7 @@ export class Database {
     this.averageTtl = 0;
   }
 
+  // #region whole-table
   /**
    * Every key that has not expired. Expired keys are skipped but not
    * deleted, as Redis's KEYS does: it is a read of the whole table, and
@@ -245,6 +246,7 @@ export class Database {
   scan(cursor: number, visit: (key: string) => void): number {
     return this.#entries.scan(cursor, visit);
   }
+  // #endregion whole-table
 
   /** One step of a scan over the volatile keys only, with their deadlines. */
   scanVolatile(
@@ -321,9 +323,12 @@ export class Keyspace {
       .sort((a, b) => a.index - b.index);
   }
 
-  /** Every database created so far, in order (for the active expiry cycle). */
-  existing(): Database[] {
-    return [...this.#databases.values()].sort((a, b) => a.index - b.index);
+  /**
+   * Database `index` if it has been used, else undefined: the active expiry
+   * cycle looks at databases without creating empty ones.
+   */
+  existingDatabase(index: number): Database | undefined {
+    return this.#databases.get(index);
   }
 
   /** FLUSHALL. */

@@ -32,6 +32,7 @@ const VALUE_ARG = { name: "value", type: "string" } as const;
 const MAX_STRING_LENGTH = Math.min(512 * 1024 * 1024, MAX_STRING_BYTES);
 
 // #region set
+// #region expiry-options
 /** The expiry options SET and GETEX take, with the unit and base of each. */
 const EXPIRY_OPTIONS = {
   ex: { unit: SECONDS, relative: true },
@@ -59,6 +60,7 @@ function compatible(
 ): boolean {
   return earlier === undefined || earlier.option === option;
 }
+// #endregion expiry-options
 
 /**
  * SET key value [NX | XX] [GET] [EX seconds | PX milliseconds |
