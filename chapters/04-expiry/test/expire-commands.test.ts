@@ -266,6 +266,11 @@ describe("NX, XX, GT and LT", () => {
     // Options are read to the end before any are checked for conflicts.
     [["NX", "XX", "foo"], "ERR Unsupported option foo"],
     [["2", "3"], "ERR Unsupported option 2"],
+    // An error is one line: Redis trims line breaks off the ends of the
+    // text and turns the ones left inside into spaces.
+    [["foo\n"], "ERR Unsupported option foo"],
+    [["nx\r\n"], "ERR Unsupported option nx"],
+    [["a\r\nb"], "ERR Unsupported option a  b"],
   ])(
     "EXPIRE key 100 %j is refused with %j, and the deadline stays",
     async (options, message) => {
