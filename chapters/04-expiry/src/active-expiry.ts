@@ -19,9 +19,11 @@
  * makes a promise in numbers: after a cycle ends on its own (not on the
  * budget), at most about 10% of the volatile keys are expired ones waiting.
  *
- * Redis samples by walking its table of deadlines with a cursor (as SCAN
- * does) rather than at random, so that every volatile key gets looked at in
- * turn and none twice in one pass. We do the same, with `Dict.scan`.
+ * Since version 6.0, Redis samples by walking its table of deadlines bucket
+ * by bucket, with a cursor it keeps per database, rather than picking keys
+ * at random: every volatile key gets looked at in turn, none twice in one
+ * pass. We walk ours with chapter 03's `Dict.scan`, whose cursor also
+ * survives the table shrinking as keys go.
  *
  * Redis also runs a short "fast" cycle (1 ms) between event-loop turns when
  * the last slow one ran out of time. We run only the slow one: an exercise
@@ -135,7 +137,7 @@ export class ActiveExpiry {
    */
   #sampleOnce(db: Database): Round {
     // Deadlines are compared with the time of this round.
-    this.keyspace.readClock();
+    this.keyspace.newInstant();
     const now = this.keyspace.time;
     const wanted = Math.min(db.volatileCount, KEYS_PER_ROUND);
     let sampled = 0;
@@ -197,11 +199,14 @@ export function scheduleActiveExpiry(
   hz: () => number,
 ): () => void {
   let cancel: () => void;
+  // Whole milliseconds, as Redis's integer division gives them: 333 ms at
+  // hz 3. (Deadlines are whole milliseconds, and so must the clock be.)
+  const period = () => Math.floor(1000 / hz());
   const tick = () => {
-    expiry.runCycle(((1000 / hz()) * CYCLE_TIME_PERCENT) / 100);
-    cancel = expiry.clock.schedule(1000 / hz(), tick);
+    expiry.runCycle((period() * CYCLE_TIME_PERCENT) / 100);
+    cancel = expiry.clock.schedule(period(), tick);
   };
-  cancel = expiry.clock.schedule(1000 / hz(), tick);
+  cancel = expiry.clock.schedule(period(), tick);
   return () => cancel();
 }
 // #endregion schedule

@@ -22,7 +22,7 @@
  */
 // #region clock
 export interface Clock {
-  /** Wall-clock time: milliseconds since 1970-01-01 UTC. */
+  /** Wall-clock time: whole milliseconds since 1970-01-01 UTC. */
   now(): number;
   /** Milliseconds from an arbitrary start; never goes back. For durations only. */
   monotonic(): number;

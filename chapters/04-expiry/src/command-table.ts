@@ -95,7 +95,7 @@ export class CommandTable {
     }
     // One instant per command: every key it looks at is compared with the
     // same time (see `Keyspace.time`).
-    context.server.keyspace.readClock();
+    context.server.keyspace.newInstant();
     const reply = spec.run(args, context);
     // Counted once it has run, as Redis counts: INFO does not count itself.
     context.server.stats.commandsProcessed += 1;

@@ -195,7 +195,10 @@ export class Database {
     return this.#expires.get(key);
   }
 
-  /** Gives an existing key a deadline (replacing any it had). */
+  /**
+   * Gives a key a deadline (replacing any it had). The key must exist: a
+   * deadline without a key would never be found by a lookup.
+   */
   setDeadline(key: string, deadline: Deadline): void {
     this.#expires.set(key, deadline);
   }
@@ -209,6 +212,7 @@ export class Database {
   clear(): void {
     this.#entries.clear();
     this.#expires.clear();
+    this.expiryCursor = 0;
     this.averageTtl = 0;
   }
 
@@ -286,24 +290,31 @@ export class Database {
 export class Keyspace {
   readonly #databases = new Map<number, Database>();
   readonly stats: KeyspaceStats = { hits: 0, misses: 0, expiredKeys: 0 };
-  /**
-   * The time keys are compared with, read from the clock once per command
-   * (see `readClock`). A command that looks at a key twice, or at many keys
-   * (MGET, RENAME), sees one instant: a key cannot be alive for the first
-   * look and gone for the second. Redis freezes its clock per command too.
-   */
-  time: number;
+  /** The time of the current instant, once read; undefined until then. */
+  #time: number | undefined;
 
   constructor(
     readonly count: number,
     readonly clock: Clock,
-  ) {
-    this.time = clock.now();
+  ) {}
+
+  /**
+   * The time keys are compared with: the wall clock, read at most once per
+   * command (see `newInstant`). A command that looks at a key twice, or at
+   * many keys (MGET, RENAME), sees one instant: a key cannot be alive for
+   * the first look and gone for the second. Redis freezes its clock per
+   * command too. Read on first use, so that a command that never needs
+   * the time (a GET where no key has a deadline) never pays for a clock
+   * read.
+   */
+  get time(): number {
+    this.#time ??= this.clock.now();
+    return this.#time;
   }
 
-  /** Reads the wall clock; lookups compare deadlines with this until the next call. */
-  readClock(): void {
-    this.time = this.clock.now();
+  /** Starts a new instant: the next look at `time` reads the clock again. */
+  newInstant(): void {
+    this.#time = undefined;
   }
 
   /** Database `index`, which must be below `count`. */

@@ -76,7 +76,7 @@ export class ReplyWriter {
         this.#text += `+${oneLine(reply.text)}\r\n`;
         break;
       case "error":
-        this.#text += `-${oneLine(reply.text)}\r\n`;
+        this.#text += `-${oneLine(trimLineBreaks(reply.text))}\r\n`;
         break;
       case "integer":
         this.#text += `:${reply.value}\r\n`;
@@ -130,17 +130,25 @@ export class ReplyWriter {
 
 /**
  * A simple string or error ends at the first \r\n, so one that contained a
- * line break would corrupt the stream. They appear when an error quotes a
- * client's argument. Redis first trims them off both ends of the text (so
- * `EXPIRE k 10 "foo\n"` answers "Unsupported option foo", with no trailing
- * space), then replaces the ones left with spaces, and so do we.
+ * line break would corrupt the stream. Redis replaces them with spaces
+ * (they appear when an error quotes a client's argument), and so do we.
  */
 function oneLine(text: string): string {
   // Checked first: almost every reply has no line break to replace.
-  if (!LINE_BREAK.test(text)) return text;
-  return text.replace(LINE_BREAKS_AT_THE_ENDS, "").replace(LINE_BREAKS, " ");
+  return LINE_BREAK.test(text) ? text.replace(LINE_BREAKS, " ") : text;
 }
 const LINE_BREAK = /[\r\n]/;
 const LINE_BREAKS = /[\r\n]/g;
+
+/**
+ * Before that, Redis trims line breaks off both ends of an error's text:
+ * `EXPIRE k 10 "foo\n"` answers "Unsupported option foo", with no
+ * trailing space.
+ */
+function trimLineBreaks(text: string): string {
+  return LINE_BREAK.test(text)
+    ? text.replace(LINE_BREAKS_AT_THE_ENDS, "")
+    : text;
+}
 const LINE_BREAKS_AT_THE_ENDS = /^[\r\n]+|[\r\n]+$/g;
 // #endregion encoder

@@ -427,6 +427,29 @@ describe("the active cycle", () => {
     expect(await redis.dbsize()).toBe(0);
     expect(await infoNumber(redis, "stats", "expired_keys")).toBe(1);
   });
+
+  itInProcess(
+    "CONFIG SET hz 3 makes it run every 333 ms, whole milliseconds as in Redis",
+    async () => {
+      const { clock, redis } = await serverOnManualClock();
+      expect(await redis.config("SET", "hz", "3")).toBe("OK");
+      clock.advance(TICK_MS); // the tick at 100 ms; then one every 333 ms
+
+      await redis.set("k", "v", "PX", 300); // due at 400 ms
+      clock.advance(332); // 432 ms: expired, but the next tick is at 433
+      expect(await redis.dbsize()).toBe(1);
+      clock.advance(1); // 433 ms
+      expect(await redis.dbsize()).toBe(0);
+
+      // Three ticks later the wall clock is still a whole number of
+      // milliseconds, which every deadline computation relies on.
+      clock.advance(1_000);
+      expect(Number.isInteger(clock.now())).toBe(true);
+      expect(await redis.expire("gone", 10)).toBe(0);
+      await redis.set("k", "v", "PX", 5_000);
+      expect(await redis.pttl("k")).toBe(5_000);
+    },
+  );
 });
 
 describe("deadlines are moments on the wall clock", () => {

@@ -36,6 +36,9 @@ export class ManualClock implements Clock {
   }
 
   schedule(ms: number, run: () => void): () => void {
+    if (!Number.isInteger(ms) || ms < 0) {
+      throw new RangeError(`schedule() takes whole milliseconds, not ${ms}`);
+    }
     const task = { at: this.#monotonic + ms, run, order: this.#scheduled++ };
     this.#tasks.push(task);
     return () => {
@@ -49,6 +52,11 @@ export class ManualClock implements Clock {
    * active expiry cycle does, gets it run too if it is due in time).
    */
   advance(ms: number): void {
+    // The real wall clock counts whole milliseconds; so must this one, or
+    // deadlines computed from it would not be whole either.
+    if (!Number.isInteger(ms) || ms < 0) {
+      throw new RangeError(`advance() takes whole milliseconds, not ${ms}`);
+    }
     const end = this.#monotonic + ms;
     for (;;) {
       const next = this.#nextTaskDueBy(end);

@@ -258,7 +258,10 @@ function ttlSpec(
   name: string,
   summary: string,
   since: string,
-  history?: readonly (readonly [string, string])[],
+  {
+    history,
+    tips,
+  }: Pick<CommandSpec["docs"], "history"> & Pick<CommandSpec, "tips"> = {},
 ): Omit<CommandSpec, "run"> {
   return {
     name,
@@ -266,8 +269,7 @@ function ttlSpec(
     flags: ["readonly", "fast"],
     keys: ONE_KEY,
     categories: ["@keyspace", "@read", "@fast"],
-    // The answer changes as time passes: a client must not cache it.
-    tips: name.endsWith("ttl") ? ["nondeterministic_output"] : undefined,
+    tips,
     docs: {
       summary,
       since,
@@ -279,14 +281,22 @@ function ttlSpec(
   };
 }
 
-const TTL_HISTORY = [["2.8.0", "Added the -2 reply."]] as const;
+/**
+ * What TTL and PTTL share besides the code. The tip says the answer changes
+ * as time passes (a client or proxy must not cache it); the deadline that
+ * EXPIRETIME answers does not.
+ */
+const TTL_EXTRAS = {
+  history: [["2.8.0", "Added the -2 reply."]],
+  tips: ["nondeterministic_output"],
+} as const;
 
 export const ttl: CommandSpec = {
   ...ttlSpec(
     "ttl",
     "Get the time to live for a key in seconds",
     "1.0.0",
-    TTL_HISTORY,
+    TTL_EXTRAS,
   ),
   run: (args, context) => ttlCommand(args, context, SECONDS, false),
 };
@@ -296,7 +306,7 @@ export const pttl: CommandSpec = {
     "pttl",
     "Get the time to live for a key in milliseconds",
     "2.6.0",
-    TTL_HISTORY,
+    TTL_EXTRAS,
   ),
   run: (args, context) => ttlCommand(args, context, MILLISECONDS, false),
 };

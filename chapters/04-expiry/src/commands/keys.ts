@@ -414,8 +414,8 @@ export const copy: CommandSpec = {
     // Strings are immutable in JavaScript, so sharing one is a true copy.
     // (Chapter 06's lists and hashes will need a real copy here.)
     // The copy gets the source's deadline too, or none.
-    target.set(to, value);
     const deadline = session.db.deadline(from);
+    target.set(to, value);
     if (deadline !== undefined) target.setDeadline(to, deadline);
     return integer(1);
   },

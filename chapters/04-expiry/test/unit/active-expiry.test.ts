@@ -54,7 +54,8 @@ function addExpired(db: Database, prefix: string, count: number) {
 
 /**
  * How many rounds `run` made the cycle do: each round reads the wall
- * clock once (`Keyspace.readClock`), and nothing else in a cycle does.
+ * clock once (`Keyspace.newInstant`, then `time`), and nothing else in a
+ * cycle does.
  */
 function roundsIn(clock: ManualClock, run: () => void): number {
   const reads = vi.spyOn(clock, "now");

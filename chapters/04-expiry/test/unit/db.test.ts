@@ -6,11 +6,11 @@
  * per command, and the commands that walk the whole table skip (KEYS) or
  * delete (RANDOMKEY) what has expired.
  *
- * The Keyspace runs on a ManualClock and the tests call `readClock()`
+ * The Keyspace runs on a ManualClock and the tests call `newInstant()`
  * themselves, as the command table does before every command: nothing
  * here sleeps, and each boundary is checked to the millisecond.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   deadlineOf,
   Keyspace,
@@ -27,12 +27,12 @@ function setUp(): { clock: ManualClock; keyspace: Keyspace; db: Database } {
 }
 
 /**
- * Moves time forward and reads the clock, as the next command would: the
- * keyspace compares deadlines with the time of the last `readClock()`.
+ * Moves time forward and starts a new instant, as the next command would:
+ * the keyspace compares deadlines with the time it read in this instant.
  */
 function later(clock: ManualClock, keyspace: Keyspace, ms: number): void {
   clock.advance(ms);
-  keyspace.readClock();
+  keyspace.newInstant();
 }
 
 /** `key` set to `value` with `ttlMs` left to live. */
@@ -119,7 +119,7 @@ describe("lazy expiry: every lookup checks the deadline first", () => {
 });
 
 describe("the time is read once per command", () => {
-  it("the clock moving does not expire a key until readClock", () => {
+  it("the clock moving does not expire a key until a new instant", () => {
     // A command that looks at a key twice (or at many keys) sees one
     // instant, as Redis freezes its clock for the length of a command.
     const { clock, keyspace, db } = setUp();
@@ -130,9 +130,31 @@ describe("the time is read once per command", () => {
     expect(db.has("k")).toBe(true);
     expect([...db.keys()]).toEqual(["k"]);
 
-    keyspace.readClock();
+    keyspace.newInstant();
     expect(keyspace.time).toBe(clock.now());
     expect(db.get("k")).toBeUndefined();
+  });
+
+  it("an instant reads the clock on first use only, and not at all if no deadline is involved", () => {
+    const { clock, keyspace, db } = setUp();
+    db.set("plain", "v");
+    const reads = vi.spyOn(clock, "now");
+
+    // A GET in a database without deadlines never needs the time.
+    keyspace.newInstant();
+    expect(db.get("plain")).toBe("v");
+    expect(reads).not.toHaveBeenCalled();
+
+    // Once a key has a deadline, the first lookup reads the clock, and
+    // the second one in the same instant uses what the first read.
+    setWithTtl(db, "k", "v", 100);
+    keyspace.newInstant();
+    reads.mockClear();
+    expect(db.get("k")).toBe("v");
+    expect(db.get("plain")).toBe("v");
+    expect(db.has("k")).toBe(true);
+    expect(reads).toHaveBeenCalledTimes(1);
+    reads.mockRestore();
   });
 
   it("the keyspace starts at the clock's time", () => {

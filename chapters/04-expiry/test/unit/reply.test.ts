@@ -94,7 +94,7 @@ describe("simple strings and errors", () => {
     expect(encode(error("ERR bad 'x\r\ny'"))).toBe("-ERR bad 'x  y'\r\n");
   });
 
-  it("drop \r and \n at either end first, as Redis trims them", () => {
+  it("drop \\r and \\n at either end of an error first, as Redis trims them", () => {
     // EXPIRE k 10 "foo\n" quotes the option last: Redis answers
     // "Unsupported option foo", not "foo " with a trailing space.
     expect(encode(error("ERR Unsupported option foo\n"))).toBe(
