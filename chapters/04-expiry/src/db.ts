@@ -168,7 +168,7 @@ export class Database {
    */
   set(key: string, value: RedisValue): boolean {
     this.#expireIfDue(key);
-    if (this.#expires.size > 0) this.#expires.delete(key);
+    this.persist(key);
     return this.#entries.set(key, value);
   }
 
@@ -185,7 +185,7 @@ export class Database {
   /** Removes a key; true if it existed (an expired key did not). */
   delete(key: string): boolean {
     if (this.#expireIfDue(key)) return false;
-    if (this.#expires.size > 0) this.#expires.delete(key);
+    this.persist(key);
     return this.#entries.delete(key);
   }
 
@@ -205,7 +205,8 @@ export class Database {
 
   /** Removes a key's deadline: it lives until deleted. True if it had one. */
   persist(key: string): boolean {
-    return this.#expires.delete(key);
+    // Most databases have no deadlines: no need to hash the key to know.
+    return this.#expires.size > 0 && this.#expires.delete(key);
   }
   // #endregion ttl
 

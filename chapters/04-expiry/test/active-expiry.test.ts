@@ -23,7 +23,13 @@
 import { describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
-import { keysForThisTest } from "./client-helpers.ts";
+import {
+  infoField,
+  keysForThisTest,
+  pollUntil,
+  serverTimeMs,
+  sleep,
+} from "./client-helpers.ts";
 
 const server = useServer();
 
@@ -39,44 +45,6 @@ async function clientOnEmptyDb(): Promise<Redis> {
 
 /** A TTL no test run will reach: keys with it must still be there. */
 const LONG_TTL_S = 1_000;
-
-/**
- * Polls `probe` every `everyMs` until it answers `wanted`, for at most
- * `limitMs`. Returns how long that took, in milliseconds.
- */
-async function pollUntil<T>(
-  probe: () => Promise<T>,
-  wanted: T,
-  what: string,
-  { limitMs = 10_000, everyMs = 20 } = {},
-): Promise<number> {
-  const started = performance.now();
-  let last = await probe();
-  while (last !== wanted) {
-    if (performance.now() - started > limitMs)
-      throw new Error(
-        `${what}: still ${String(last)} after ${limitMs} ms, wanted ${String(wanted)}`,
-      );
-    await sleep(everyMs);
-    last = await probe();
-  }
-  return performance.now() - started;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** One `name:value` field of an INFO section, as text. */
-async function infoField(
-  redis: Redis,
-  section: string,
-  name: string,
-): Promise<string | undefined> {
-  const info = await redis.info(section);
-  const line = info.split("\r\n").find((l) => l.startsWith(`${name}:`));
-  return line?.slice(name.length + 1);
-}
 
 /**
  * Sets `count` keys under `key`'s prefix, each with the same expiry
@@ -98,12 +66,6 @@ async function setVolatileKeys(
     // exec answers [error, reply] per command; any error fails the test.
     for (const [error] of replies ?? []) if (error) throw error;
   }
-}
-
-/** The server's wall clock (TIME), in milliseconds since 1970. */
-async function serverTimeMs(redis: Redis): Promise<number> {
-  const [seconds, microseconds] = await redis.time();
-  return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
 }
 
 describe("keys nobody reads", () => {

@@ -28,6 +28,7 @@ import { describe, expect, onTestFinished } from "vitest";
 import { Redis, type RedisOptions } from "ioredis";
 import { itInProcess, startChapterServer } from "../../../shared/harness.ts";
 import { ManualClock } from "./manual-clock.ts";
+import { infoNumber } from "./client-helpers.ts";
 
 /** The active expiry cycle's period at the default hz 10. */
 const TICK_MS = 100;
@@ -63,19 +64,6 @@ async function clientOf(
   });
   await redis.connect();
   return redis;
-}
-
-/** One field of INFO, as a number: `infoNumber(redis, "stats", "expired_keys")`. */
-async function infoNumber(
-  redis: Redis,
-  section: string,
-  field: string,
-): Promise<number> {
-  const line = (await redis.info(section))
-    .split("\r\n")
-    .find((l) => l.startsWith(`${field}:`));
-  if (line === undefined) throw new Error(`INFO ${section} has no ${field}`);
-  return Number(line.slice(field.length + 1));
 }
 
 describe("a deadline, to the millisecond", () => {

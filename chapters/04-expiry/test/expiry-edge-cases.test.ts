@@ -13,7 +13,12 @@
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
-import { errorOf, keysForThisTest } from "./client-helpers.ts";
+import {
+  errorOf,
+  infoField,
+  keysForThisTest,
+  pollUntil,
+} from "./client-helpers.ts";
 
 const server = useServer();
 
@@ -40,37 +45,12 @@ const YEAR_2100 = 4_102_444_800;
 /** A TTL no test run will reach: keys with it must still be there. */
 const LONG_TTL_S = 1_000;
 
-/**
- * Polls `probe` every 10 ms until it answers `wanted`; fails after
- * `limitMs`. For keys that must go: a generous limit makes a slow machine
- * wait longer, never fail.
- */
-async function pollUntil<T>(
-  probe: () => Promise<T>,
-  wanted: T,
-  what: string,
-  limitMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  let last = await probe();
-  while (last !== wanted) {
-    if (Date.now() > deadline)
-      throw new Error(
-        `${what}: still ${String(last)} after ${limitMs} ms, wanted ${String(wanted)}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    last = await probe();
-  }
-}
-
 /** The `dbN` line of INFO keyspace, without `dbN:` (undefined if the database is empty). */
 async function keyspaceLine(
   redis: Redis,
   db: number,
 ): Promise<string | undefined> {
-  const info = await redis.info("keyspace");
-  const line = info.split("\r\n").find((l) => l.startsWith(`db${db}:`));
-  return line?.slice(`db${db}:`.length);
+  return infoField(redis, "keyspace", `db${db}`);
 }
 
 /** Just `keys=N,expires=M` of it: avg_ttl is an estimate the active cycle updates. */

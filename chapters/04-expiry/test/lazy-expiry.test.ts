@@ -23,7 +23,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
-import { errorOf, keysForThisTest } from "./client-helpers.ts";
+import { errorOf, keysForThisTest, serverTimeMs } from "./client-helpers.ts";
 
 const server = useServer();
 
@@ -44,12 +44,6 @@ function client(): Promise<Redis> {
 const SHORT_TTL_MS = 100;
 /** How long we are prepared to wait for that deadline to pass. */
 const WAIT_LIMIT_MS = 10_000;
-
-/** The server's wall clock (TIME), in milliseconds since 1970. */
-async function serverTimeMs(redis: Redis): Promise<number> {
-  const [seconds, microseconds] = await redis.time();
-  return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
-}
 
 /**
  * Sets each key to its value with a deadline SHORT_TTL_MS away, and returns

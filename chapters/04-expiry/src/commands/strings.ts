@@ -185,20 +185,26 @@ export const set: CommandSpec = {
     // #endregion set-options
 
     const key = byteString(args[1]!);
-    const value = byteString(args[2]!);
     // Only NX, XX and GET need the old value: a plain SET just writes.
-    if (condition !== undefined || returnOld) {
-      // With GET this is also a read, counted in INFO's keyspace hits/misses.
-      const old = returnOld ? session.db.read(key) : session.db.get(key);
-      const exists = old !== undefined;
-      if ((condition === "nx" && exists) || (condition === "xx" && !exists)) {
-        return returnOld ? bulkOrNull(old) : NULL;
-      }
-      storeWithDeadline(session.db, key, value, deadline, keepTtl);
-      return returnOld ? bulkOrNull(old) : OK;
+    if (condition === undefined && !returnOld) {
+      storeWithDeadline(
+        session.db,
+        key,
+        byteString(args[2]!),
+        deadline,
+        keepTtl,
+      );
+      return OK;
     }
-    storeWithDeadline(session.db, key, value, deadline, keepTtl);
-    return OK;
+    // With GET this is also a read, counted in INFO's keyspace hits/misses.
+    const old = returnOld ? session.db.read(key) : session.db.get(key);
+    const answer = returnOld ? (old === undefined ? NULL : bulk(old)) : OK;
+    const exists = old !== undefined;
+    if ((condition === "nx" && exists) || (condition === "xx" && !exists)) {
+      return returnOld ? answer : NULL;
+    }
+    storeWithDeadline(session.db, key, byteString(args[2]!), deadline, keepTtl);
+    return answer;
   },
 };
 
@@ -222,70 +228,68 @@ function storeWithDeadline(
   db.set(key, value);
   if (deadline !== undefined) db.setDeadline(key, deadline);
 }
-
-function bulkOrNull(value: string | undefined): Reply {
-  return value === undefined ? NULL : bulk(value);
-}
 // #endregion set
 
 // #region setex
-/** SETEX key seconds value and PSETEX key milliseconds value: SET with EX or PX. */
+/**
+ * SETEX key seconds value and PSETEX key milliseconds value: SET with EX or
+ * PX, the time before the value. One spec for both, told apart by the unit.
+ */
 function setWithTimeToLive(
-  args: Buffer[],
-  { session, server }: CommandContext,
+  name: string,
+  summary: string,
+  since: string,
   unit: Unit,
-  command: string,
-): Reply {
-  const deadline = optionDeadline(
-    args[2]!,
-    unit,
-    true,
-    server.keyspace.time,
-    command,
-  );
-  if (typeof deadline === "object") return deadline;
-  storeWithDeadline(
-    session.db,
-    byteString(args[1]!),
-    byteString(args[3]!),
-    deadline,
-    false,
-  );
-  return OK;
+): CommandSpec {
+  return {
+    name,
+    arity: 4,
+    flags: ["write", "denyoom"],
+    keys: ONE_KEY,
+    categories: ["@write", "@string", "@slow"],
+    docs: {
+      summary,
+      since,
+      group: GROUP,
+      complexity: "O(1)",
+      arguments: [
+        KEY_ARG,
+        {
+          name: unit === SECONDS ? "seconds" : "milliseconds",
+          type: "integer",
+        },
+        VALUE_ARG,
+      ],
+    },
+    run(args, { session, server }) {
+      const deadline = optionDeadline(
+        args[2]!,
+        unit,
+        true,
+        server.keyspace.time,
+        name,
+      );
+      if (typeof deadline === "object") return deadline;
+      const key = byteString(args[1]!);
+      storeWithDeadline(session.db, key, byteString(args[3]!), deadline, false);
+      return OK;
+    },
+  };
 }
 
-export const setex: CommandSpec = {
-  name: "setex",
-  arity: 4,
-  flags: ["write", "denyoom"],
-  keys: ONE_KEY,
-  categories: ["@write", "@string", "@slow"],
-  docs: {
-    summary: "Set the value and expiration of a key",
-    since: "2.0.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG, { name: "seconds", type: "integer" }, VALUE_ARG],
-  },
-  run: (args, context) => setWithTimeToLive(args, context, SECONDS, "setex"),
-};
+export const setex = setWithTimeToLive(
+  "setex",
+  "Set the value and expiration of a key",
+  "2.0.0",
+  SECONDS,
+);
 
-export const psetex: CommandSpec = {
-  name: "psetex",
-  arity: 4,
-  flags: ["write", "denyoom"],
-  keys: ONE_KEY,
-  categories: ["@write", "@string", "@slow"],
-  docs: {
-    summary: "Set the value and expiration in milliseconds of a key",
-    since: "2.6.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG, { name: "milliseconds", type: "integer" }, VALUE_ARG],
-  },
-  run: (args, context) =>
-    setWithTimeToLive(args, context, MILLISECONDS, "psetex"),
-};
+export const psetex = setWithTimeToLive(
+  "psetex",
+  "Set the value and expiration in milliseconds of a key",
+  "2.6.0",
+  MILLISECONDS,
+);
 // #endregion setex
 
 // #region getex
