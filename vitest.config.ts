@@ -22,16 +22,18 @@ export default defineConfig({
     reporters: ["default", "./shared/summary-reporter.ts"],
     fileParallelism: process.env.REDIS_URL === undefined,
     projects: [
-      ...projects.map(({ name, include, serverDir, speaksRedis }) => ({
-        test: {
-          name,
-          include,
-          provide: { serverDir, speaksRedis },
-          setupFiles: ["shared/leak-check.ts"],
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
-        },
-      })),
+      ...projects.map(
+        ({ name, include, serverDir, chapterNumber, speaksRedis }) => ({
+          test: {
+            name,
+            include,
+            provide: { serverDir, chapterNumber, speaksRedis },
+            setupFiles: ["shared/leak-check.ts"],
+            testTimeout: 30_000,
+            hookTimeout: 30_000,
+          },
+        }),
+      ),
       {
         test: {
           name: "repo",

@@ -26,6 +26,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Folder of the chapter whose server the suites run against. */
     serverDir: string;
+    /** That chapter's number. */
+    chapterNumber: number;
     /** False for chapter 01, the echo server: REDIS_URL never applies to it. */
     speaksRedis: boolean;
   }
@@ -59,6 +61,15 @@ export const external =
  * under REDIS_URL.
  */
 export const itInProcess = it.skipIf(external);
+
+/**
+ * The number of the chapter whose server is under test. An earlier
+ * chapter's test of something a later chapter changes on purpose runs only
+ * up to that chapter: `it.skipIf(serverChapter() >= 5)`.
+ */
+export function serverChapter(): number {
+  return inject("chapterNumber");
+}
 
 /** Folder of the chapter under test (or of the learner's exercise copy). */
 export function serverDir(): string {

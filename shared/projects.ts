@@ -15,6 +15,12 @@ export interface ChapterProject {
   include: string[];
   /** The folder whose `src/server.ts` the suites start. */
   serverDir: string;
+  /**
+   * The chapter the project tests (also for a learner's copy): a suite of
+   * an earlier chapter asks it when a later chapter changed the rule it
+   * tests (see `serverChapter` in harness.ts).
+   */
+  chapterNumber: number;
   /** False for the echo chapter, whose suite must never talk to REDIS_URL. */
   speaksRedis: boolean;
 }
@@ -46,6 +52,7 @@ export function chapterProjects(
       name: chapter.id,
       include,
       serverDir: options.exerciseDir ?? chapter.dir,
+      chapterNumber: chapter.number,
       speaksRedis: speaksRedis(chapter),
     };
   });

@@ -91,6 +91,7 @@ describe("vitest projects", () => {
         "chapters/01-tcp-echo/test/unit/**/*.test.ts",
       ],
       serverDir: chapters[0]!.dir,
+      chapterNumber: 1,
       speaksRedis: false,
     });
     expect(two!.include).toEqual([
@@ -105,6 +106,7 @@ describe("vitest projects", () => {
         "chapters/03-memory-db/test/unit/**/*.test.ts",
       ],
       serverDir: chapters[2]!.dir,
+      chapterNumber: 3,
       speaksRedis: true,
     });
   });

@@ -1,0 +1,172 @@
+/**
+ * One client connection: the bridge between a TCP socket and the protocol
+ * handler that decides what to answer.
+ *
+ * The handler never touches the socket. It gets bytes through `receive()` and
+ * answers through `Client.send()`, and this file takes care of everything a
+ * socket can do to you:
+ *
+ * - back-pressure: a client that sends faster than it reads would otherwise
+ *   make us queue its replies in memory without bound;
+ * - a peer that vanishes (reset, error mid-write, or silence): errors are
+ *   expected events here, not crashes;
+ * - closing politely: flush what we owe, then hang up.
+ */
+import type { Socket } from "node:net";
+
+// #region handler-interface
+/** What a protocol handler may do with the client it serves. */
+export interface Client {
+  /** Unique per server run, starting at 1, like Redis's client ids. */
+  readonly id: number;
+  /** Queues bytes for the client; never blocks or throws, even if it left. */
+  send(data: Buffer): void;
+  /** Sends what is queued, then closes. Input after this is ignored. */
+  close(): void;
+}
+
+/** The protocol side of a connection: chapter 01 echoes, 02 speaks RESP. */
+export interface Handler {
+  /** Bytes exactly as TCP delivered them: half a message, or many. */
+  receive(data: Buffer): void;
+  /** The connection is gone, whoever closed it: release what it held. */
+  closed(): void;
+}
+
+/** The server calls this once for every accepted connection. */
+export type HandlerFactory = (client: Client) => Handler;
+// #endregion handler-interface
+
+/** Figures about connections (Redis reports similar ones in INFO clients). */
+export interface ConnectionStats {
+  /** The most reply bytes ever held for one client that was not reading. */
+  peakOutputBufferBytes: number;
+}
+
+/**
+ * Redis's default `tcp-keepalive`: after 300 s of silence the kernel probes the
+ * peer, so a client whose machine vanished (a "half-open" connection, no FIN
+ * and no RST ever arrives) is eventually noticed and closed.
+ */
+const KEEPALIVE_DELAY_MS = 300_000;
+
+/**
+ * After we closed and flushed, how long the client may stay silent before we
+ * stop waiting for it to close its side (see `close()`). Web servers call
+ * this a "lingering close"; nginx's `lingering_timeout` is the same idea.
+ */
+const LINGER_MS = 1_000;
+
+export class Connection implements Client {
+  readonly id: number;
+  readonly #socket: Socket;
+  readonly #handler: Handler;
+  readonly #stats: ConnectionStats;
+  /** Set by `close()`: from then on, input is read but thrown away. */
+  #closing = false;
+
+  /** Resolves when the socket is fully closed and the handler has been told. */
+  readonly closed: Promise<void>;
+
+  constructor(
+    socket: Socket,
+    id: number,
+    createHandler: HandlerFactory,
+    stats: ConnectionStats,
+  ) {
+    this.id = id;
+    this.#socket = socket;
+    this.#stats = stats;
+    socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
+    // #region no-delay
+    // Nagle's algorithm holds back a small write until the previous one is
+    // acknowledged, hoping to merge it with more. A Redis reply is small and
+    // the client is waiting for it, so send at once, as Redis does. We
+    // already send each batch of replies in one write (see protocol.ts).
+    socket.setNoDelay(true);
+    // #endregion no-delay
+    this.#handler = createHandler(this);
+
+    // #region events
+    socket.on("data", (chunk: Buffer) => {
+      if (this.#closing) return;
+      try {
+        this.#handler.receive(chunk);
+      } catch (error) {
+        // A bug in a handler must cost one connection, not the whole server
+        // and every other client with it.
+        console.error(
+          `Closing client ${this.id} after a handler error:`,
+          error,
+        );
+        this.destroy();
+      }
+    });
+    // 'drain': everything queued went to the kernel, so it is safe to read
+    // again (see send()). Resuming a socket that is not paused does nothing.
+    socket.on("drain", () => socket.resume());
+    // ECONNRESET, EPIPE and friends: the peer is gone. Node destroys the socket
+    // after 'error' and then emits 'close', which is where we clean up. Without
+    // this listener, an 'error' event with no listener would crash the process.
+    socket.on("error", () => {});
+    this.closed = new Promise((resolve) => {
+      socket.once("close", () => {
+        this.#handler.closed();
+        resolve();
+      });
+    });
+    // #endregion events
+  }
+
+  // #region backpressure
+  send(data: Buffer): void {
+    // After close() nothing more may be queued (writing after end() would
+    // make Node destroy the socket, dropping what is still queued), and once
+    // the peer left, its replies have nowhere to go.
+    if (this.#closing || this.#socket.destroyed) return;
+    const belowHighWaterMark = this.#socket.write(data);
+    this.#stats.peakOutputBufferBytes = Math.max(
+      this.#stats.peakOutputBufferBytes,
+      this.#socket.writableLength,
+    );
+    if (!belowHighWaterMark) {
+      // The kernel's send buffer is full and Node is now queueing in our
+      // memory. Stop reading: no more requests means no more replies to queue.
+      // The client is left to wait for its own socket buffers, which is the
+      // right place for the pressure to end up. The 'drain' listener in the
+      // constructor resumes reading once our queue has gone to the kernel.
+      this.#socket.pause();
+    }
+  }
+  // #endregion backpressure
+
+  // #region close
+  close(): void {
+    if (this.#closing || this.#socket.destroyed) return;
+    this.#closing = true;
+    // We do not destroy the socket yet. If the client's requests were still
+    // arriving, closing now would leave unread bytes in our kernel, and a
+    // socket closed with unread input answers with a reset, which makes the
+    // client's kernel throw away replies it has received but not yet read.
+    // So we keep reading, and discarding, until the client closes its side
+    // too, which every well-behaved client does on seeing our FIN.
+    this.#socket.resume();
+    // end() hands everything queued to the kernel, then sends a FIN.
+    this.#socket.end(() => {
+      // Everything we owed is on its way. A client that now stays silent for
+      // LINGER_MS is not sending anything that could provoke a reset, so we
+      // hang up without waiting for its FIN. (One that keeps sending keeps us
+      // reading, which costs no more than any other busy connection; at
+      // shutdown, the deadline ends it.)
+      if (!this.#socket.destroyed) {
+        this.#socket.setTimeout(LINGER_MS, () => this.destroy());
+      }
+    });
+  }
+
+  /** Hangs up at once, dropping unsent bytes: for a client that won't read. */
+  destroy(): void {
+    this.#socket.destroy();
+  }
+  // #endregion close
+}

@@ -1,0 +1,109 @@
+/**
+ * `npm run chapter 05 -- [redis.conf] [--port 6379] [--appendonly yes]`
+ *
+ * The thin entry point: read the config, start the server, print a banner,
+ * and turn SIGINT (Ctrl-C) and SIGTERM into a graceful shutdown. Everything
+ * that can be tested in-process lives in `server.ts`.
+ */
+import { realpathSync } from "node:fs";
+import { ConfigError, loadConfig, type ServerConfig } from "./config.ts";
+import { startServer, type RunningServer } from "./server.ts";
+import { AofLoadError } from "./aof-loader.ts";
+
+const CHAPTER = "05-aof";
+const WHAT_IT_DOES =
+  "keeps its data across restarts with an append-only file (appendonly yes, appendfsync, BGREWRITEAOF): 16 databases of strings that can expire, KEYS and SCAN, AUTH, CONFIG and INFO";
+
+export async function main(args: readonly string[]): Promise<void> {
+  let config: ServerConfig;
+  let server: RunningServer;
+  try {
+    config = loadConfig(args);
+    server = await startServer(config);
+  } catch (error) {
+    // One line a human can act on, and a non-zero exit so scripts notice.
+    console.error(startupErrorMessage(error, args));
+    process.exitCode = 1;
+    return;
+  }
+  // Signals first: the banner tells scripts and tests we are ready, and from
+  // then on a SIGTERM must find our handler, not Node's default (exit now).
+  handleSignals(server, config.shutdownTimeout);
+
+  console.log(
+    `redis-from-scratch, chapter ${CHAPTER}: this stage ${WHAT_IT_DOES}.`,
+  );
+  console.log(
+    `Listening on ${server.host}:${server.port} (pid ${process.pid}). Try: redis-cli -h ${server.host} -p ${server.port} ping`,
+  );
+  console.log("Ctrl-C stops it.");
+}
+
+// #region signals
+/** SIGINT (Ctrl-C) and SIGTERM (kill, systemd, Docker) start a graceful shutdown. */
+function handleSignals(server: RunningServer, shutdownTimeout: number): void {
+  let stopping = false;
+  const shutDown = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      // As in Redis: a second signal means "now", whatever is still pending.
+      console.log(`Received ${signal} again: exiting now.`);
+      process.exit(1);
+    }
+    stopping = true;
+    const { connectedClients } = server.stats();
+    console.log(
+      `Received ${signal}: no new clients; closing ${connectedClients} connection(s), waiting at most ${shutdownTimeout} s for them.`,
+    );
+    void server.close().then(() => {
+      const { totalConnectionsReceived } = server.stats();
+      console.log(
+        `Closed after serving ${totalConnectionsReceived} connection(s). Bye.`,
+      );
+      // No process.exit(): with the listener and every socket closed, Node has
+      // nothing left to wait for and exits 0 by itself. If it ever hangs here,
+      // something leaked, and we want to see that.
+    });
+  };
+  process.on("SIGINT", shutDown);
+  process.on("SIGTERM", shutDown);
+}
+// #endregion signals
+
+function startupErrorMessage(error: unknown, args: readonly string[]): string {
+  if (error instanceof ConfigError)
+    return `*** FATAL CONFIG ERROR: ${error.message}`;
+  if (error instanceof AofLoadError) return error.message;
+  const code =
+    error instanceof Error && "code" in error ? error.code : undefined;
+  if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
+    // Redis's own wording for the same failure.
+    const { syscall, address, port } = error as NodeJS.ErrnoException & {
+      address?: string;
+      port?: number;
+    };
+    return `Could not create server TCP listening socket ${address}:${port}: ${syscall ?? "listen"}: ${describeErrno(String(code))}`;
+  }
+  return `Could not start the server with arguments [${args.join(" ")}]: ${String(error)}`;
+}
+
+function describeErrno(code: string): string {
+  switch (code) {
+    case "EADDRINUSE":
+      return "Address already in use";
+    case "EADDRNOTAVAIL":
+      return "Cannot assign requested address";
+    default:
+      return "Permission denied";
+  }
+}
+
+// Run when started as a program (`node --import tsx main.ts`), not when
+// imported by a test or script. Node resolves symbolic links in a module's own
+// path, so resolve them in the path we were started with too.
+const startedAs = process.argv[1];
+if (
+  startedAs !== undefined &&
+  realpathSync(startedAs) === import.meta.filename
+) {
+  await main(process.argv.slice(2));
+}

@@ -1,0 +1,247 @@
+/**
+ * Chapter 05: durability with an append-only file.
+ *
+ * Chapter 04's server, with a memory that outlives the process: with
+ * `appendonly yes`, every command that changes data is appended to a file
+ * in RESP before its reply goes out (aof.ts), and start-up replays the
+ * file (aof-loader.ts). BGREWRITEAOF compacts the file while clients keep
+ * writing, without the fork Redis uses (aof-rewrite.ts).
+ *
+ * Layout:
+ * - `main.ts`          command line → config → start, banner, signals
+ * - `config.ts`        `redis-server`-style arguments and config file
+ * - `server.ts`        (this file) the listening socket and the set of connections
+ * - `connection.ts`    one client: back-pressure, errors, polite close
+ * - `protocol.ts`      the handler: bytes → commands → replies → one write
+ * - `input-buffer.ts`  bytes received but not parsed yet, without quadratic copying
+ * - `resp-parser.ts`   RESP requests, incrementally, with Redis's limits
+ * - `inline.ts`        commands typed as a line of text, split as Redis does
+ * - `reply.ts`         reply values and their encoder
+ * - `command.ts`       what a command is: arity, flags, docs, and a function
+ * - `command-table.ts` lookup, arity and authentication checks, Redis's error texts
+ * - `dict.ts`          a hash table with Redis's resumable SCAN and random keys
+ * - `db.ts`            the databases, how keys, values and deadlines are stored; lazy expiry
+ * - `clock.ts`         wall clock, monotonic clock and timers, replaceable by tests
+ * - `active-expiry.ts` the cycle that samples volatile keys and deletes expired ones
+ * - `aof.ts`           the append-only file: logging, fsync policies, swapping in a rewrite
+ * - `aof-format.ts`    a command as the AOF stores it: RESP
+ * - `aof-reader.ts`    reading the file back, with offsets, strictly
+ * - `aof-loader.ts`    replay at start-up; a cut tail, a damaged middle
+ * - `aof-rewrite.ts`   BGREWRITEAOF without fork: a snapshot by copy-on-write of keys
+ * - `glob.ts`          Redis's glob patterns, for KEYS, SCAN and CONFIG GET
+ * - `integers.ts`      64-bit integers for INCR and friends, exactly
+ * - `long-double.ts`   INCRBYFLOAT's 80-bit arithmetic, exactly
+ * - `commands/`        the commands themselves, grouped as Redis's docs group them
+ */
+import { createServer, type Server } from "node:net";
+import { DEFAULT_CONFIG, type ServerConfig } from "./config.ts";
+import {
+  Connection,
+  type ConnectionStats,
+  type HandlerFactory,
+} from "./connection.ts";
+import { createRespHandler } from "./protocol.ts";
+import { CommandTable } from "./command-table.ts";
+import type { ServerState, TcpFigures } from "./command.ts";
+import { Keyspace } from "./db.ts";
+import { CONNECTION_COMMANDS } from "./commands/connection.ts";
+import { SERVER_COMMANDS } from "./commands/server.ts";
+import { STRING_COMMANDS } from "./commands/strings.ts";
+import { KEY_COMMANDS } from "./commands/keys.ts";
+import { EXPIRY_COMMANDS } from "./commands/expiry.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { ActiveExpiry, scheduleActiveExpiry } from "./active-expiry.ts";
+import { AppendOnlyFile } from "./aof.ts";
+import { loadAppendOnlyFile } from "./aof-loader.ts";
+import { resolve } from "node:path";
+
+// #region command-table
+/** Every command this chapter knows. */
+const COMMANDS = new CommandTable([
+  ...CONNECTION_COMMANDS,
+  ...SERVER_COMMANDS,
+  ...STRING_COMMANDS,
+  ...KEY_COMMANDS,
+  ...EXPIRY_COMMANDS,
+]);
+// #endregion command-table
+
+/** A listening server. Every chapter's `startServer` returns this shape. */
+export interface RunningServer {
+  /** The address it listens on. */
+  readonly host: string;
+  /** The port it listens on: the real one, also if the config said 0. */
+  readonly port: number;
+  /** Live figures, for the banner, the tests and (later) INFO. */
+  stats(): ServerStats;
+  /** Graceful shutdown; resolves once every socket and the listener closed. */
+  close(): Promise<void>;
+}
+
+export interface ServerStats extends ConnectionStats {
+  /** Clients connected right now. */
+  connectedClients: number;
+  /** Connections accepted since start. */
+  totalConnectionsReceived: number;
+}
+
+/** What `startServer` takes besides settings. */
+export interface ServerOptions {
+  /** Where time comes from: the system's clocks unless a test brings its own. */
+  clock?: Clock;
+}
+
+// #region start-server
+/**
+ * Starts this chapter's server: replays the AOF if `appendonly` is on,
+ * then the TCP loop with the RESP handler plugged in, and the active
+ * expiry cycle. Tests call it with `{ port: 0 }` (and perhaps a clock of
+ * their own, or a `dir`); `main.ts` calls it with the parsed config.
+ * Rejects if the AOF cannot be loaded (AofLoadError) or the address
+ * cannot be bound (port in use, bad address).
+ */
+export async function startServer(
+  overrides: Partial<ServerConfig> & ServerOptions = {},
+): Promise<RunningServer> {
+  const { clock = systemClock, ...settings } = overrides;
+  const config = { ...DEFAULT_CONFIG, ...settings };
+  config.dir = resolve(config.dir);
+  // The TCP layer's figures exist once it listens, below; no command can
+  // run before that.
+  let listening: RunningServer | undefined;
+  const state = createServerState(config, clock, () => ({
+    port: listening!.port,
+    ...listening!.stats(),
+  }));
+  // Loaded before listening, so no client sees a half-loaded keyspace.
+  // (Redis listens at once and answers -LOADING meanwhile.)
+  if (config.appendonly) {
+    const loaded = loadAppendOnlyFile(state.aof.path, COMMANDS, state);
+    state.aof.open(loaded.bytes);
+  }
+  try {
+    listening = await serve(config, createRespHandler(COMMANDS, state));
+  } catch (error) {
+    state.aof.close();
+    throw error;
+  }
+  const stopActiveExpiry = scheduleActiveExpiry(
+    state.activeExpiry,
+    () => config.hz,
+  );
+  const { close } = listening;
+  return {
+    ...listening,
+    async close() {
+      stopActiveExpiry();
+      await close();
+      // Every client has had its replies; what they wrote goes to disk.
+      state.aof.close();
+    },
+  };
+}
+// #endregion start-server
+
+// #region server-state
+/** The state all connections share: empty databases, the settings, zeroed counters. */
+export function createServerState(
+  config: ServerConfig,
+  clock: Clock,
+  tcp: () => TcpFigures,
+): ServerState {
+  const keyspace = new Keyspace(config.databases, clock);
+  const aof = new AppendOnlyFile(keyspace, config, clock);
+  keyspace.listener = aof;
+  return {
+    keyspace,
+    activeExpiry: new ActiveExpiry(keyspace, clock),
+    aof,
+    config,
+    stats: { commandsProcessed: 0 },
+    startedAt: Date.now(),
+    tcp,
+  };
+}
+// #endregion server-state
+
+/** Listens, and gives each accepted connection a handler from the factory. */
+export async function serve(
+  config: ServerConfig,
+  createHandler: HandlerFactory,
+): Promise<RunningServer> {
+  const connections = new Set<Connection>();
+  // The figures we count as we go; connectedClients is read off the set.
+  const counters = { totalConnectionsReceived: 0, peakOutputBufferBytes: 0 };
+
+  // #region accept
+  const listener = createServer((socket) => {
+    counters.totalConnectionsReceived += 1;
+    const connection = new Connection(
+      socket,
+      counters.totalConnectionsReceived,
+      createHandler,
+      counters,
+    );
+    connections.add(connection);
+    void connection.closed.then(() => connections.delete(connection));
+  });
+  // #endregion accept
+
+  await listen(listener, config.port, config.bind);
+  const address = listener.address();
+  if (address === null || typeof address === "string") {
+    throw new Error("a TCP listener always has an address object");
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    host: address.address,
+    port: address.port,
+    stats: () => ({ connectedClients: connections.size, ...counters }),
+    close() {
+      closing ??= shutDown(listener, connections, config.shutdownTimeout);
+      return closing;
+    },
+  };
+}
+
+/** `listen()` that rejects on failure, instead of emitting 'error' later. */
+function listen(listener: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    listener.once("error", reject);
+    listener.listen({ port, host }, () => {
+      listener.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+// #region shutdown
+/**
+ * Stop accepting, let every client take the replies it is owed, and close.
+ * A client that does not read within `timeoutSeconds` is cut off, so one
+ * stuck client cannot keep the server from stopping.
+ */
+async function shutDown(
+  listener: Server,
+  connections: Set<Connection>,
+  timeoutSeconds: number,
+): Promise<void> {
+  const listenerClosed = new Promise<void>((resolve) =>
+    listener.close(() => resolve()),
+  );
+  const open = [...connections];
+  for (const connection of open) connection.close();
+
+  // (Timers take at most 2^31 - 1 ms, about 24 days; a longer one would fire at once.)
+  const deadline = setTimeout(
+    () => {
+      for (const connection of connections) connection.destroy();
+    },
+    Math.min(timeoutSeconds * 1000, 2 ** 31 - 1),
+  );
+  await Promise.all(open.map((connection) => connection.closed));
+  clearTimeout(deadline);
+  await listenerClosed;
+}
+// #endregion shutdown

@@ -1,0 +1,68 @@
+/**
+ * Unit tests for command-table.ts: checks that would need a huge argument
+ * over TCP, made by calling the table directly.
+ */
+import { describe, expect, it } from "vitest";
+import { CommandTable } from "../../src/command-table.ts";
+import type { CommandContext } from "../../src/command.ts";
+import { MAX_STRING_BYTES } from "../../src/db.ts";
+import { DEFAULT_CONFIG } from "../../src/config.ts";
+import { createServerState } from "../../src/server.ts";
+import { systemClock } from "../../src/clock.ts";
+import { CONNECTION_COMMANDS } from "../../src/commands/connection.ts";
+import { KEY_COMMANDS } from "../../src/commands/keys.ts";
+import { SERVER_COMMANDS } from "../../src/commands/server.ts";
+import { STRING_COMMANDS } from "../../src/commands/strings.ts";
+
+const COMMANDS = new CommandTable([
+  ...CONNECTION_COMMANDS,
+  ...SERVER_COMMANDS,
+  ...STRING_COMMANDS,
+  ...KEY_COMMANDS,
+]);
+
+function context(): CommandContext {
+  const server = createServerState(DEFAULT_CONFIG, systemClock, () => ({
+    port: 0,
+    connectedClients: 1,
+    totalConnectionsReceived: 1,
+  }));
+  const session = {
+    id: 1,
+    name: Buffer.alloc(0),
+    libraryName: "",
+    libraryVersion: "",
+    db: server.keyspace.database(0),
+    authenticated: true,
+    closeAfterReply: false,
+  };
+  return { session, commands: COMMANDS, server, loggedAs: undefined };
+}
+
+describe("an argument longer than V8's longest string", () => {
+  // Legal in Redis (up to 512 MB), but 24 bytes too long to become a
+  // JavaScript string (see MAX_STRING_BYTES in db.ts). Commands without
+  // keys convert arguments too: a KEYS pattern once threw here, and the
+  // client was disconnected instead of answered.
+  const huge = Buffer.allocUnsafe(MAX_STRING_BYTES + 1); // never filled: not read
+
+  it.each([
+    [["SET", "k", huge]],
+    [["KEYS", huge]],
+    [["SCAN", huge]],
+    [["SCAN", "0", "MATCH", huge]],
+    [["SCAN", "0", "TYPE", huge]],
+    [["INFO", huge]],
+    [["CONFIG", "GET", huge]],
+    [["CONFIG", "SET", "requirepass", huge]],
+  ])("%# is refused with Redis's too-big error", (args) => {
+    const reply = COMMANDS.execute(
+      args.map((arg) => (typeof arg === "string" ? Buffer.from(arg) : arg)),
+      context(),
+    );
+    expect(reply).toEqual({
+      type: "error",
+      text: "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
+    });
+  });
+});
