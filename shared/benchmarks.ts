@@ -27,6 +27,12 @@ export interface BenchFile {
 export interface ChapterBench {
   /** The chapter folder, e.g. `02-resp-parser`. */
   chapter: string;
+  /**
+   * Settings both servers ran with besides the defaults, e.g. `appendonly
+   * everysec` (`--appendonly yes --appendfsync everysec`); absent for the
+   * defaults. A chapter can have one entry per variant.
+   */
+  variant?: string;
   /** Day of the run, `YYYY-MM-DD`: no time of day, so diffs stay small. */
   date: string;
   machine: {
@@ -63,6 +69,13 @@ export interface BenchResult {
   redis: number | null;
   /** `ours / redis` to two decimals (1 = as fast as Redis), null without Redis. */
   ratio: number | null;
+}
+
+/** How an entry is named on the site and told apart in the file: `05-aof (appendonly everysec)`. */
+export function benchLabel(entry: ChapterBench): string {
+  return entry.variant === undefined
+    ? entry.chapter
+    : `${entry.chapter} (${entry.variant})`;
 }
 
 /** The `about` line every written file carries. */
@@ -151,13 +164,14 @@ export function mergeRuns(
   previous: BenchFile | undefined,
   fresh: readonly ChapterBench[],
 ): BenchFile {
-  const byChapter = new Map<string, ChapterBench>();
+  const byLabel = new Map<string, ChapterBench>();
   for (const entry of previous?.chapters ?? [])
-    byChapter.set(entry.chapter, entry);
-  for (const entry of fresh) byChapter.set(entry.chapter, entry);
-  const chapters = [...byChapter.values()].sort((a, b) =>
-    a.chapter < b.chapter ? -1 : a.chapter > b.chapter ? 1 : 0,
-  );
+    byLabel.set(benchLabel(entry), entry);
+  for (const entry of fresh) byLabel.set(benchLabel(entry), entry);
+  const chapters = [...byLabel.values()].sort((a, b) => {
+    const [x, y] = [benchLabel(a), benchLabel(b)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
   return { about: ABOUT, chapters: chapters.map(withKeysInOrder) };
 }
 
@@ -169,6 +183,7 @@ export function mergeRuns(
 function withKeysInOrder(entry: ChapterBench): ChapterBench {
   return {
     chapter: entry.chapter,
+    ...(entry.variant === undefined ? {} : { variant: entry.variant }),
     date: entry.date,
     machine: {
       cpu: entry.machine.cpu,
@@ -203,9 +218,9 @@ export function parseBenchFile(value: unknown): BenchFile {
   const chapters = list(file.chapters, "chapters").map((item, index) =>
     parseChapter(item, `chapters[${index}]`),
   );
-  const ids = chapters.map((c) => c.chapter);
+  const ids = chapters.map(benchLabel);
   if (new Set(ids).size !== ids.length)
-    throw new Error(`${BENCH_DATA_FILE}: a chapter appears twice`);
+    throw new Error(`${BENCH_DATA_FILE}: a chapter and variant appear twice`);
   return { about: text(file.about, "about"), chapters };
 }
 
@@ -214,6 +229,9 @@ function parseChapter(value: unknown, where: string): ChapterBench {
   const machine = record(entry.machine, `${where}.machine`);
   return {
     chapter: text(entry.chapter, `${where}.chapter`),
+    ...(entry.variant === undefined
+      ? {}
+      : { variant: text(entry.variant, `${where}.variant`) }),
     date: text(entry.date, `${where}.date`),
     machine: {
       cpu: text(machine.cpu, `${where}.machine.cpu`),

@@ -17,6 +17,7 @@ import {
   ratioToRedis,
   type BenchFile,
   type ChapterBench,
+  benchLabel,
 } from "../benchmarks.ts";
 import { CHAPTER_PLAN, REPO_ROOT } from "../chapters.ts";
 import { chartPanels } from "../../site/.vitepress/theme/bench-chart.ts";
@@ -118,6 +119,28 @@ describe("merging a run into the file", () => {
       ["03-memory-db", 60],
       ["04-expiry", 40],
     ]);
+  });
+
+  it("keeps a variant's entry apart from the chapter's defaults", () => {
+    const everysec = {
+      ...entry("05-aof", ping(30)),
+      variant: "appendonly everysec",
+    };
+    const after = mergeRuns(before, [entry("05-aof", ping(45)), everysec]);
+    expect(
+      after.chapters.map((c) => [benchLabel(c), c.results[0]!.ours]),
+    ).toEqual([
+      ["02-resp-parser", 50],
+      ["04-expiry", 40],
+      ["05-aof", 45],
+      ["05-aof (appendonly everysec)", 30],
+    ]);
+    // A second run of the variant replaces only the variant.
+    const again = mergeRuns(after, [{ ...everysec, results: ping(35) }]);
+    expect(again.chapters.map((c) => c.results[0]!.ours)).toEqual([
+      50, 40, 45, 35,
+    ]);
+    expect(parseBenchFile(JSON.parse(JSON.stringify(again)))).toEqual(again);
   });
 
   it("writes keys in one order, however they were read", () => {

@@ -29,13 +29,21 @@
  * binaries than the ones on PATH.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { format, resolveConfig } from "prettier";
 import { freePort, redisServerArgs, waitForPong } from "./local-redis.ts";
 import {
   BENCH_DATA_FILE,
+  benchLabel,
   mergeRuns,
   median,
   parseBenchFile,
@@ -72,6 +80,37 @@ const TESTS_ADDED_IN: Readonly<Record<number, readonly string[]>> = {
   3: ["set", "get", "incr", "mset"],
   // 6: ["lpush", "rpush", "lpop", "rpop", "sadd", "hset", "spop", "zadd", "zpopmin", "lrange"],
 };
+
+/** Settings a chapter is measured with besides its defaults. */
+interface Variant {
+  /** As the data file and the chart name it. */
+  name: string;
+  /** Directives given to both servers, on their command lines. */
+  settings: readonly string[];
+}
+
+/**
+ * The variants measured from the chapter that introduces them on, each
+ * after the defaults. From chapter 05, the append-only file: with the AOF
+ * on, every write costs a `write()` per event-loop turn, and this shows
+ * that cost next to Redis paying its own. Both servers get the same
+ * settings and a fresh temporary folder (`--dir`) for their files.
+ */
+const VARIANTS_FROM: Readonly<Record<number, readonly Variant[]>> = {
+  5: [
+    {
+      name: "appendonly everysec",
+      settings: ["--appendonly", "yes", "--appendfsync", "everysec"],
+    },
+  ],
+};
+
+/** The variants chapter `number` runs: every line of VARIANTS_FROM up to it. */
+function variantsFor(number: number): Variant[] {
+  return Object.entries(VARIANTS_FROM)
+    .filter(([from]) => Number(from) <= number)
+    .flatMap(([, variants]) => variants);
+}
 
 /** Pipeline depths (`-P`): one request per round trip, then sixteen. */
 const PIPELINES = [1, 16] as const;
@@ -237,13 +276,17 @@ interface Target {
 }
 
 /** The chapter's own `main.ts` on port 0; its banner says which port it got. */
-async function startChapter(chapter: Chapter): Promise<Target> {
+async function startChapter(
+  chapter: Chapter,
+  settings: readonly string[],
+): Promise<Target> {
   const started = startProcess(process.execPath, [
     "--import",
     "tsx",
     join(chapter.dir, "src", "main.ts"),
     "--port",
     "0",
+    ...settings,
   ]);
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   try {
@@ -267,10 +310,14 @@ async function startChapter(chapter: Chapter): Promise<Target> {
   }
 }
 
-/** Real Redis on a free loopback port, with persistence off. */
-async function startRedis(binary: string): Promise<Target> {
+/** Real Redis on a free loopback port, with persistence off unless `settings` turn it on. */
+async function startRedis(
+  binary: string,
+  settings: readonly string[],
+): Promise<Target> {
   const port = await freePort();
-  const started = startProcess(binary, redisServerArgs(port));
+  // A directive given twice: redis-server keeps the last.
+  const started = startProcess(binary, [...redisServerArgs(port), ...settings]);
   try {
     await waitForPong(port, Date.now() + STARTUP_TIMEOUT_MS, () =>
       hasExited(started.child),
@@ -382,15 +429,22 @@ type Samples = Map<string, number[]>;
 async function benchChapter(
   chapter: Chapter,
   tools: Tools,
+  variant: Variant | undefined,
 ): Promise<ChapterBench> {
   const tests = testsFor(chapter.number);
   const targets: Target[] = [];
+  // Each server writes its files (the AOF, from chapter 05) in a folder of its own.
+  const folder = mkdtempSync(join(tmpdir(), "bench-"));
+  const settings = (name: string): string[] =>
+    variant === undefined
+      ? []
+      : [...variant.settings, "--dir", mkdtempSync(join(folder, `${name}-`))];
   try {
-    targets.push(await startChapter(chapter));
+    targets.push(await startChapter(chapter, settings("ours")));
     if (tools.redis !== undefined)
-      targets.push(await startRedis(tools.redis.binary));
+      targets.push(await startRedis(tools.redis.binary, settings("redis")));
     console.log(
-      `\n${chapter.id}: -t ${tests.join(",")} against ${targets.map((t) => `${t.name} (port ${t.port})`).join(" and ")}`,
+      `\n${chapter.id}${variant === undefined ? "" : ` (${variant.name})`}: -t ${tests.join(",")} against ${targets.map((t) => `${t.name} (port ${t.port})`).join(" and ")}`,
     );
 
     const warmup = benchmarkArgs(
@@ -454,6 +508,7 @@ async function benchChapter(
     );
     return {
       chapter: chapter.id,
+      ...(variant === undefined ? {} : { variant: variant.name }),
       date: new Date().toISOString().slice(0, 10),
       machine: {
         cpu: cpus()[0]?.model.trim() ?? "unknown",
@@ -474,6 +529,7 @@ async function benchChapter(
     };
   } finally {
     await Promise.all(targets.map((target) => stop(target.process.child)));
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -487,7 +543,7 @@ function thousands(value: number): string {
 
 function printSummary(entry: ChapterBench): void {
   console.log(
-    `${entry.chapter}, medians of ${entry.rounds} rounds (requests per second):`,
+    `${benchLabel(entry)}, medians of ${entry.rounds} rounds (requests per second):`,
   );
   for (const r of entry.results) {
     const redis =
@@ -562,23 +618,26 @@ async function main(): Promise<void> {
   const fresh: ChapterBench[] = [];
   const failures: string[] = [];
   for (const chapter of selected) {
-    try {
-      const entry = await benchChapter(chapter, tools);
-      if (interrupted) return;
-      fresh.push(entry);
-      printSummary(entry);
-    } catch (error) {
-      if (interrupted) return; // the signal handler stops the rest and exits
-      const message = error instanceof Error ? error.message : String(error);
-      failures.push(`${chapter.id}: ${message}`);
-      console.error(`${chapter.id} FAILED: ${message}`);
+    for (const variant of [undefined, ...variantsFor(chapter.number)]) {
+      const label = `${chapter.id}${variant === undefined ? "" : ` (${variant.name})`}`;
+      try {
+        const entry = await benchChapter(chapter, tools, variant);
+        if (interrupted) return;
+        fresh.push(entry);
+        printSummary(entry);
+      } catch (error) {
+        if (interrupted) return; // the signal handler stops the rest and exits
+        const message = error instanceof Error ? error.message : String(error);
+        failures.push(`${label}: ${message}`);
+        console.error(`${label} FAILED: ${message}`);
+      }
     }
   }
 
   if (fresh.length > 0) {
     await writeDataFile(mergeRuns(previous, fresh));
     console.log(
-      `\nWrote ${BENCH_DATA_FILE} (${fresh.map((e) => e.chapter).join(", ")}) in ${Math.round((Date.now() - started) / 1000)} s.${tools.redis === undefined ? " Redis was not installed: no ratios." : ""}`,
+      `\nWrote ${BENCH_DATA_FILE} (${fresh.map(benchLabel).join(", ")}) in ${Math.round((Date.now() - started) / 1000)} s.${tools.redis === undefined ? " Redis was not installed: no ratios." : ""}`,
     );
   }
   if (failures.length > 0) {

@@ -13,7 +13,11 @@
  * server-rendered page and the browser agree character for character (a
  * mismatch is a hydration error in the console).
  */
-import type { BenchFile, ChapterBench } from "../../../shared/benchmarks.ts";
+import {
+  benchLabel,
+  type BenchFile,
+  type ChapterBench,
+} from "../../../shared/benchmarks.ts";
 
 /** Chart area, in viewBox units. */
 const WIDTH = 720;
@@ -179,8 +183,8 @@ function group(
       height: yOf(0) - y,
       color: colors.get(r.test)!,
       label: width >= MIN_LABELLED_BAR ? ratio.toFixed(2) : "",
-      title: `${entry.chapter}, ${r.test}, -P ${r.pipeline}: ${thousands(r.ours)} requests/s, Redis ${thousands(r.redis!)} (×${ratio.toFixed(2)})`,
+      title: `${benchLabel(entry)}, ${r.test}, -P ${r.pipeline}: ${thousands(r.ours)} requests/s, Redis ${thousands(r.redis!)} (×${ratio.toFixed(2)})`,
     };
   });
-  return { chapter: entry.chapter, center, bars, note };
+  return { chapter: benchLabel(entry), center, bars, note };
 }
