@@ -21,7 +21,11 @@
  */
 import { closeSync, ftruncateSync, openSync, statSync } from "node:fs";
 import { AofFormatError, AofReader } from "./aof-reader.ts";
-import type { CommandContext, ServerState, Session } from "./command.ts";
+import {
+  newSession,
+  type CommandContext,
+  type ServerState,
+} from "./command.ts";
 import type { CommandTable } from "./command-table.ts";
 import { nameOf, quoteArgument } from "./arguments.ts";
 
@@ -142,15 +146,7 @@ class Replay {
   count = 0;
 
   constructor(commands: CommandTable, server: ServerState) {
-    const session: Session = {
-      id: 0,
-      name: Buffer.alloc(0),
-      libraryName: "",
-      libraryVersion: "",
-      db: server.keyspace.database(0),
-      authenticated: true,
-      closeAfterReply: false,
-    };
+    const session = newSession(0, server.keyspace.database(0), true);
     this.#commands = commands;
     this.#context = { session, commands, server, loggedAs: undefined };
   }

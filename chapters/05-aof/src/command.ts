@@ -40,6 +40,23 @@ export interface Session {
 }
 // #endregion session
 
+/** A fresh session: database 0, no name, no library. */
+export function newSession(
+  id: number,
+  db: Database,
+  authenticated: boolean,
+): Session {
+  return {
+    id,
+    name: Buffer.alloc(0),
+    libraryName: "",
+    libraryVersion: "",
+    db,
+    authenticated,
+    closeAfterReply: false,
+  };
+}
+
 /** What a command may use besides its arguments. */
 export interface CommandContext {
   readonly session: Session;

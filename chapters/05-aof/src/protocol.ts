@@ -4,7 +4,11 @@
  * handler and plugs into the same `Handler` interface.
  */
 import type { Client, Handler, HandlerFactory } from "./connection.ts";
-import type { CommandContext, ServerState, Session } from "./command.ts";
+import {
+  newSession,
+  type CommandContext,
+  type ServerState,
+} from "./command.ts";
 import { authRequired, type CommandTable } from "./command-table.ts";
 import { ProtocolError, RespParser } from "./resp-parser.ts";
 import { error, ReplyWriter } from "./reply.ts";
@@ -17,17 +21,13 @@ export function createRespHandler(
   return (client: Client): Handler => {
     const parser = new RespParser();
     const replies = new ReplyWriter();
-    const session: Session = {
-      id: client.id,
-      name: Buffer.alloc(0),
-      libraryName: "",
-      libraryVersion: "",
-      db: server.keyspace.database(0),
+    const session = newSession(
+      client.id,
+      server.keyspace.database(0),
       // Redis's rule: a client that connects while no password is set is
       // authenticated for good.
-      authenticated: server.config.requirepass === "",
-      closeAfterReply: false,
-    };
+      server.config.requirepass === "",
+    );
     const context: CommandContext = {
       session,
       commands,
