@@ -57,7 +57,7 @@ import { resolve } from "node:path";
 
 // #region command-table
 /** Every command this chapter knows. */
-const COMMANDS = new CommandTable([
+export const COMMANDS = new CommandTable([
   ...CONNECTION_COMMANDS,
   ...SERVER_COMMANDS,
   ...STRING_COMMANDS,
