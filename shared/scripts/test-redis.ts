@@ -5,7 +5,13 @@
  * a wrong test: it checks our behaviour, not Redis's.
  *
  * Runs the latest chapter's project, whose suites cover chapters 02 to NN.
- * Set REDIS_SERVER to use another redis-server binary.
+ * Set REDIS_SERVER to use another redis-server binary. Arguments after `--`
+ * go to vitest: `npm run test:redis -- replay` runs the files matching it.
+ *
+ * The suites also get REDIS_SERVER_BIN, the binary itself: tests that must
+ * stop and restart a server on the same data folder (chapter 05's AOF)
+ * cannot do that to the shared one, so they start throwaway servers of
+ * their own from it. Without it (a REDIS_URL of your own) they are skipped.
  */
 import { spawn } from "node:child_process";
 import { freePort, redisServerArgs, waitForPong } from "./local-redis.ts";
@@ -41,9 +47,13 @@ try {
   console.log(
     `Running chapter suites 02..${latest.id.slice(0, 2)} against ${binary} on port ${port}.`,
   );
-  exitCode = await runVitest(["--project", latest.id], {
-    REDIS_URL: `redis://127.0.0.1:${port}`,
-  });
+  exitCode = await runVitest(
+    ["--project", latest.id, ...process.argv.slice(2)],
+    {
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_SERVER_BIN: binary,
+    },
+  );
 } finally {
   redis.kill("SIGTERM");
   await redisExited;

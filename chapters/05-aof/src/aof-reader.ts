@@ -73,6 +73,7 @@ export class AofReader {
     closeSync(this.#fd);
   }
 
+  // #region reader-next
   /** The next command, the end, or a truncation. Throws AofFormatError on damage. */
   next(): AofEntry {
     for (;;) {
@@ -90,6 +91,7 @@ export class AofReader {
       this.#readMore();
     }
   }
+  // #endregion reader-next
 
   /**
    * Reads more of the file onto the end of the buffer: at least as much as

@@ -30,7 +30,14 @@
  * SWAPDB) is written out whole first, right then: keeping a pre-image of
  * every key would cost as much, and be more code.
  */
-import { closeSync, fdatasync, openSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  openSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import type { Database, Deadline, Keyspace, RedisValue } from "./db.ts";
 import { encodeCommand } from "./aof-format.ts";
 
@@ -92,20 +99,9 @@ export class AofRewrite {
   // #region slice
   /** Writes the next few keys, then yields to the event loop, until done. */
   #slice(): void {
-    if (this.#abandoned) return;
+    if (this.#abandoned || this.ready) return;
     try {
-      let written = 0;
-      while (written < KEYS_PER_SLICE && this.#unfinished.length > 0) {
-        const db = this.#unfinished[0]!;
-        this.#cursor = db.scan(this.#cursor, (key) => {
-          if (!this.#preImages.get(db)?.has(key)) {
-            this.#writeKey(db, key, db.peek(key));
-            written += 1;
-          }
-        });
-        if (this.#cursor === 0) this.#finishDatabase(db);
-      }
-      this.#flushOut();
+      this.#walk(KEYS_PER_SLICE);
     } catch (error) {
       this.onError(error);
       return;
@@ -113,8 +109,25 @@ export class AofRewrite {
     if (this.#unfinished.length > 0) setImmediate(() => this.#slice());
     else this.#syncSnapshot();
   }
+
+  /** Writes about `budget` keys (or every key left), walking the databases in turn. */
+  #walk(budget: number): void {
+    let written = 0;
+    while (written < budget && this.#unfinished.length > 0) {
+      const db = this.#unfinished[0]!;
+      this.#cursor = db.scan(this.#cursor, (key) => {
+        if (!this.#preImages.get(db)?.has(key)) {
+          this.#writeKey(db, key, db.peek(key));
+          written += 1;
+        }
+      });
+      if (this.#cursor === 0) this.#finishDatabase(db);
+    }
+    this.#flushOut();
+  }
   // #endregion slice
 
+  // #region finish-database
   /**
    * The walk of `db` is over: the keys it did not find any more (deleted
    * or renamed during the rewrite) are written from their pre-images.
@@ -128,7 +141,9 @@ export class AofRewrite {
     if (db === this.#unfinished[0]) this.#cursor = 0; // the next one starts afresh
     this.#unfinished.splice(this.#unfinished.indexOf(db), 1);
   }
+  // #endregion finish-database
 
+  // #region write-key
   /** The commands that recreate one key: SET, and PEXPIREAT if it has a deadline. */
   #writeKey(db: Database, key: string, state: PreImage): void {
     if (state === undefined) return; // created during the rewrite
@@ -143,6 +158,7 @@ export class AofRewrite {
       this.#emit(["PEXPIREAT", key, String(deadline)]);
     }
   }
+  // #endregion write-key
 
   #emit(words: readonly string[]): void {
     const bytes = encodeCommand(words);
@@ -166,6 +182,7 @@ export class AofRewrite {
     this.bytes += data.length;
   }
 
+  // #region sync-snapshot
   /**
    * The snapshot is complete. It and the rewrite buffer so far go to disk
    * with fsync in the background (the slow part), while writes go on
@@ -175,7 +192,7 @@ export class AofRewrite {
   #syncSnapshot(): void {
     this.#writeBuffer();
     fdatasync(this.fd, (error) => {
-      if (this.#abandoned) return;
+      if (this.#abandoned || this.ready) return; // or finishNow() got there first
       if (error) {
         this.onError(error);
         return;
@@ -184,6 +201,7 @@ export class AofRewrite {
       this.onReady();
     });
   }
+  // #endregion sync-snapshot
 
   #writeBuffer(): void {
     if (this.bufferBytes === 0) return;
@@ -247,6 +265,18 @@ export class AofRewrite {
     this.#writeBuffer();
   }
   // #endregion rewrite-buffer
+
+  /**
+   * Writes the rest of the snapshot at once, without yielding, and syncs
+   * it: for a shutdown during the rewrite that creates the AOF, which must
+   * not leave without the file (Redis refuses to shut down then).
+   */
+  finishNow(): void {
+    this.#walk(Infinity);
+    this.#writeBuffer();
+    fdatasyncSync(this.fd);
+    this.ready = true;
+  }
 
   /** Stops, and deletes the temporary file (a failed or cancelled rewrite). */
   abandon(): void {

@@ -53,7 +53,7 @@ import { AofRewrite } from "./aof-rewrite.ts";
 
 /** What INFO persistence reports about the AOF. */
 export interface AofStats {
-  /** Rewrites completed since start. */
+  /** Rewrites started since start (Redis counts them as they start). */
   rewrites: number;
   /** How long the last rewrite took, in whole seconds; -1 before the first. */
   lastRewriteSeconds: number;
@@ -202,6 +202,7 @@ export class AppendOnlyFile implements KeyspaceListener {
   // #endregion when-written
 
   // #region flush
+  // #region flush-turn
   /** Writes this turn's records (and syncs them, with `always`), then lets the replies go. */
   flush(): void {
     this.#flushScheduled = false;
@@ -226,7 +227,9 @@ export class AppendOnlyFile implements KeyspaceListener {
     this.#waiting = [];
     for (const deliver of waiting) deliver();
   }
+  // #endregion flush-turn
 
+  // #region write-failed
   /**
    * The disk refused the write or the fsync (full, gone).
    *
@@ -261,6 +264,7 @@ export class AppendOnlyFile implements KeyspaceListener {
       this.flush();
     });
   }
+  // #endregion write-failed
   // #endregion flush
 
   // #region everysec
@@ -314,6 +318,7 @@ export class AppendOnlyFile implements KeyspaceListener {
       (error) => this.#rewriteFailed(error),
     );
     this.#rewriteStartedAt = this.#clock.monotonic();
+    this.stats.rewrites += 1;
     // The rewrite buffer must start with a SELECT: the snapshot may end in
     // any database.
     this.#selectedDb = -1;
@@ -374,7 +379,6 @@ export class AppendOnlyFile implements KeyspaceListener {
       this.#fd = rewrite.fd;
       this.#state = "on";
     }
-    this.stats.rewrites += 1;
     this.stats.lastRewriteStatus = "ok";
     this.stats.lastRewriteSeconds = Math.floor(
       (this.#clock.monotonic() - this.#rewriteStartedAt) / 1000,
@@ -404,6 +408,10 @@ export class AppendOnlyFile implements KeyspaceListener {
       this.#state = "waiting";
       this.startRewrite(); // or the rewrite already running creates the file
     } else if (!this.#config.appendonly && this.#state !== "off") {
+      // A rewrite in progress stops too, the first file's included (Redis
+      // kills its rewrite child): the data stays in memory.
+      this.#rewrite?.abandon();
+      this.#rewrite = undefined;
       this.close();
     }
   }
@@ -411,10 +419,17 @@ export class AppendOnlyFile implements KeyspaceListener {
 
   // #region close
   /**
-   * Turns the AOF off: cancels a rewrite in progress, writes and syncs
-   * what is pending, and closes the file. Graceful shutdown ends here.
+   * Turns the AOF off: writes and syncs what is pending, and closes the
+   * file. Graceful shutdown ends here. A rewrite in progress is cancelled
+   * (the file it would replace holds everything), except the one that
+   * creates the file after `CONFIG SET appendonly yes`: there is no other
+   * file, so it is finished first, at once.
    */
   close(): void {
+    if (this.#state === "waiting" && this.#rewrite !== undefined) {
+      this.#rewrite.finishNow();
+      this.flush(); // swaps the new file in
+    }
     this.#rewrite?.abandon();
     this.#rewrite = undefined;
     this.#cancelSyncTimer?.();

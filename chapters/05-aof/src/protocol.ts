@@ -58,6 +58,7 @@ export function createRespHandler(
           replies.write(error(`ERR ${thrown.message}`));
           session.closeAfterReply = true;
         }
+        // #region replies-wait
         // All the replies to this chunk leave in one write (one system call,
         // and usually one TCP packet) instead of one write per command,
         // once what the commands changed is in the AOF (see aof.ts).
@@ -67,6 +68,7 @@ export function createRespHandler(
           if (answer !== undefined) client.send(answer);
           if (closeAfterReply) client.close();
         });
+        // #endregion replies-wait
         if (
           !closeAfterReply &&
           parser.pendingBytes > server.config.clientQueryBufferLimit

@@ -203,6 +203,7 @@ export const set: CommandSpec = {
   },
 };
 
+// #region store-with-deadline
 /**
  * Stores a value as SET, SETEX and PSETEX do: with the deadline given, or
  * keeping the old one (KEEPTTL), or with none. A deadline already past is
@@ -231,6 +232,7 @@ function storeWithDeadline(
     logAs(context, "SET", key, value, "PXAT", String(deadline));
   }
 }
+// #endregion store-with-deadline
 // #endregion set
 
 // #region setex
