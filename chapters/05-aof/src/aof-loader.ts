@@ -5,8 +5,10 @@
  * Three things can be wrong with the file, and each gets its own answer:
  *
  * - it ends in the middle of a command: the server died while writing it
- *   (a crash, `kill -9`, a full disk). That command was never acknowledged,
- *   since replies wait for the write. With `aof-load-truncated yes` (the
+ *   (a crash, `kill -9`, a full disk). After a crash of the process, that
+ *   command was never acknowledged, since replies wait for the write (a
+ *   power cut under `everysec` or `no` can lose acknowledged commands
+ *   too: the whole tail the kernel had not written yet). With `aof-load-truncated yes` (the
  *   default) the tail is cut off, a warning logged and the server starts;
  *   with `no` it refuses, for people who would rather look first;
  * - an unfinished MULTI block at the end: the same case, one level up. A
@@ -68,7 +70,7 @@ export function loadAppendOnlyFile(
         continue;
       }
       // The end of the file. Whatever follows the last whole command (or
-      // an unfinished transaction's MULTI) was never acknowledged.
+      // an unfinished transaction's MULTI) is incomplete: cut it, or refuse.
       const validUpTo = replay.transactionStart ?? entry.offset;
       if (validUpTo < size) {
         cutTail(path, validUpTo, size, server.config.aofLoadTruncated);

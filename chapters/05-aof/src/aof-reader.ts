@@ -52,6 +52,7 @@ const CR = 0x0d; // \r
 const LF = 0x0a; // \n
 const ASTERISK = 0x2a; // *
 const DOLLAR = 0x24; // $
+const HASH = 0x23; // #
 
 /** Nothing to parse: the next part of the file has not been read yet. */
 const MORE = Symbol("need more bytes");
@@ -77,6 +78,17 @@ export class AofReader {
   /** The next command, the end, or a truncation. Throws AofFormatError on damage. */
   next(): AofEntry {
     for (;;) {
+      // Redis 7 may write annotations between commands, lines starting
+      // with '#' (`#TS:1700000000` with aof-timestamp-enabled). It skips
+      // them when loading, and so do we: its files load here too.
+      if (this.#buffer[0] === HASH) {
+        const lineEnd = this.#buffer.indexOf(LF);
+        if (lineEnd !== -1) {
+          this.#buffer = this.#buffer.subarray(lineEnd + 1);
+          this.#offset += lineEnd + 1;
+          continue;
+        }
+      }
       const parsed = this.#parseCommand();
       if (parsed !== MORE) {
         const offset = this.#offset;
@@ -114,6 +126,7 @@ export class AofReader {
   #parseCommand(): { args: Buffer[]; length: number } | typeof MORE {
     const buffer = this.#buffer;
     if (buffer.length === 0) return MORE;
+    if (buffer[0] === HASH) return MORE; // an annotation; its line end is still to come
     if (buffer[0] !== ASTERISK) {
       throw new AofFormatError(this.#offset, "expected '*' to start a command");
     }

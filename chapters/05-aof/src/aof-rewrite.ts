@@ -10,7 +10,7 @@
  *
  * 1. **A snapshot of one instant.** The file must describe the keyspace as
  *    it was when the rewrite started. The rewrite walks each database with
- *    the resumable SCAN cursor a few hundred keys at a time, and between
+ *    the resumable SCAN cursor a thousand keys at a time, and between
  *    slices clients change keys. So before any key changes, the keyspace
  *    tells us (`beforeKeyChange`), and we keep the key's old state, once:
  *    a *pre-image*. The walk writes a key's pre-image if it has one, its

@@ -3,8 +3,8 @@
  * to a file, and replaying the file at start-up rebuilds the data.
  *
  * Append-only is what makes this cheap and safe. Writing at the end of a
- * file is the fastest thing a disk does, nothing already written is ever
- * touched again, so a crash can only damage the last few bytes (see
+ * file is the fastest thing a disk does, and nothing already written is
+ * ever touched again, so a crash can only damage the last few bytes (see
  * aof-loader.ts for how those are handled), and the file is its own
  * history: `cat` shows what happened, in order.
  *
@@ -20,15 +20,16 @@
  *    who wrote during that turn ("group commit");
  * 4. the replies go out.
  *
- * What each `appendfsync` policy promises, given that replies always wait
- * for step 3's `write()`:
+ * What each `appendfsync` policy promises, given that replies wait for
+ * step 3's `write()` whenever the AOF is on:
  *
  * - `always`: acknowledged means on disk. Nothing acknowledged is lost,
  *   whether the process is killed or the machine loses power.
  * - `everysec`: acknowledged means in the kernel's page cache, and fsync
- *   runs in the background at most a second after a write. A killed
- *   process loses nothing (the kernel still has the data); a power cut
- *   loses about the last second.
+ *   runs in the background about a second after a write (two, if the
+ *   previous fsync is slow to return). A killed process loses nothing
+ *   (the kernel still has the data); a power cut loses about the last
+ *   second or two.
  * - `no`: as everysec, but the kernel decides when to write its cache to
  *   disk (typically within 30 s on Linux).
  *
@@ -39,7 +40,6 @@ import {
   fdatasync,
   fdatasyncSync,
   fsyncSync,
-  ftruncateSync,
   openSync,
   renameSync,
   writeSync,
@@ -92,8 +92,8 @@ export class AppendOnlyFile implements KeyspaceListener {
   /** everysec: a background fsync is due (a timer is set) or running. */
   #cancelSyncTimer: (() => void) | undefined;
   #syncRunning = false;
-  /** Files to close once the background fsync running on them is done. */
-  #closeAfterSync: number[] = [];
+  /** A write failed: a retry is due (see `#writeFailed`). */
+  #retryScheduled = false;
 
   readonly stats: AofStats = {
     rewrites: 0,
@@ -131,7 +131,7 @@ export class AppendOnlyFile implements KeyspaceListener {
     );
   }
 
-  /** Bytes waiting to be written, and writes kept for the rewrite in progress. */
+  /** Bytes of this turn's records, waiting to be written. */
   get bufferLength(): number {
     return this.#pending.reduce((sum, record) => sum + record.length, 0);
   }
@@ -208,10 +208,19 @@ export class AppendOnlyFile implements KeyspaceListener {
     this.#flushScheduled = false;
     if (this.#pending.length > 0 && this.#fd !== undefined) {
       const data = Buffer.concat(this.#pending);
+      let written = 0;
       try {
-        writeFully(this.#fd, data);
+        // A write may take only part of the data: write until all is in.
+        while (written < data.length) {
+          written += writeSync(this.#fd, data, written);
+        }
         if (this.#config.appendfsync === "always") fdatasyncSync(this.#fd);
       } catch (error) {
+        // What did reach the file stays there; the rest waits for the
+        // retry, which appends it right after: the torn command is made
+        // whole again instead of being cut out.
+        this.stats.currentSize += written;
+        this.#pending = [data.subarray(written)];
         this.#writeFailed(error);
         return;
       }
@@ -238,10 +247,11 @@ export class AppendOnlyFile implements KeyspaceListener {
    * fsync can "succeed" without the data. The promise cannot be kept, and
    * the replies were not sent: nothing acknowledged is lost.
    *
-   * Otherwise the records stay queued and the replies keep waiting, so
-   * nothing is acknowledged that is not written, and we try again in a
-   * second, first cutting off any part of the failed write (replay
-   * tolerates a torn command only at the very end).
+   * Otherwise what was not written stays queued and the replies keep
+   * waiting, so nothing is acknowledged that is not written, and we try
+   * again in a second (or sooner, if another write comes). Every client
+   * waits meanwhile, readers too; Redis instead refuses writes with
+   * -MISCONF and goes on serving reads (an exercise).
    */
   #writeFailed(error: unknown): void {
     this.stats.lastWriteStatus = "err";
@@ -251,16 +261,13 @@ export class AppendOnlyFile implements KeyspaceListener {
       );
       process.exit(1);
     }
+    if (this.#retryScheduled) return;
     console.error(
       `Error writing to the append only file ${this.path}: ${String(error)}. Trying again in a second; replies wait.`,
     );
+    this.#retryScheduled = true;
     this.#clock.schedule(1000, () => {
-      if (this.#fd === undefined) return;
-      try {
-        ftruncateSync(this.#fd, this.stats.currentSize);
-      } catch {
-        // The retry's write will fail too, and schedule another try.
-      }
+      this.#retryScheduled = false;
       this.flush();
     });
   }
@@ -279,50 +286,56 @@ export class AppendOnlyFile implements KeyspaceListener {
     this.#cancelSyncTimer = this.#clock.schedule(1000, () => {
       this.#cancelSyncTimer = undefined;
       const fd = this.#fd;
-      if (fd === undefined || this.#syncRunning) return;
+      if (fd === undefined) return;
+      if (this.#syncRunning) {
+        // The disk is slow: the last fsync has not returned. Try again in
+        // a second, so the writes since are not forgotten. (Redis, too,
+        // can be two seconds behind then.)
+        this.#syncWithinASecond();
+        return;
+      }
       this.#syncRunning = true;
       fdatasync(fd, (error) => {
         this.#syncRunning = false;
         if (error)
           console.error(`Background AOF fsync failed: ${error.message}`);
-        for (const retired of this.#closeAfterSync.splice(0))
-          closeSync(retired);
       });
     });
   }
   // #endregion everysec
 
-  /** Closes a file, or, if a background fsync is running, once it is done. */
-  #closeFile(fd: number): void {
-    if (this.#syncRunning) this.#closeAfterSync.push(fd);
-    else closeSync(fd);
-  }
-
   // #region start-rewrite
   /**
-   * BGREWRITEAOF: starts writing a compact file in the background. False if
-   * a rewrite is already running.
+   * BGREWRITEAOF: starts writing a compact file in the background. Says
+   * "running" if a rewrite already is, "failed" if the temporary file
+   * cannot be created (the reason is logged, as Redis logs it).
    */
-  startRewrite(): boolean {
-    if (this.#rewrite !== undefined) return false;
+  startRewrite(): "started" | "running" | "failed" {
+    if (this.#rewrite !== undefined) return "running";
     const tempPath = join(
       this.#config.dir,
       `temp-rewriteaof-${process.pid}.aof`,
     );
-    this.#rewrite = new AofRewrite(
-      this.#keyspace,
-      tempPath,
-      // Snapshot on disk: swap at the end of the next turn's flush, when no
-      // record is pending.
-      () => this.#scheduleFlush(),
-      (error) => this.#rewriteFailed(error),
-    );
+    try {
+      this.#rewrite = new AofRewrite(
+        this.#keyspace,
+        tempPath,
+        // Snapshot on disk: swap at the end of the next turn's flush, when
+        // no record is pending.
+        () => this.#scheduleFlush(),
+        (error) => this.#rewriteFailed(error),
+      );
+    } catch (error) {
+      console.error(`Can't start the AOF rewrite: ${String(error)}`);
+      this.stats.lastRewriteStatus = "err";
+      return "failed";
+    }
     this.#rewriteStartedAt = this.#clock.monotonic();
     this.stats.rewrites += 1;
     // The rewrite buffer must start with a SELECT: the snapshot may end in
     // any database.
     this.#selectedDb = -1;
-    return true;
+    return "started";
   }
 
   #scheduleFlush(): void {
@@ -372,7 +385,9 @@ export class AppendOnlyFile implements KeyspaceListener {
       this.#rewriteFailed(error);
       return;
     }
-    if (this.#fd !== undefined) this.#closeFile(this.#fd);
+    // Closing a file while a background fsync runs on it is safe: the
+    // kernel finishes the sync on the file, whatever its descriptor.
+    if (this.#fd !== undefined) closeSync(this.#fd);
     if (this.#state === "off") {
       closeSync(rewrite.fd);
     } else {
@@ -402,11 +417,16 @@ export class AppendOnlyFile implements KeyspaceListener {
    * CONFIG SET appendonly changed: follow it. Turning on starts the rewrite
    * that creates the file (until it is done, writes wait in the rewrite
    * buffer); turning off writes and syncs what is pending, then closes.
+   * False if the AOF could not be turned on: it stays off.
    */
-  followConfig(): void {
+  followConfig(): boolean {
     if (this.#config.appendonly && this.#state === "off") {
+      // (The rewrite already running, if one is, creates the file.)
+      if (this.startRewrite() === "failed") {
+        this.#config.appendonly = false;
+        return false;
+      }
       this.#state = "waiting";
-      this.startRewrite(); // or the rewrite already running creates the file
     } else if (!this.#config.appendonly && this.#state !== "off") {
       // A rewrite in progress stops too, the first file's included (Redis
       // kills its rewrite child): the data stays in memory.
@@ -414,6 +434,7 @@ export class AppendOnlyFile implements KeyspaceListener {
       this.#rewrite = undefined;
       this.close();
     }
+    return true;
   }
   // #endregion config-change
 
@@ -427,30 +448,31 @@ export class AppendOnlyFile implements KeyspaceListener {
    */
   close(): void {
     if (this.#state === "waiting" && this.#rewrite !== undefined) {
-      this.#rewrite.finishNow();
-      this.flush(); // swaps the new file in
+      try {
+        this.#rewrite.finishNow();
+        this.flush(); // swaps the new file in
+      } catch (error) {
+        console.error(
+          `Could not finish writing the first append only file: ${String(error)}. The data written since CONFIG SET appendonly yes is not on disk.`,
+        );
+      }
     }
     this.#rewrite?.abandon();
     this.#rewrite = undefined;
     this.#cancelSyncTimer?.();
     this.#cancelSyncTimer = undefined;
+    // Off before the last flush, so that it cannot start an automatic rewrite.
+    this.#state = "off";
     this.flush();
     if (this.#fd !== undefined) {
       fdatasyncSync(this.#fd);
-      this.#closeFile(this.#fd);
+      closeSync(this.#fd);
       this.#fd = undefined;
     }
-    this.#state = "off";
   }
   // #endregion close
 }
 // #endregion aof-class
-
-/** `write` until every byte is taken: a write may take only part of the data. */
-function writeFully(fd: number, data: Buffer): void {
-  let done = 0;
-  while (done < data.length) done += writeSync(fd, data, done);
-}
 
 /**
  * Makes a new or renamed file's name durable: on Linux, a file's data and

@@ -134,8 +134,11 @@ export async function startServer(
     ...listening,
     async close() {
       stopActiveExpiry();
+      // The replies waiting for this turn's write go out first: once a
+      // connection starts closing, nothing more is sent on it.
+      state.aof.flush();
       await close();
-      // Every client has had its replies; what they wrote goes to disk.
+      // What the clients wrote is all in the file now; sync and close it.
       state.aof.close();
     },
   };

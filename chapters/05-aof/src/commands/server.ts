@@ -761,7 +761,9 @@ const configSet: CommandSpec = {
     }
     Object.assign(server.config, updated);
     // `appendonly` turns the AOF on or off now, not at the next start.
-    server.aof.followConfig();
+    if (!server.aof.followConfig()) {
+      return failed("appendonly", "Unable to turn on AOF. Check server logs.");
+    }
     return OK;
     // #endregion config-set-apply
   },
@@ -874,12 +876,18 @@ export const bgrewriteaof: CommandSpec = {
     complexity: "O(1)",
   },
   run(_args, { server }) {
-    if (!server.aof.startRewrite()) {
-      return error(
-        "ERR Background append only file rewriting already in progress",
-      );
+    switch (server.aof.startRewrite()) {
+      case "running":
+        return error(
+          "ERR Background append only file rewriting already in progress",
+        );
+      case "failed":
+        return error(
+          "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+        );
+      case "started":
+        return simple("Background append only file rewriting started");
     }
-    return simple("Background append only file rewriting started");
   },
 };
 // #endregion bgrewriteaof

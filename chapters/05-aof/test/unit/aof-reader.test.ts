@@ -173,6 +173,33 @@ describe("commands, and where each starts", () => {
   });
 });
 
+describe("annotations: lines starting with '#', as Redis 7 writes them", () => {
+  it("are skipped between commands, with offsets counted past them", () => {
+    const set = encodeCommand(["SET", "k", "v"]);
+    const del = encodeCommand(["DEL", "k"]);
+    const stamp = bytes("#TS:1700000000\r\n");
+    const file = Buffer.concat([stamp, set, stamp, del]);
+    expect(readAll(fileOf(file))).toEqual([
+      { kind: "command", words: ["SET", "k", "v"], offset: stamp.length },
+      {
+        kind: "command",
+        words: ["DEL", "k"],
+        offset: 2 * stamp.length + set.length,
+      },
+      { kind: "end", offset: file.length },
+    ]);
+  });
+
+  it("one cut before its line end is a truncated tail", () => {
+    const set = encodeCommand(["SET", "k", "v"]);
+    const file = Buffer.concat([set, bytes("#TS:17000")]);
+    expect(readAll(fileOf(file)).at(-1)).toEqual({
+      kind: "truncated",
+      offset: set.length,
+    });
+  });
+});
+
 describe("across the reader's 1 MB reads", () => {
   // Every position of a command's first line around the boundary: the
   // boundary falls before it, inside its `*3\r\n`, inside `$3\r\n`, ...
