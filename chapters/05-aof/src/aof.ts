@@ -92,8 +92,8 @@ export class AppendOnlyFile implements KeyspaceListener {
   /** everysec: a background fsync is due (a timer is set) or running. */
   #cancelSyncTimer: (() => void) | undefined;
   #syncRunning = false;
-  /** A write failed: a retry is due (see `#writeFailed`). */
-  #retryScheduled = false;
+  /** A write failed: a retry is due (see `#writeFailed`); this cancels it. */
+  #cancelRetry: (() => void) | undefined;
 
   readonly stats: AofStats = {
     rewrites: 0,
@@ -261,13 +261,12 @@ export class AppendOnlyFile implements KeyspaceListener {
       );
       process.exit(1);
     }
-    if (this.#retryScheduled) return;
+    if (this.#cancelRetry !== undefined) return;
     console.error(
       `Error writing to the append only file ${this.path}: ${String(error)}. Trying again in a second; replies wait.`,
     );
-    this.#retryScheduled = true;
-    this.#clock.schedule(1000, () => {
-      this.#retryScheduled = false;
+    this.#cancelRetry = this.#clock.schedule(1000, () => {
+      this.#cancelRetry = undefined;
       this.flush();
     });
   }
@@ -461,6 +460,8 @@ export class AppendOnlyFile implements KeyspaceListener {
     this.#rewrite = undefined;
     this.#cancelSyncTimer?.();
     this.#cancelSyncTimer = undefined;
+    this.#cancelRetry?.();
+    this.#cancelRetry = undefined;
     // Off before the last flush, so that it cannot start an automatic rewrite.
     this.#state = "off";
     this.flush();
