@@ -1,7 +1,7 @@
 /**
  * The AOF's failure paths, in-process: a disk that refuses a write half-way,
  * a temporary file that cannot be created, and a close that must not start
- * anything new. Found by the differential fuzz (a full tmpfs); `writeSync`
+ * anything new; and replay's rule that nothing expires while loading. Found by the differential fuzz (a full tmpfs); `writeSync`
  * is replaced here so the test needs no full disk.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -13,6 +13,7 @@ import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
 import { systemClock } from "../../src/clock.ts";
 import { newSession, type ServerState } from "../../src/command.ts";
 import { loadAppendOnlyFile } from "../../src/aof-loader.ts";
+import { encodeCommand } from "../../src/aof-format.ts";
 import type { Reply } from "../../src/reply.ts";
 
 vi.mock("node:fs", async (importOriginal) => {
@@ -162,5 +163,29 @@ describe("close()", () => {
     server.aof.close();
     expect(server.aof.rewriting).toBe(false);
     expect(server.aof.stats.rewrites).toBe(0);
+  });
+});
+
+describe("replay", () => {
+  it("expires nothing while loading: a file written before a deadline replays as it happened", () => {
+    const { server } = serverWithAof();
+    server.aof.close();
+    // Written while k was alive; loaded after its deadline.
+    const deadline = Date.now() - 60_000;
+    fs.writeFileSync(
+      server.aof.path,
+      Buffer.concat([
+        encodeCommand(["SET", "k", "1", "PXAT", String(deadline)]),
+        encodeCommand(["INCR", "k"]),
+      ]),
+    );
+    const fresh = createServerState({ ...server.config }, systemClock, noTcp);
+    loadAppendOnlyFile(server.aof.path, COMMANDS, fresh);
+    const db = fresh.keyspace.database(0);
+    // INCR ran on the key SET made, deadline and all: not on a new,
+    // immortal key, as it would if lazy expiry had deleted k first.
+    expect(db.peek("k")).toEqual({ value: "2", deadline });
+    // Once loaded, the past deadline counts: the first lookup deletes it.
+    expect(db.get("k")).toBeUndefined();
   });
 });
