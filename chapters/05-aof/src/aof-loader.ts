@@ -120,7 +120,7 @@ function cutTail(
   }
   console.warn(
     `!!! Warning: short read while loading the append only file ${path}: ` +
-      `the last ${size - validUpTo} bytes, from offset ${validUpTo}, are an incomplete command. ` +
+      `the last ${size - validUpTo} bytes, from offset ${validUpTo}, are an incomplete command or transaction. ` +
       `They are cut off: aof-load-truncated is yes. !!!`,
   );
   const fd = openSync(path, "r+");
@@ -156,6 +156,11 @@ class Replay {
   run(args: Buffer[], offset: number, path: string): void {
     const name = nameOf(args[0]!);
     if (name === "multi") {
+      if (this.#queued !== undefined) {
+        throw new AofLoadError(
+          `MULTI inside a MULTI block in the append only file ${path} at offset ${offset}: the file is damaged`,
+        );
+      }
       this.#queued = [];
       this.transactionStart = offset;
     } else if (name === "exec" && this.#queued !== undefined) {

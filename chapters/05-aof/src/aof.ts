@@ -296,8 +296,11 @@ export class AppendOnlyFile implements KeyspaceListener {
       this.#syncRunning = true;
       fdatasync(fd, (error) => {
         this.#syncRunning = false;
-        if (error)
+        if (error) {
+          // Too late to hold replies back: INFO and the log say it.
+          this.stats.lastWriteStatus = "err";
           console.error(`Background AOF fsync failed: ${error.message}`);
+        }
       });
     });
   }

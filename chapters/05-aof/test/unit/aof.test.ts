@@ -188,4 +188,27 @@ describe("replay", () => {
     // Once loaded, the past deadline counts: the first lookup deletes it.
     expect(db.get("k")).toBeUndefined();
   });
+
+  it("refuses a MULTI inside a MULTI block: only a damaged file has one", () => {
+    const { server } = serverWithAof();
+    server.aof.close();
+    const multi = encodeCommand(["MULTI"]);
+    fs.writeFileSync(
+      server.aof.path,
+      Buffer.concat([
+        multi,
+        encodeCommand(["SET", "a", "1"]),
+        multi,
+        encodeCommand(["SET", "b", "2"]),
+        encodeCommand(["EXEC"]),
+      ]),
+    );
+    const fresh = createServerState({ ...server.config }, systemClock, noTcp);
+    expect(() => loadAppendOnlyFile(server.aof.path, COMMANDS, fresh)).toThrow(
+      `MULTI inside a MULTI block`,
+    );
+    expect(() => loadAppendOnlyFile(server.aof.path, COMMANDS, fresh)).toThrow(
+      `at offset ${multi.length + 27}`,
+    );
+  });
 });
