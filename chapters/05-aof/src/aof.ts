@@ -162,12 +162,7 @@ export class AppendOnlyFile implements KeyspaceListener {
     }
     if (this.#state === "on") {
       this.#pending.push(bytes);
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        // After the I/O callbacks of this turn: every client that wrote
-        // in this turn shares the one write and fsync.
-        setImmediate(() => this.flush());
-      }
+      this.#scheduleFlush();
     }
     this.#rewrite?.append(bytes);
   }
@@ -340,6 +335,10 @@ export class AppendOnlyFile implements KeyspaceListener {
     return "started";
   }
 
+  /**
+   * Flushes after the I/O callbacks of this turn: every client that wrote
+   * in this turn shares the one write and fsync.
+   */
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
