@@ -6,8 +6,9 @@
  * that can be tested in-process lives in `server.ts`.
  */
 import { realpathSync } from "node:fs";
-import { ConfigError, loadConfig, type ServerConfig } from "./config.ts";
-import { startServer, type RunningServer } from "./server.ts";
+import { ConfigError, loadConfig, type ServerConfig } from "./config/config.ts";
+import { startServer } from "./server.ts";
+import type { RunningServer } from "./network/tcp-server.ts";
 
 const CHAPTER = "03-memory-db";
 const WHAT_IT_DOES =

@@ -29,24 +29,19 @@
  * - `long-double.ts`   INCRBYFLOAT's 80-bit arithmetic, exactly
  * - `commands/`        the commands themselves, grouped as Redis's docs group them
  */
-import { createServer, type Server } from "node:net";
-import { DEFAULT_CONFIG, type ServerConfig } from "./config.ts";
-import {
-  Connection,
-  type ConnectionStats,
-  type HandlerFactory,
-} from "./connection.ts";
-import { createRespHandler } from "./protocol.ts";
-import { CommandTable } from "./command-table.ts";
-import type { ServerState, TcpFigures } from "./command.ts";
-import { Keyspace } from "./db.ts";
-import { CONNECTION_COMMANDS } from "./commands/connection.ts";
-import { SERVER_COMMANDS } from "./commands/server.ts";
-import { STRING_COMMANDS } from "./commands/strings.ts";
-import { KEY_COMMANDS } from "./commands/keys.ts";
-import { EXPIRY_COMMANDS } from "./commands/expiry.ts";
-import { systemClock, type Clock } from "./clock.ts";
-import { ActiveExpiry, scheduleActiveExpiry } from "./active-expiry.ts";
+import { DEFAULT_CONFIG, type ServerConfig } from "./config/config.ts";
+import { serve, type RunningServer } from "./network/tcp-server.ts";
+import { createRespHandler } from "./dispatch/client-loop.ts";
+import { CommandTable } from "./dispatch/command-table.ts";
+import type { ServerState, TcpFigures } from "./dispatch/command-spec.ts";
+import { Keyspace } from "./keyspace/keyspace.ts";
+import { CONNECTION_COMMANDS } from "./commands/connection-commands.ts";
+import { SERVER_COMMANDS } from "./commands/server-commands.ts";
+import { STRING_COMMANDS } from "./commands/string-commands.ts";
+import { KEY_COMMANDS } from "./commands/key-commands.ts";
+import { EXPIRY_COMMANDS } from "./commands/expiry-commands.ts";
+import { systemClock, type Clock } from "./expiry/clock.ts";
+import { ActiveExpiry, scheduleActiveExpiry } from "./expiry/active-expiry.ts";
 
 // #region command-table
 /** Every command this chapter knows. */
@@ -58,25 +53,6 @@ const COMMANDS = new CommandTable([
   ...EXPIRY_COMMANDS,
 ]);
 // #endregion command-table
-
-/** A listening server. Every chapter's `startServer` returns this shape. */
-export interface RunningServer {
-  /** The address it listens on. */
-  readonly host: string;
-  /** The port it listens on: the real one, also if the config said 0. */
-  readonly port: number;
-  /** Live figures, for the banner, the tests and (later) INFO. */
-  stats(): ServerStats;
-  /** Graceful shutdown; resolves once every socket and the listener closed. */
-  close(): Promise<void>;
-}
-
-export interface ServerStats extends ConnectionStats {
-  /** Clients connected right now. */
-  connectedClients: number;
-  /** Connections accepted since start. */
-  totalConnectionsReceived: number;
-}
 
 /** What `startServer` takes besides settings. */
 export interface ServerOptions {
@@ -137,85 +113,3 @@ export function createServerState(
   };
 }
 // #endregion server-state
-
-/** Listens, and gives each accepted connection a handler from the factory. */
-export async function serve(
-  config: ServerConfig,
-  createHandler: HandlerFactory,
-): Promise<RunningServer> {
-  const connections = new Set<Connection>();
-  // The figures we count as we go; connectedClients is read off the set.
-  const counters = { totalConnectionsReceived: 0, peakOutputBufferBytes: 0 };
-
-  // #region accept
-  const listener = createServer((socket) => {
-    counters.totalConnectionsReceived += 1;
-    const connection = new Connection(
-      socket,
-      counters.totalConnectionsReceived,
-      createHandler,
-      counters,
-    );
-    connections.add(connection);
-    void connection.closed.then(() => connections.delete(connection));
-  });
-  // #endregion accept
-
-  await listen(listener, config.port, config.bind);
-  const address = listener.address();
-  if (address === null || typeof address === "string") {
-    throw new Error("a TCP listener always has an address object");
-  }
-
-  let closing: Promise<void> | undefined;
-  return {
-    host: address.address,
-    port: address.port,
-    stats: () => ({ connectedClients: connections.size, ...counters }),
-    close() {
-      closing ??= shutDown(listener, connections, config.shutdownTimeout);
-      return closing;
-    },
-  };
-}
-
-/** `listen()` that rejects on failure, instead of emitting 'error' later. */
-function listen(listener: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    listener.once("error", reject);
-    listener.listen({ port, host }, () => {
-      listener.off("error", reject);
-      resolve();
-    });
-  });
-}
-
-// #region shutdown
-/**
- * Stop accepting, let every client take the replies it is owed, and close.
- * A client that does not read within `timeoutSeconds` is cut off, so one
- * stuck client cannot keep the server from stopping.
- */
-async function shutDown(
-  listener: Server,
-  connections: Set<Connection>,
-  timeoutSeconds: number,
-): Promise<void> {
-  const listenerClosed = new Promise<void>((resolve) =>
-    listener.close(() => resolve()),
-  );
-  const open = [...connections];
-  for (const connection of open) connection.close();
-
-  // (Timers take at most 2^31 - 1 ms, about 24 days; a longer one would fire at once.)
-  const deadline = setTimeout(
-    () => {
-      for (const connection of connections) connection.destroy();
-    },
-    Math.min(timeoutSeconds * 1000, 2 ** 31 - 1),
-  );
-  await Promise.all(open.map((connection) => connection.closed));
-  clearTimeout(deadline);
-  await listenerClosed;
-}
-// #endregion shutdown

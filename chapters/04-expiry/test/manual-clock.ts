@@ -6,7 +6,7 @@
  * when its timer would have fired, never in between two commands of the
  * test. No sleeping, and nothing left to the scheduler's mood.
  */
-import type { Clock } from "../src/clock.ts";
+import type { Clock } from "../src/expiry/clock.ts";
 
 interface Task {
   /** When it is due, on the monotonic clock. */

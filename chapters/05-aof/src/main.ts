@@ -6,9 +6,10 @@
  * that can be tested in-process lives in `server.ts`.
  */
 import { realpathSync } from "node:fs";
-import { ConfigError, loadConfig, type ServerConfig } from "./config.ts";
-import { startServer, type RunningServer } from "./server.ts";
-import { AofLoadError } from "./aof-loader.ts";
+import { ConfigError, loadConfig, type ServerConfig } from "./config/config.ts";
+import { startServer } from "./server.ts";
+import type { RunningServer } from "./network/tcp-server.ts";
+import { AofLoadError } from "./persistence/aof-loader.ts";
 
 const CHAPTER = "05-aof";
 const WHAT_IT_DOES =

@@ -25,8 +25,8 @@ import {
   parseInteger,
   ProtocolError,
   RespParser,
-} from "../../src/resp-parser.ts";
-import { array, bulk, error, ReplyWriter } from "../../src/reply.ts";
+} from "../../src/protocol/resp-parser.ts";
+import { array, bulk, error, ReplyWriter } from "../../src/protocol/reply.ts";
 
 /** Bytes written as a string, one character per byte. */
 const raw = (text: string): Buffer => Buffer.from(text, "latin1");

@@ -25,7 +25,7 @@ import {
   incrementByFloat,
   parseLongDouble,
   type LongDouble,
-} from "../../src/long-double.ts";
+} from "../../src/numbers/long-double.ts";
 
 /** INCRBYFLOAT's reply: the new value, or the error text. */
 function incr(value: string | undefined, increment: string): string {

@@ -19,7 +19,7 @@ import {
   ReplyWriter,
   simple,
   type Reply,
-} from "../../src/reply.ts";
+} from "../../src/protocol/reply.ts";
 
 /** What `replies` look like on the wire, one character per byte. */
 function encode(...replies: Reply[]): string {

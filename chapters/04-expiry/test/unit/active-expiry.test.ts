@@ -21,8 +21,8 @@
  * every test is written to hold for any layout.
  */
 import { describe, expect, it, vi } from "vitest";
-import { ActiveExpiry } from "../../src/active-expiry.ts";
-import { Keyspace, type Database } from "../../src/db.ts";
+import { ActiveExpiry } from "../../src/expiry/active-expiry.ts";
+import { Keyspace, type Database } from "../../src/keyspace/keyspace.ts";
 import { ManualClock } from "../manual-clock.ts";
 import { seededRandom } from "../../../../shared/seeded-random.ts";
 

@@ -5,7 +5,7 @@
  * table grows or shrinks between two steps.
  */
 import { describe, expect, it } from "vitest";
-import { Dict } from "../../src/dict.ts";
+import { Dict } from "../../src/keyspace/dict.ts";
 import { seededRandom } from "../../../../shared/seeded-random.ts";
 
 /** A whole scan, from cursor 0 back to 0, calling `between` after each step. */

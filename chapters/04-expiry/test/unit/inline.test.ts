@@ -12,7 +12,7 @@
  * into a newline inside double quotes), "\n" is a newline byte.
  */
 import { describe, expect, it } from "vitest";
-import { splitInlineArgs } from "../../src/inline.ts";
+import { splitInlineArgs } from "../../src/protocol/inline.ts";
 
 /** The arguments of `line` as strings, one character per byte, or undefined. */
 function split(line: string): string[] | undefined {

@@ -15,7 +15,7 @@
  * received so far, and a search must never look there.
  */
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import { InputBuffer } from "../../src/input-buffer.ts";
+import { InputBuffer } from "../../src/protocol/input-buffer.ts";
 import { seededRandom } from "../../../../shared/seeded-random.ts";
 
 /**

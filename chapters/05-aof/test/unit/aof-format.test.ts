@@ -5,7 +5,7 @@
  * empty arguments, \r\n inside a value.
  */
 import { describe, expect, it } from "vitest";
-import { encodeCommand } from "../../src/aof-format.ts";
+import { encodeCommand } from "../../src/persistence/aof-format.ts";
 
 /** Bytes written as text, \r\n and all, one character per byte. */
 const bytes = (text: string): Buffer => Buffer.from(text, "latin1");

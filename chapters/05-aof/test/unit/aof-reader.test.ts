@@ -16,8 +16,8 @@ import {
   AofFormatError,
   AofReader,
   type AofEntry,
-} from "../../src/aof-reader.ts";
-import { encodeCommand } from "../../src/aof-format.ts";
+} from "../../src/persistence/aof-reader.ts";
+import { encodeCommand } from "../../src/persistence/aof-format.ts";
 
 /** The reader's read size (READ_BYTES in aof-reader.ts). */
 const MEGABYTE = 1024 * 1024;

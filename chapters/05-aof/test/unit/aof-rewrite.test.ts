@@ -47,16 +47,16 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMMANDS, createServerState } from "../../src/server.ts";
-import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
+import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config/config.ts";
 import type {
   CommandContext,
   ServerState,
   Session,
-} from "../../src/command.ts";
-import type { Reply } from "../../src/reply.ts";
-import { deadlineOf, type Deadline } from "../../src/db.ts";
-import { loadAppendOnlyFile } from "../../src/aof-loader.ts";
-import { AofReader } from "../../src/aof-reader.ts";
+} from "../../src/dispatch/command-spec.ts";
+import type { Reply } from "../../src/protocol/reply.ts";
+import { deadlineOf, type Deadline } from "../../src/keyspace/keyspace.ts";
+import { loadAppendOnlyFile } from "../../src/persistence/aof-loader.ts";
+import { AofReader } from "../../src/persistence/aof-reader.ts";
 import { ManualClock } from "../manual-clock.ts";
 import {
   seededRandom,

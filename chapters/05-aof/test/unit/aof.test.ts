@@ -9,12 +9,15 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMMANDS, createServerState } from "../../src/server.ts";
-import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config.ts";
-import { systemClock } from "../../src/clock.ts";
-import { newSession, type ServerState } from "../../src/command.ts";
-import { loadAppendOnlyFile } from "../../src/aof-loader.ts";
-import { encodeCommand } from "../../src/aof-format.ts";
-import type { Reply } from "../../src/reply.ts";
+import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config/config.ts";
+import { systemClock } from "../../src/expiry/clock.ts";
+import {
+  newSession,
+  type ServerState,
+} from "../../src/dispatch/command-spec.ts";
+import { loadAppendOnlyFile } from "../../src/persistence/aof-loader.ts";
+import { encodeCommand } from "../../src/persistence/aof-format.ts";
+import type { Reply } from "../../src/protocol/reply.ts";
 
 vi.mock("node:fs", async (importOriginal) => {
   const real = await importOriginal<typeof import("node:fs")>();

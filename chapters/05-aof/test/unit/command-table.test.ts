@@ -3,16 +3,16 @@
  * over TCP, made by calling the table directly.
  */
 import { describe, expect, it } from "vitest";
-import { CommandTable } from "../../src/command-table.ts";
-import type { CommandContext } from "../../src/command.ts";
-import { MAX_STRING_BYTES } from "../../src/db.ts";
-import { DEFAULT_CONFIG } from "../../src/config.ts";
+import { CommandTable } from "../../src/dispatch/command-table.ts";
+import type { CommandContext } from "../../src/dispatch/command-spec.ts";
+import { MAX_STRING_BYTES } from "../../src/keyspace/keyspace.ts";
+import { DEFAULT_CONFIG } from "../../src/config/config.ts";
 import { createServerState } from "../../src/server.ts";
-import { systemClock } from "../../src/clock.ts";
-import { CONNECTION_COMMANDS } from "../../src/commands/connection.ts";
-import { KEY_COMMANDS } from "../../src/commands/keys.ts";
-import { SERVER_COMMANDS } from "../../src/commands/server.ts";
-import { STRING_COMMANDS } from "../../src/commands/strings.ts";
+import { systemClock } from "../../src/expiry/clock.ts";
+import { CONNECTION_COMMANDS } from "../../src/commands/connection-commands.ts";
+import { KEY_COMMANDS } from "../../src/commands/key-commands.ts";
+import { SERVER_COMMANDS } from "../../src/commands/server-commands.ts";
+import { STRING_COMMANDS } from "../../src/commands/string-commands.ts";
 
 const COMMANDS = new CommandTable([
   ...CONNECTION_COMMANDS,

@@ -5,7 +5,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, DEFAULT_CONFIG, loadConfig } from "../../src/config.ts";
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  loadConfig,
+} from "../../src/config/config.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rfs-config-unit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { randomBytes } from "node:crypto";
-import { DEFAULT_CONFIG } from "../../src/config.ts";
-import type { HandlerFactory } from "../../src/connection.ts";
-import { serve } from "../../src/server.ts";
+import { DEFAULT_CONFIG } from "../../src/config/config.ts";
+import type { HandlerFactory } from "../../src/network/connection.ts";
+import { serve } from "../../src/network/tcp-server.ts";
 import { RawSocket } from "../../../../shared/raw-socket.ts";
 import {
   MORE_THAN_KERNEL_BUFFERS,

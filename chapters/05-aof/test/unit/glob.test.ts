@@ -17,7 +17,7 @@
  * is the byte 0xff, "\0" is a NUL byte.
  */
 import { describe, expect, it } from "vitest";
-import { globMatch } from "../../src/glob.ts";
+import { globMatch } from "../../src/keyspace/glob.ts";
 
 describe("plain bytes", () => {
   it.each([

@@ -1,0 +1,110 @@
+/**
+ * The TCP layer: a listening socket, the set of open connections, and a
+ * graceful shutdown. It knows nothing of Redis: what each connection says
+ * is up to the handler it is given (see connection.ts), which is how chapter
+ * 01's echo server and every later chapter's Redis server share this file.
+ */
+import { createServer, type Server } from "node:net";
+import type { ServerConfig } from "../config/config.ts";
+import {
+  Connection,
+  type ConnectionStats,
+  type HandlerFactory,
+} from "./connection.ts";
+
+/** A listening server. Every chapter's `startServer` returns this shape. */
+export interface RunningServer {
+  /** The address it listens on. */
+  readonly host: string;
+  /** The port it listens on: the real one, also if the config said 0. */
+  readonly port: number;
+  /** Live figures, for the banner, the tests and (later) INFO. */
+  stats(): ServerStats;
+  /** Graceful shutdown; resolves once every socket and the listener closed. */
+  close(): Promise<void>;
+}
+
+export interface ServerStats extends ConnectionStats {
+  /** Clients connected right now. */
+  connectedClients: number;
+  /** Connections accepted since start. */
+  totalConnectionsReceived: number;
+}
+
+/** Listens, and gives each accepted connection a handler from the factory. */
+export async function serve(
+  config: ServerConfig,
+  createHandler: HandlerFactory,
+): Promise<RunningServer> {
+  const connections = new Set<Connection>();
+  // The figures we count as we go; connectedClients is read off the set.
+  const counters = { totalConnectionsReceived: 0, peakOutputBufferBytes: 0 };
+
+  // #region accept
+  const listener = createServer((socket) => {
+    counters.totalConnectionsReceived += 1;
+    const connection = new Connection(
+      socket,
+      counters.totalConnectionsReceived,
+      createHandler,
+      counters,
+    );
+    connections.add(connection);
+    void connection.closed.then(() => connections.delete(connection));
+  });
+  // #endregion accept
+
+  await listen(listener, config.port, config.bind);
+  const address = listener.address();
+  if (address === null || typeof address === "string") {
+    throw new Error("a TCP listener always has an address object");
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    host: address.address,
+    port: address.port,
+    stats: () => ({ connectedClients: connections.size, ...counters }),
+    close() {
+      closing ??= shutDown(listener, connections, config.shutdownTimeout);
+      return closing;
+    },
+  };
+}
+
+/** `listen()` that rejects on failure, instead of emitting 'error' later. */
+function listen(listener: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    listener.once("error", reject);
+    listener.listen({ port, host }, () => {
+      listener.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+// #region shutdown
+/**
+ * Stop accepting, let every client take the replies it is owed, and close.
+ * A client that does not read within `timeoutSeconds` is cut off, so one
+ * stuck client cannot keep the server from stopping.
+ */
+async function shutDown(
+  listener: Server,
+  connections: Set<Connection>,
+  timeoutSeconds: number,
+): Promise<void> {
+  const listenerClosed = new Promise<void>((resolve) =>
+    listener.close(() => resolve()),
+  );
+  const open = [...connections];
+  for (const connection of open) connection.close();
+
+  const deadline = setTimeout(() => {
+    for (const connection of connections) connection.destroy();
+  }, timeoutSeconds * 1000);
+  await Promise.all(open.map((connection) => connection.closed));
+  clearTimeout(deadline);
+  await listenerClosed;
+}
+// #endregion shutdown

@@ -1,0 +1,367 @@
+/**
+ * The commands that give keys a time to live, read it and take it away:
+ * EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT; TTL, PTTL, EXPIRETIME, PEXPIRETIME;
+ * PERSIST. (Redis's documentation files them under "generic", with the
+ * other key commands; they have a file of their own here because they are
+ * this chapter's lesson.) SET's expiry options, SETEX, PSETEX and GETEX
+ * are string commands, in strings.ts, and share `optionDeadline` below.
+ *
+ * Every deadline is computed in 64-bit integer arithmetic (bigints), with
+ * Redis's overflow checks, and stored as wall-clock milliseconds: see
+ * `Deadline` in db.ts.
+ */
+import type { CommandContext, CommandSpec } from "../dispatch/command-spec.ts";
+import {
+  deadlineOf,
+  millisecondsLeft,
+  type Deadline,
+} from "../keyspace/keyspace.ts";
+import { error, integer, type Reply } from "../protocol/reply.ts";
+import {
+  byteString,
+  cStringOf,
+  int64Argument,
+  isKeyword,
+  NOT_AN_INTEGER,
+} from "../dispatch/arguments.ts";
+import { INT64_MAX, INT64_MIN } from "../numbers/integers.ts";
+
+const GROUP = "generic";
+const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
+const KEY_ARG = { name: "key", type: "key" } as const;
+
+/** Redis's reply to a deadline that is not positive or does not fit in 64 bits. */
+export function invalidExpireTime(command: string): Reply {
+  return error(`ERR invalid expire time in '${command}' command`);
+}
+
+/** A time unit, as the number of milliseconds in it. */
+export type Unit = 1000n | 1n;
+export const SECONDS: Unit = 1000n;
+export const MILLISECONDS: Unit = 1n;
+
+// #region option-deadline
+/**
+ * The deadline an expiry option of SET or GETEX names (EX, PX, EXAT, PXAT),
+ * or SETEX's and PSETEX's time, or the error Redis answers instead. Unlike
+ * EXPIRE's, these times must be positive (`SET k v EX 0` is an error), and
+ * the deadline must fit in 64 bits. `relative` is true for EX and PX, which
+ * count from now; EXAT and PXAT name a moment on the wall clock.
+ */
+export function optionDeadline(
+  arg: Buffer,
+  unit: Unit,
+  relative: boolean,
+  now: number,
+  command: string,
+): Deadline | Reply {
+  const value = int64Argument(arg);
+  if (value === undefined) return NOT_AN_INTEGER;
+  if (value <= 0n || (unit === SECONDS && value > INT64_MAX / 1000n)) {
+    return invalidExpireTime(command);
+  }
+  const deadline = value * unit + (relative ? BigInt(now) : 0n);
+  if (deadline > INT64_MAX) return invalidExpireTime(command);
+  return deadlineOf(deadline);
+}
+// #endregion option-deadline
+
+// #region expire
+/** The NX, XX, GT and LT options of EXPIRE and its siblings. */
+interface Conditions {
+  nx: boolean;
+  xx: boolean;
+  gt: boolean;
+  lt: boolean;
+}
+
+/** Reads the options after the time, with Redis's checks and error texts. */
+function parseConditions(args: Buffer[]): Conditions | Reply {
+  const conditions = { nx: false, xx: false, gt: false, lt: false };
+  for (const option of args.slice(3)) {
+    if (isKeyword(option, "nx")) conditions.nx = true;
+    else if (isKeyword(option, "xx")) conditions.xx = true;
+    else if (isKeyword(option, "gt")) conditions.gt = true;
+    else if (isKeyword(option, "lt")) conditions.lt = true;
+    else {
+      return error(`ERR Unsupported option ${byteString(cStringOf(option))}`);
+    }
+  }
+  const { nx, xx, gt, lt } = conditions;
+  if (nx && (xx || gt || lt)) {
+    return error(
+      "ERR NX and XX, GT or LT options at the same time are not compatible",
+    );
+  }
+  if (gt && lt) {
+    return error("ERR GT and LT options at the same time are not compatible");
+  }
+  return conditions;
+}
+
+/**
+ * What EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT share. Answers 1 if the
+ * deadline was set (or the key deleted, the deadline being past), 0 if the
+ * key does not exist or a condition said no.
+ *
+ * Unlike SET's options, the time may be zero or negative: the key is then
+ * deleted at once. That is how a client deletes a key "when its time is
+ * up", even if it computed the time a little late.
+ */
+function expireCommand(
+  args: Buffer[],
+  { session, server }: CommandContext,
+  unit: Unit,
+  relative: boolean,
+): Reply {
+  const command = byteString(args[0]!).toLowerCase();
+  const conditions = parseConditions(args);
+  if ("type" in conditions) return conditions;
+  const when = int64Argument(args[2]!);
+  if (when === undefined) return NOT_AN_INTEGER;
+
+  // 64-bit arithmetic, with the overflow checks Redis makes: in seconds,
+  // the time must survive the multiplication by 1000; then adding now.
+  if (
+    unit === SECONDS &&
+    (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n)
+  ) {
+    return invalidExpireTime(command);
+  }
+  const base = relative ? BigInt(server.keyspace.time) : 0n;
+  if (when * unit > INT64_MAX - base) return invalidExpireTime(command);
+  const deadline = when * unit + base;
+
+  const key = byteString(args[1]!);
+  if (!session.db.has(key)) return integer(0);
+
+  // A key without a deadline lives for ever: GT never beats that, and LT
+  // always does.
+  const current = session.db.deadline(key);
+  const { nx, xx, gt, lt } = conditions;
+  if (nx && current !== undefined) return integer(0);
+  if (xx && current === undefined) return integer(0);
+  if (gt && (current === undefined || deadline <= current)) return integer(0);
+  if (lt && current !== undefined && deadline >= current) return integer(0);
+
+  if (deadline <= BigInt(server.keyspace.time)) {
+    // Already past: delete now rather than store a deadline nobody will
+    // ever see before it is due. (Not counted as expired: it was deleted.)
+    session.db.delete(key);
+  } else {
+    session.db.setDeadline(key, deadlineOf(deadline));
+  }
+  return integer(1);
+}
+// #endregion expire
+
+const CONDITION_ARG = {
+  name: "condition",
+  type: "oneof",
+  optional: true,
+  since: "7.0.0",
+  arguments: [
+    { name: "nx", type: "pure-token", token: "NX" },
+    { name: "xx", type: "pure-token", token: "XX" },
+    { name: "gt", type: "pure-token", token: "GT" },
+    { name: "lt", type: "pure-token", token: "LT" },
+  ],
+} as const;
+
+const EXPIRE_HISTORY = [
+  ["7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."],
+] as const;
+
+function expireSpec(
+  name: string,
+  summary: string,
+  since: string,
+  time: { name: string; type: "integer" | "unix-time" },
+): Omit<CommandSpec, "run"> {
+  return {
+    name,
+    arity: -3,
+    flags: ["write", "fast"],
+    keys: ONE_KEY,
+    categories: ["@keyspace", "@write", "@fast"],
+    docs: {
+      summary,
+      since,
+      group: GROUP,
+      complexity: "O(1)",
+      history: EXPIRE_HISTORY,
+      arguments: [KEY_ARG, time, CONDITION_ARG],
+    },
+  };
+}
+
+export const expire: CommandSpec = {
+  ...expireSpec("expire", "Set a key's time to live in seconds", "1.0.0", {
+    name: "seconds",
+    type: "integer",
+  }),
+  run: (args, context) => expireCommand(args, context, SECONDS, true),
+};
+
+export const pexpire: CommandSpec = {
+  ...expireSpec(
+    "pexpire",
+    "Set a key's time to live in milliseconds",
+    "2.6.0",
+    { name: "milliseconds", type: "integer" },
+  ),
+  run: (args, context) => expireCommand(args, context, MILLISECONDS, true),
+};
+
+export const expireat: CommandSpec = {
+  ...expireSpec(
+    "expireat",
+    "Set the expiration for a key as a UNIX timestamp",
+    "1.2.0",
+    { name: "unix-time-seconds", type: "unix-time" },
+  ),
+  run: (args, context) => expireCommand(args, context, SECONDS, false),
+};
+
+export const pexpireat: CommandSpec = {
+  ...expireSpec(
+    "pexpireat",
+    "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+    "2.6.0",
+    { name: "unix-time-milliseconds", type: "unix-time" },
+  ),
+  run: (args, context) => expireCommand(args, context, MILLISECONDS, false),
+};
+
+// #region ttl
+/**
+ * What TTL, PTTL, EXPIRETIME and PEXPIRETIME share: -2 if the key does not
+ * exist, -1 if it has no deadline, else the time left (TTL, PTTL) or the
+ * deadline itself (EXPIRETIME, PEXPIRETIME). In seconds, Redis rounds to
+ * the nearest second: a key with 1.6 s left has a TTL of 2.
+ */
+function ttlCommand(
+  args: Buffer[],
+  { session, server }: CommandContext,
+  unit: Unit,
+  absolute: boolean,
+): Reply {
+  const key = byteString(args[1]!);
+  if (session.db.read(key) === undefined) return integer(-2);
+  const deadline = session.db.deadline(key);
+  if (deadline === undefined) return integer(-1);
+  const ms = absolute
+    ? deadline
+    : millisecondsLeft(deadline, server.keyspace.time);
+  if (unit === MILLISECONDS) return integer(ms);
+  return integer(deadlineOf((BigInt(ms) + 500n) / 1000n));
+}
+// #endregion ttl
+
+function ttlSpec(
+  name: string,
+  summary: string,
+  since: string,
+  {
+    history,
+    tips,
+  }: Pick<CommandSpec["docs"], "history"> & Pick<CommandSpec, "tips"> = {},
+): Omit<CommandSpec, "run"> {
+  return {
+    name,
+    arity: 2,
+    flags: ["readonly", "fast"],
+    keys: ONE_KEY,
+    categories: ["@keyspace", "@read", "@fast"],
+    tips,
+    docs: {
+      summary,
+      since,
+      group: GROUP,
+      complexity: "O(1)",
+      history,
+      arguments: [KEY_ARG],
+    },
+  };
+}
+
+/**
+ * What TTL and PTTL share besides the code. The tip says the answer changes
+ * as time passes (a client or proxy must not cache it); the deadline that
+ * EXPIRETIME answers does not.
+ */
+const TTL_EXTRAS = {
+  history: [["2.8.0", "Added the -2 reply."]],
+  tips: ["nondeterministic_output"],
+} as const;
+
+export const ttl: CommandSpec = {
+  ...ttlSpec(
+    "ttl",
+    "Get the time to live for a key in seconds",
+    "1.0.0",
+    TTL_EXTRAS,
+  ),
+  run: (args, context) => ttlCommand(args, context, SECONDS, false),
+};
+
+export const pttl: CommandSpec = {
+  ...ttlSpec(
+    "pttl",
+    "Get the time to live for a key in milliseconds",
+    "2.6.0",
+    TTL_EXTRAS,
+  ),
+  run: (args, context) => ttlCommand(args, context, MILLISECONDS, false),
+};
+
+export const expiretime: CommandSpec = {
+  ...ttlSpec(
+    "expiretime",
+    "Get the expiration Unix timestamp for a key",
+    "7.0.0",
+  ),
+  run: (args, context) => ttlCommand(args, context, SECONDS, true),
+};
+
+export const pexpiretime: CommandSpec = {
+  ...ttlSpec(
+    "pexpiretime",
+    "Get the expiration Unix timestamp for a key in milliseconds",
+    "7.0.0",
+  ),
+  run: (args, context) => ttlCommand(args, context, MILLISECONDS, true),
+};
+
+/** PERSIST key: 1 if the key had a deadline and now has none, else 0. */
+export const persist: CommandSpec = {
+  name: "persist",
+  arity: 2,
+  flags: ["write", "fast"],
+  keys: ONE_KEY,
+  categories: ["@keyspace", "@write", "@fast"],
+  docs: {
+    summary: "Remove the expiration from a key",
+    since: "2.2.0",
+    group: GROUP,
+    complexity: "O(1)",
+    arguments: [KEY_ARG],
+  },
+  run(args, { session }) {
+    const key = byteString(args[1]!);
+    if (!session.db.has(key)) return integer(0);
+    return integer(session.db.persist(key) ? 1 : 0);
+  },
+};
+
+export const EXPIRY_COMMANDS: readonly CommandSpec[] = [
+  expire,
+  pexpire,
+  expireat,
+  pexpireat,
+  ttl,
+  pttl,
+  expiretime,
+  pexpiretime,
+  persist,
+];

@@ -1,0 +1,850 @@
+/**
+ * The string commands: SET and GET and their variants, ranges, and
+ * counters (INCR and friends, INCRBYFLOAT).
+ *
+ * A Redis string is a byte sequence of up to 512 MB; counters are strings
+ * too, holding the decimal text of a number. Each command reads its
+ * arguments, then touches the keyspace, and answers with the reply Redis
+ * gives, including its error texts, in the order Redis checks them.
+ */
+import type { CommandContext, CommandSpec } from "../dispatch/command-spec.ts";
+import {
+  MAX_STRING_BYTES,
+  type Database,
+  type Deadline,
+} from "../keyspace/keyspace.ts";
+import {
+  array,
+  bulk,
+  error,
+  integer,
+  NULL,
+  OK,
+  type Reply,
+} from "../protocol/reply.ts";
+import {
+  byteString,
+  int64Argument,
+  isKeyword,
+  NOT_AN_INTEGER,
+  STRING_TOO_LONG,
+  SYNTAX_ERROR,
+} from "../dispatch/arguments.ts";
+import { wrongNumberOfArguments } from "../dispatch/command-table.ts";
+import { addInt64, INT64_MIN, parseInt64 } from "../numbers/integers.ts";
+import { incrementByFloat } from "../numbers/long-double.ts";
+import {
+  MILLISECONDS,
+  optionDeadline,
+  SECONDS,
+  type Unit,
+} from "./expiry-commands.ts";
+
+const GROUP = "string";
+const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
+const KEY_ARG = { name: "key", type: "key" } as const;
+const VALUE_ARG = { name: "value", type: "string" } as const;
+
+/** Redis's limit on a string's length: 512 MB, or V8's a little below it (see db.ts). */
+const MAX_STRING_LENGTH = Math.min(512 * 1024 * 1024, MAX_STRING_BYTES);
+
+// #region set
+// #region expiry-options
+/** The expiry options SET and GETEX take, with the unit and base of each. */
+const EXPIRY_OPTIONS = {
+  ex: { unit: SECONDS, relative: true },
+  px: { unit: MILLISECONDS, relative: true },
+  exat: { unit: SECONDS, relative: false },
+  pxat: { unit: MILLISECONDS, relative: false },
+} as const;
+type ExpiryOption = keyof typeof EXPIRY_OPTIONS;
+
+/** Which of EX, PX, EXAT, PXAT `arg` is, if any. */
+function expiryOptionOf(arg: Buffer): ExpiryOption | undefined {
+  for (const option of ["ex", "px", "exat", "pxat"] as const) {
+    if (isKeyword(arg, option)) return option;
+  }
+  return undefined;
+}
+
+/**
+ * One expiry option per command, though the same one may come twice (the
+ * last time wins): `SET k v EX 10 EX 20` is fine, `EX 10 PX 20` is not.
+ */
+function compatible(
+  earlier: { option: ExpiryOption } | undefined,
+  option: ExpiryOption,
+): boolean {
+  return earlier === undefined || earlier.option === option;
+}
+// #endregion expiry-options
+
+/**
+ * SET key value [NX | XX] [GET] [EX seconds | PX milliseconds |
+ * EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]
+ *
+ * NX: only if the key does not exist; XX: only if it does. GET: answer the
+ * old value (or nil) instead of OK. EX and PX give the key a time to live,
+ * EXAT and PXAT a deadline; KEEPTTL keeps the one it had. Without any of
+ * them, SET clears the key's time to live: the key starts a new life.
+ */
+export const set: CommandSpec = {
+  name: "set",
+  arity: -3,
+  flags: ["write", "denyoom"],
+  keys: ONE_KEY,
+  categories: ["@write", "@string", "@slow"],
+  docs: {
+    summary: "Set the string value of a key",
+    since: "1.0.0",
+    group: GROUP,
+    complexity: "O(1)",
+    history: [
+      ["2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."],
+      ["6.0.0", "Added the `KEEPTTL` option."],
+      ["6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."],
+      ["7.0.0", "Allowed the `NX` and `GET` options to be used together."],
+    ],
+    arguments: [
+      KEY_ARG,
+      VALUE_ARG,
+      {
+        name: "condition",
+        type: "oneof",
+        optional: true,
+        since: "2.6.12",
+        arguments: [
+          { name: "nx", type: "pure-token", token: "NX" },
+          { name: "xx", type: "pure-token", token: "XX" },
+        ],
+      },
+      {
+        name: "get",
+        type: "pure-token",
+        token: "GET",
+        optional: true,
+        since: "6.2.0",
+      },
+      {
+        name: "expiration",
+        type: "oneof",
+        optional: true,
+        arguments: [
+          { name: "seconds", type: "integer", token: "EX", since: "2.6.12" },
+          {
+            name: "milliseconds",
+            type: "integer",
+            token: "PX",
+            since: "2.6.12",
+          },
+          {
+            name: "unix-time-seconds",
+            type: "unix-time",
+            token: "EXAT",
+            since: "6.2.0",
+          },
+          {
+            name: "unix-time-milliseconds",
+            type: "unix-time",
+            token: "PXAT",
+            since: "6.2.0",
+          },
+          {
+            name: "keepttl",
+            type: "pure-token",
+            token: "KEEPTTL",
+            since: "6.0.0",
+          },
+        ],
+      },
+    ],
+  },
+  run(args, { session, server }) {
+    // #region set-options
+    let condition: "nx" | "xx" | undefined;
+    let returnOld = false;
+    let keepTtl = false;
+    let expiry: { option: ExpiryOption; time: Buffer } | undefined;
+    for (let i = 3; i < args.length; i++) {
+      const option = args[i]!;
+      const expiryOption = expiryOptionOf(option);
+      if (isKeyword(option, "nx") && condition !== "xx") condition = "nx";
+      else if (isKeyword(option, "xx") && condition !== "nx") condition = "xx";
+      else if (isKeyword(option, "get")) returnOld = true;
+      else if (isKeyword(option, "keepttl") && expiry === undefined) {
+        keepTtl = true;
+      } else if (
+        expiryOption !== undefined &&
+        compatible(expiry, expiryOption) &&
+        !keepTtl &&
+        i + 1 < args.length
+      ) {
+        expiry = { option: expiryOption, time: args[i + 1]! };
+        i += 1;
+      } else {
+        return SYNTAX_ERROR;
+      }
+    }
+    // The time is checked after the syntax, and before anything changes.
+    let deadline: Deadline | undefined;
+    if (expiry !== undefined) {
+      const { unit, relative } = EXPIRY_OPTIONS[expiry.option];
+      const result = optionDeadline(
+        expiry.time,
+        unit,
+        relative,
+        server.keyspace.time,
+        "set",
+      );
+      if (typeof result === "object") return result;
+      deadline = result;
+    }
+    // #endregion set-options
+
+    const key = byteString(args[1]!);
+    // Only NX, XX and GET need the old value: a plain SET just writes.
+    if (condition === undefined && !returnOld) {
+      storeWithDeadline(
+        session.db,
+        key,
+        byteString(args[2]!),
+        deadline,
+        keepTtl,
+      );
+      return OK;
+    }
+    // With GET this is also a read, counted in INFO's keyspace hits/misses.
+    const old = returnOld ? session.db.read(key) : session.db.get(key);
+    const answer = returnOld ? (old === undefined ? NULL : bulk(old)) : OK;
+    const exists = old !== undefined;
+    if ((condition === "nx" && exists) || (condition === "xx" && !exists)) {
+      return returnOld ? answer : NULL;
+    }
+    storeWithDeadline(session.db, key, byteString(args[2]!), deadline, keepTtl);
+    return answer;
+  },
+};
+
+/**
+ * Stores a value as SET, SETEX and PSETEX do: with the deadline given, or
+ * keeping the old one (KEEPTTL), or with none. A deadline already past is
+ * stored as it is, as Redis 7.0 does: the key is there, expired, until a
+ * lookup or the active cycle deletes it.
+ */
+function storeWithDeadline(
+  db: Database,
+  key: string,
+  value: string,
+  deadline: Deadline | undefined,
+  keepTtl: boolean,
+): void {
+  if (keepTtl) {
+    db.setKeepingTtl(key, value);
+    return;
+  }
+  db.set(key, value);
+  if (deadline !== undefined) db.setDeadline(key, deadline);
+}
+// #endregion set
+
+// #region setex
+/**
+ * SETEX key seconds value and PSETEX key milliseconds value: SET with EX or
+ * PX, the time before the value. One spec for both, told apart by the unit.
+ */
+function setWithTimeToLive(
+  name: string,
+  summary: string,
+  since: string,
+  unit: Unit,
+): CommandSpec {
+  return {
+    name,
+    arity: 4,
+    flags: ["write", "denyoom"],
+    keys: ONE_KEY,
+    categories: ["@write", "@string", "@slow"],
+    docs: {
+      summary,
+      since,
+      group: GROUP,
+      complexity: "O(1)",
+      arguments: [
+        KEY_ARG,
+        {
+          name: unit === SECONDS ? "seconds" : "milliseconds",
+          type: "integer",
+        },
+        VALUE_ARG,
+      ],
+    },
+    run(args, { session, server }) {
+      const deadline = optionDeadline(
+        args[2]!,
+        unit,
+        true,
+        server.keyspace.time,
+        name,
+      );
+      if (typeof deadline === "object") return deadline;
+      const key = byteString(args[1]!);
+      storeWithDeadline(session.db, key, byteString(args[3]!), deadline, false);
+      return OK;
+    },
+  };
+}
+
+export const setex = setWithTimeToLive(
+  "setex",
+  "Set the value and expiration of a key",
+  "2.0.0",
+  SECONDS,
+);
+
+export const psetex = setWithTimeToLive(
+  "psetex",
+  "Set the value and expiration in milliseconds of a key",
+  "2.6.0",
+  MILLISECONDS,
+);
+// #endregion setex
+
+// #region getex
+/**
+ * GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds |
+ * PXAT unix-time-milliseconds | PERSIST]: GET, and change the key's time
+ * to live on the way. A deadline already past deletes the key (after its
+ * value is read for the reply).
+ */
+export const getex: CommandSpec = {
+  name: "getex",
+  arity: -2,
+  flags: ["write", "fast"],
+  keys: ONE_KEY,
+  categories: ["@write", "@string", "@fast"],
+  docs: {
+    summary: "Get the value of a key and optionally set its expiration",
+    since: "6.2.0",
+    group: GROUP,
+    complexity: "O(1)",
+    arguments: [
+      KEY_ARG,
+      {
+        name: "expiration",
+        type: "oneof",
+        optional: true,
+        arguments: [
+          { name: "seconds", type: "integer", token: "EX" },
+          { name: "milliseconds", type: "integer", token: "PX" },
+          { name: "unix-time-seconds", type: "unix-time", token: "EXAT" },
+          {
+            name: "unix-time-milliseconds",
+            type: "unix-time",
+            token: "PXAT",
+          },
+          { name: "persist", type: "pure-token", token: "PERSIST" },
+        ],
+      },
+    ],
+  },
+  run(args, { session, server }) {
+    let persist = false;
+    let expiry: { option: ExpiryOption; time: Buffer } | undefined;
+    for (let i = 2; i < args.length; i++) {
+      const option = args[i]!;
+      const expiryOption = expiryOptionOf(option);
+      if (isKeyword(option, "persist") && expiry === undefined) {
+        persist = true;
+      } else if (
+        expiryOption !== undefined &&
+        compatible(expiry, expiryOption) &&
+        !persist &&
+        i + 1 < args.length
+      ) {
+        expiry = { option: expiryOption, time: args[i + 1]! };
+        i += 1;
+      } else {
+        return SYNTAX_ERROR;
+      }
+    }
+
+    // Redis looks the key up before it checks the time: a missing key
+    // answers nil even with a bad time.
+    const key = byteString(args[1]!);
+    const value = session.db.read(key);
+    if (value === undefined) return NULL;
+
+    if (expiry !== undefined) {
+      const { unit, relative } = EXPIRY_OPTIONS[expiry.option];
+      const deadline = optionDeadline(
+        expiry.time,
+        unit,
+        relative,
+        server.keyspace.time,
+        "getex",
+      );
+      if (typeof deadline === "object") return deadline;
+      // A past EXAT or PXAT: the key goes now. (EX and PX are at least
+      // 1 ms ahead, so they never are past.)
+      if (deadline <= server.keyspace.time) session.db.delete(key);
+      else session.db.setDeadline(key, deadline);
+    } else if (persist) {
+      session.db.persist(key);
+    }
+    return bulk(value);
+  },
+};
+// #endregion getex
+
+// #region get
+export const get: CommandSpec = {
+  name: "get",
+  arity: 2,
+  flags: ["readonly", "fast"],
+  keys: ONE_KEY,
+  categories: ["@read", "@string", "@fast"],
+  docs: {
+    summary: "Get the value of a key",
+    since: "1.0.0",
+    group: GROUP,
+    complexity: "O(1)",
+    arguments: [KEY_ARG],
+  },
+  run(args, { session }) {
+    const value = session.db.read(byteString(args[1]!));
+    return value === undefined ? NULL : bulk(value);
+  },
+};
+// #endregion get
+
+export const getset: CommandSpec = {
+  name: "getset",
+  arity: 3,
+  flags: ["write", "denyoom", "fast"],
+  keys: ONE_KEY,
+  categories: ["@write", "@string", "@fast"],
+  docs: {
+    summary: "Set the string value of a key and return its old value",
+    since: "1.0.0",
+    group: GROUP,
+    complexity: "O(1)",
+    arguments: [KEY_ARG, VALUE_ARG],
+  },
+  run(args, { session }) {
+    const key = byteString(args[1]!);
+    const old = session.db.read(key);
+    session.db.set(key, byteString(args[2]!));
+    return old === undefined ? NULL : bulk(old);
+  },
+};
+
+export const getdel: CommandSpec = {
+  name: "getdel",
+  arity: 2,
+  flags: ["write", "fast"],
+  keys: ONE_KEY,
+  categories: ["@write", "@string", "@fast"],
+  docs: {
+    summary: "Get the value of a key and delete the key",
+    since: "6.2.0",
+    group: GROUP,
+    complexity: "O(1)",
+    arguments: [KEY_ARG],
+  },
+  run(args, { session }) {
+    const key = byteString(args[1]!);
+    const value = session.db.read(key);
+    if (value === undefined) return NULL;
+    session.db.delete(key);
+    return bulk(value);
+  },
+};
+
+export const setnx: CommandSpec = {
+  name: "setnx",
+  arity: 3,
+  flags: ["write", "denyoom", "fast"],
+  keys: ONE_KEY,
+  categories: ["@write", "@string", "@fast"],
+  docs: {
+    summary: "Set the value of a key, only if the key does not exist",
+    since: "1.0.0",
+    group: GROUP,
+    complexity: "O(1)",
+    arguments: [KEY_ARG, VALUE_ARG],
+  },
+  run(args, { session }) {
+    const key = byteString(args[1]!);
+    if (session.db.has(key)) return integer(0);
+    session.db.set(key, byteString(args[2]!));
+    return integer(1);
+  },
+};
+
+const KEY_VALUE_PAIRS = {
+  name: "key_value",
+  type: "block",
+  multiple: true,
+  arguments: [KEY_ARG, VALUE_ARG],
+} as const;
+
+// #region mset
+/** MSET key value [key value ...]: all of them, at once. No other client sees half of it. */
+export const mset: CommandSpec = {
+  name: "mset",
+  arity: -3,
+  flags: ["write", "denyoom"],
+  keys: { first: 1, last: -1, step: 2 },
+  categories: ["@write", "@string", "@slow"],
+  tips: ["request_policy:multi_shard", "response_policy:all_succeeded"],
+  docs: {
+    summary: "Set multiple keys to multiple values",
+    since: "1.0.1",
+    group: GROUP,
+    complexity: "O(N) where N is the number of keys to set.",
+    arguments: [KEY_VALUE_PAIRS],
+  },
+  run(args, { session }) {
+    // The arity says "at least 3"; the pairs must also come out even.
+    if (args.length % 2 === 0) return wrongNumberOfArguments("mset");
+    for (let i = 1; i < args.length; i += 2) {
+      session.db.set(byteString(args[i]!), byteString(args[i + 1]!));
+    }
+    return OK;
+  },
+};
+// #endregion mset
+
+export const msetnx: CommandSpec = {
+  name: "msetnx",
+  arity: -3,
+  flags: ["write", "denyoom"],
+  keys: { first: 1, last: -1, step: 2 },
+  categories: ["@write", "@string", "@slow"],
+  tips: ["request_policy:multi_shard", "response_policy:agg_min"],
+  docs: {
+    summary:
+      "Set multiple keys to multiple values, only if none of the keys exist",
+    since: "1.0.1",
+    group: GROUP,
+    complexity: "O(N) where N is the number of keys to set.",
+    arguments: [KEY_VALUE_PAIRS],
+  },
+  run(args, { session }) {
+    if (args.length % 2 === 0) return wrongNumberOfArguments("msetnx");
+    // All or nothing: look at every key before setting any.
+    for (let i = 1; i < args.length; i += 2) {
+      if (session.db.has(byteString(args[i]!))) return integer(0);
+    }
+    for (let i = 1; i < args.length; i += 2) {
+      session.db.set(byteString(args[i]!), byteString(args[i + 1]!));
+    }
+    return integer(1);
+  },
+};
+
+export const mget: CommandSpec = {
+  name: "mget",
+  arity: -2,
+  flags: ["readonly", "fast"],
+  keys: { first: 1, last: -1, step: 1 },
+  categories: ["@read", "@string", "@fast"],
+  tips: ["request_policy:multi_shard"],
+  docs: {
+    summary: "Get the values of all the given keys",
+    since: "1.0.0",
+    group: GROUP,
+    complexity: "O(N) where N is the number of keys to retrieve.",
+    arguments: [{ ...KEY_ARG, multiple: true }],
+  },
+  run(args, { session }) {
+    const values: Reply[] = [];
+    for (let i = 1; i < args.length; i++) {
+      const value = session.db.read(byteString(args[i]!));
+      values.push(value === undefined ? NULL : bulk(value));
+    }
+    return array(values);
+  },
+};
+
+// #region append
+export const append: CommandSpec = {
+  name: "append",
+  arity: 3,
+  flags: ["write", "denyoom", "fast"],
+  keys: ONE_KEY,
+  categories: ["@write", "@string", "@fast"],
+  docs: {
+    summary: "Append a value to a key",
+    since: "2.0.0",
+    group: GROUP,
+    complexity:
+      "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
+    arguments: [KEY_ARG, VALUE_ARG],
+  },
+  run(args, { session }) {
+    const key = byteString(args[1]!);
+    const old = session.db.get(key) ?? "";
+    // Checked before anything is built: the limit guards memory.
+    if (old.length + args[2]!.length > MAX_STRING_LENGTH) {
+      return STRING_TOO_LONG;
+    }
+    // V8 joins the two as a "cons string", a pair of pointers, and copies
+    // only when the result is read: appending in a loop stays cheap.
+    const value = old + byteString(args[2]!);
+    session.db.setKeepingTtl(key, value);
+    return integer(value.length);
+  },
+};
+// #endregion append
+
+export const strlen: CommandSpec = {
+  name: "strlen",
+  arity: 2,
+  flags: ["readonly", "fast"],
+  keys: ONE_KEY,
+  categories: ["@read", "@string", "@fast"],
+  docs: {
+    summary: "Get the length of the value stored in a key",
+    since: "2.2.0",
+    group: GROUP,
+    complexity: "O(1)",
+    arguments: [KEY_ARG],
+  },
+  run(args, { session }) {
+    return integer(session.db.read(byteString(args[1]!))?.length ?? 0);
+  },
+};
+
+// #region getrange
+/**
+ * GETRANGE key start end: the bytes from `start` to `end`, both included.
+ * Negative offsets count from the end (-1 is the last byte); offsets past
+ * either end are clamped, and an empty range answers "".
+ */
+export const getrange: CommandSpec = {
+  name: "getrange",
+  arity: 4,
+  flags: ["readonly"],
+  keys: ONE_KEY,
+  categories: ["@read", "@string", "@slow"],
+  docs: {
+    summary: "Get a substring of the string stored at a key",
+    since: "2.4.0",
+    group: GROUP,
+    complexity:
+      "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+    arguments: [
+      KEY_ARG,
+      { name: "start", type: "integer" },
+      { name: "end", type: "integer" },
+    ],
+  },
+  run(args, { session }) {
+    const startArg = int64Argument(args[2]!);
+    const endArg = int64Argument(args[3]!);
+    if (startArg === undefined || endArg === undefined) return NOT_AN_INTEGER;
+    const value = session.db.read(byteString(args[1]!)) ?? "";
+    // Both negative and crossed (GETRANGE k -1 -5): empty, as in Redis.
+    // Compared exactly, as bigints: as numbers, -(2^63 - 1) and -2^63 are
+    // the same, and would not look crossed.
+    if (startArg < 0n && endArg < 0n && startArg > endArg) return bulk("");
+    // Beyond ±2^53 the offsets lose precision, which no longer matters:
+    // every string is far shorter, so they clamp to the same place.
+    let start = Number(startArg);
+    let end = Number(endArg);
+    const length = value.length;
+    if (start < 0) start = Math.max(length + start, 0);
+    if (end < 0) end = Math.max(length + end, 0);
+    end = Math.min(end, length - 1);
+    if (start > end || length === 0) return bulk("");
+    return bulk(value.slice(start, end + 1));
+  },
+};
+// #endregion getrange
+
+// #region setrange
+/**
+ * SETRANGE key offset value: overwrite from `offset` on, padding with zero
+ * bytes if the string is shorter. The new length is checked against the
+ * 512 MB limit before anything is allocated, so `SETRANGE k 536870000 x`
+ * is an error, not half a gigabyte of zeros.
+ */
+export const setrange: CommandSpec = {
+  name: "setrange",
+  arity: 4,
+  flags: ["write", "denyoom"],
+  keys: ONE_KEY,
+  categories: ["@write", "@string", "@slow"],
+  docs: {
+    summary:
+      "Overwrite part of a string at key starting at the specified offset",
+    since: "2.2.0",
+    group: GROUP,
+    complexity:
+      "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
+    arguments: [KEY_ARG, { name: "offset", type: "integer" }, VALUE_ARG],
+  },
+  run(args, { session }) {
+    const offsetArg = int64Argument(args[2]!);
+    if (offsetArg === undefined) return NOT_AN_INTEGER;
+    if (offsetArg < 0n) return error("ERR offset is out of range");
+    const key = byteString(args[1]!);
+    const old = session.db.get(key);
+    const patch = args[3]!;
+    // Writing nothing changes nothing, and creates no key.
+    if (patch.length === 0) return integer(old?.length ?? 0);
+    if (offsetArg + BigInt(patch.length) > BigInt(MAX_STRING_LENGTH)) {
+      return STRING_TOO_LONG;
+    }
+    const offset = Number(offsetArg);
+    const value =
+      (old ?? "").slice(0, offset).padEnd(offset, "\0") +
+      byteString(patch) +
+      (old ?? "").slice(offset + patch.length);
+    session.db.setKeepingTtl(key, value);
+    return integer(value.length);
+  },
+};
+// #endregion setrange
+
+// #region incr
+/**
+ * What INCR, DECR, INCRBY and DECRBY share: the value must read as a
+ * 64-bit integer (a missing key counts as 0), and the result must fit in
+ * one. The new value is stored as its decimal text.
+ */
+function incrementBy(
+  { session }: CommandContext,
+  keyArg: Buffer,
+  increment: bigint,
+): Reply {
+  const key = byteString(keyArg);
+  const old = session.db.get(key);
+  const current = old === undefined ? 0n : parseInt64(old);
+  if (current === undefined) return NOT_AN_INTEGER;
+  const result = addInt64(current, increment);
+  if (result === undefined) {
+    return error("ERR increment or decrement would overflow");
+  }
+  // The value changes; its time to live does not.
+  session.db.setKeepingTtl(key, result.toString());
+  return integer(result);
+}
+// #endregion incr
+
+function counterSpec(
+  name: string,
+  summary: string,
+  amount?: "increment" | "decrement",
+): Omit<CommandSpec, "run"> {
+  return {
+    name,
+    arity: amount === undefined ? 2 : 3,
+    flags: ["write", "denyoom", "fast"],
+    keys: ONE_KEY,
+    categories: ["@write", "@string", "@fast"],
+    docs: {
+      summary,
+      since: "1.0.0",
+      group: GROUP,
+      complexity: "O(1)",
+      arguments:
+        amount === undefined
+          ? [KEY_ARG]
+          : [KEY_ARG, { name: amount, type: "integer" }],
+    },
+  };
+}
+
+export const incr: CommandSpec = {
+  ...counterSpec("incr", "Increment the integer value of a key by one"),
+  run: (args, context) => incrementBy(context, args[1]!, 1n),
+};
+
+export const decr: CommandSpec = {
+  ...counterSpec("decr", "Decrement the integer value of a key by one"),
+  run: (args, context) => incrementBy(context, args[1]!, -1n),
+};
+
+export const incrby: CommandSpec = {
+  ...counterSpec(
+    "incrby",
+    "Increment the integer value of a key by the given amount",
+    "increment",
+  ),
+  run(args, context) {
+    // The increment is read before the key is looked at, as in Redis.
+    const increment = int64Argument(args[2]!);
+    if (increment === undefined) return NOT_AN_INTEGER;
+    return incrementBy(context, args[1]!, increment);
+  },
+};
+
+export const decrby: CommandSpec = {
+  ...counterSpec(
+    "decrby",
+    "Decrement the integer value of a key by the given number",
+    "decrement",
+  ),
+  run(args, context) {
+    const decrement = int64Argument(args[2]!);
+    if (decrement === undefined) return NOT_AN_INTEGER;
+    // -(-2^63) does not fit in 64 bits, so Redis refuses it up front.
+    if (decrement === INT64_MIN) return error("ERR decrement would overflow");
+    return incrementBy(context, args[1]!, -decrement);
+  },
+};
+
+// #region incrbyfloat
+/**
+ * INCRBYFLOAT key increment: the arithmetic is C's `long double`, as in
+ * Redis, and emulated exactly (see long-double.ts): with JavaScript's own
+ * doubles, `SET k 10.5` then `INCRBYFLOAT k 0.1` would answer
+ * 10.59999999999999964 where Redis answers 10.6.
+ */
+export const incrbyfloat: CommandSpec = {
+  name: "incrbyfloat",
+  arity: 3,
+  flags: ["write", "denyoom", "fast"],
+  keys: ONE_KEY,
+  categories: ["@write", "@string", "@fast"],
+  docs: {
+    summary: "Increment the float value of a key by the given amount",
+    since: "2.6.0",
+    group: GROUP,
+    complexity: "O(1)",
+    arguments: [KEY_ARG, { name: "increment", type: "double" }],
+  },
+  run(args, { session }) {
+    const key = byteString(args[1]!);
+    const result = incrementByFloat(session.db.get(key), byteString(args[2]!));
+    if (result.kind === "error") return error(result.message);
+    session.db.setKeepingTtl(key, result.text);
+    return bulk(result.text);
+  },
+};
+// #endregion incrbyfloat
+
+export const STRING_COMMANDS: readonly CommandSpec[] = [
+  set,
+  setex,
+  psetex,
+  get,
+  getex,
+  getset,
+  getdel,
+  setnx,
+  mset,
+  msetnx,
+  mget,
+  append,
+  strlen,
+  getrange,
+  setrange,
+  incr,
+  decr,
+  incrby,
+  decrby,
+  incrbyfloat,
+];

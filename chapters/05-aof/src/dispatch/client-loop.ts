@@ -1,0 +1,92 @@
+/**
+ * The handler that makes the TCP server of chapter 01 a Redis server: bytes
+ * in, parsed into commands, run, replies out. It takes the place of the echo
+ * handler and plugs into the same `Handler` interface.
+ */
+import type { Client, Handler, HandlerFactory } from "../network/connection.ts";
+import {
+  newSession,
+  type CommandContext,
+  type ServerState,
+} from "./command-spec.ts";
+import { authRequired, type CommandTable } from "./command-table.ts";
+import { ProtocolError, RespParser } from "../protocol/resp-parser.ts";
+import { error, ReplyWriter } from "../protocol/reply.ts";
+
+// #region handler
+export function createRespHandler(
+  commands: CommandTable,
+  server: ServerState,
+): HandlerFactory {
+  return (client: Client): Handler => {
+    const parser = new RespParser();
+    const replies = new ReplyWriter();
+    const session = newSession(
+      client.id,
+      server.keyspace.database(0),
+      // Redis's rule: a client that connects while no password is set is
+      // authenticated for good.
+      server.config.requirepass === "",
+    );
+    const context: CommandContext = {
+      session,
+      commands,
+      server,
+      loggedAs: undefined,
+    };
+
+    return {
+      receive(data) {
+        // After QUIT, until its reply is out and the connection closes.
+        if (session.closeAfterReply) return;
+        parser.feed(data);
+        try {
+          // Run every whole command this chunk completed, in order.
+          parser.unauthenticated = authRequired(context);
+          let next = parser.next();
+          while (next.kind === "command") {
+            replies.write(commands.execute(next.args, context));
+            if (session.closeAfterReply) break; // QUIT: ignore what follows
+            parser.unauthenticated = authRequired(context);
+            next = parser.next();
+          }
+        } catch (thrown) {
+          if (!(thrown instanceof ProtocolError)) throw thrown;
+          // After malformed input we cannot tell where the next command
+          // starts, so, like Redis, we answer with the error and hang up.
+          // Replies to the commands before it are still sent, first.
+          replies.write(error(`ERR ${thrown.message}`));
+          session.closeAfterReply = true;
+        }
+        // #region replies-wait
+        // All the replies to this chunk leave in one write (one system call,
+        // and usually one TCP packet) instead of one write per command,
+        // once what the commands changed is in the AOF (see aof.ts).
+        const answer = replies.empty ? undefined : replies.take();
+        const closeAfterReply = session.closeAfterReply;
+        server.aof.whenWritten(() => {
+          if (answer !== undefined) client.send(answer);
+          if (closeAfterReply) client.close();
+        });
+        // #endregion replies-wait
+        if (
+          !closeAfterReply &&
+          parser.pendingBytes > server.config.clientQueryBufferLimit
+        ) {
+          // A client piling up an endless command. Like Redis, we log it and
+          // hang up without a reply, before it can exhaust our memory (a
+          // million tiny arguments cost far more here than on the wire).
+          console.warn(
+            `Closing client ${client.id} that reached max query buffer length (${parser.pendingBytes} bytes)`,
+          );
+          client.close();
+        }
+      },
+      closed() {
+        // Nothing outlives the connection yet. (Later chapters release
+        // blocked commands and WATCHed keys here.)
+      },
+    };
+  };
+}
+// #endregion handler
