@@ -28,7 +28,7 @@ import { echo, hello, ping, quit } from "./commands/connection-commands.ts";
 import { command } from "./commands/server-commands.ts";
 
 /** Every command this chapter knows. */
-const COMMANDS = new CommandTable([ping, echo, quit, hello, command]);
+export const COMMANDS = new CommandTable([ping, echo, quit, hello, command]);
 
 /**
  * Starts this chapter's server: the TCP loop with the RESP handler plugged in.

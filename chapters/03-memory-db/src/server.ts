@@ -40,7 +40,7 @@ import { KEY_COMMANDS } from "./commands/key-commands.ts";
 
 // #region command-table
 /** Every command this chapter knows. */
-const COMMANDS = new CommandTable([
+export const COMMANDS = new CommandTable([
   ...CONNECTION_COMMANDS,
   ...SERVER_COMMANDS,
   ...STRING_COMMANDS,

@@ -45,7 +45,7 @@ import { ActiveExpiry, scheduleActiveExpiry } from "./expiry/active-expiry.ts";
 
 // #region command-table
 /** Every command this chapter knows. */
-const COMMANDS = new CommandTable([
+export const COMMANDS = new CommandTable([
   ...CONNECTION_COMMANDS,
   ...SERVER_COMMANDS,
   ...STRING_COMMANDS,
