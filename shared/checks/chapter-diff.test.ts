@@ -49,12 +49,14 @@ writeTree(join(chaptersDir, "01-first"), {
   "src/lib/edited.ts": "export const a = 1;\nexport const b = 2;\n",
   "src/removed.ts": "export const gone = true;\n",
   "test/server.test.ts": "// chapter 01's tests\n",
+  "test/first.test.ts": "// only chapter 01 has this suite\n",
 });
 writeTree(join(chaptersDir, "02-second"), {
   "src/same.ts": "export const same = 1;\n",
   "src/lib/edited.ts": "export const a = 1;\nexport const b = 3;\n",
   "src/added.ts": "export const fresh = true;\nexport const more = 2;\n",
   "test/server.test.ts": "// chapter 02's tests\n",
+  "test/second.test.ts": "// chapter 02's own suite\n",
 });
 // A chapter folder whose code is still to be written.
 mkdirSync(join(chaptersDir, "03-empty"));
@@ -120,6 +122,30 @@ describe("diffChapterSources", () => {
     expect(diff.summary).toBe(
       "3 files changed: 1 added, 1 modified, 1 removed (+3 \u22122 lines).",
     );
+  });
+
+  it("narrows to the paths that contain a filter (npm run diff 01 02 -- lib)", () => {
+    const narrowed = diffChapterSources(
+      join(chaptersDir, "01-first"),
+      join(chaptersDir, "02-second"),
+      root,
+      { pathFilter: "lib" },
+    );
+    expect(narrowed.files.map(({ path }) => path)).toEqual(["lib/edited.ts"]);
+  });
+
+  it("shows a later chapter's tests as added or changed, never an earlier one's as removed", () => {
+    const tests = diffChapterSources(
+      join(chaptersDir, "01-first"),
+      join(chaptersDir, "02-second"),
+      root,
+      { folder: "test", omitRemoved: true },
+    );
+    expect(tests.files.map(({ path, status }) => ({ path, status }))).toEqual([
+      { path: "second.test.ts", status: "added" },
+      { path: "server.test.ts", status: "modified" },
+    ]);
+    expect(tests.patch).not.toContain("first.test.ts");
   });
 
   it("says so when no source file changed", () => {

@@ -114,25 +114,48 @@ function summarise(changes: readonly FileChange[]): string {
 }
 
 /**
- * The diff between the `src/` folders of two chapter folders.
+ * What `npm run diff` may ask for beyond the article's default (all of
+ * `src/`): the test folders instead, and only some paths.
+ */
+export interface DiffScope {
+  /** The folder of each chapter to compare; `src` by default. */
+  folder?: "src" | "test";
+  /**
+   * Leave out files only the older chapter has. Right for `test/`: an
+   * earlier chapter's suites were not deleted, they still run against the
+   * later server from their own folder.
+   */
+  omitRemoved?: boolean;
+  /** Only the paths (inside the folder) that contain this text, e.g. `keyspace`. */
+  pathFilter?: string;
+}
+
+/**
+ * The diff between the `src/` folders of two chapter folders (or, with a
+ * scope, their `test/` folders or a part of either).
  *
  * `root` is what the diff headers are relative to: with the default, the
- * repository root, a header reads `chapters/01-tcp-echo/src/echo.ts`,
+ * repository root, a header reads `chapters/01-tcp-echo/src/main.ts`,
  * never a path of the machine that built the site.
  */
 export function diffChapterSources(
   fromDir: string,
   toDir: string,
   root: string = REPO_ROOT,
+  scope: DiffScope = {},
 ): ChapterDiff {
-  const fromSrc = join(fromDir, "src");
-  const toSrc = join(toDir, "src");
+  const { folder = "src", omitRemoved = false, pathFilter = "" } = scope;
+  const fromSrc = join(fromDir, folder);
+  const toSrc = join(toDir, folder);
   const label = (dir: string, path: string): string =>
     toPosix(relative(root, join(dir, path)));
 
   const before = new Set(sourceFiles(fromSrc, label(fromSrc, "")));
   const after = new Set(sourceFiles(toSrc, label(toSrc, "")));
-  const allPaths = [...new Set([...before, ...after])].sort();
+  const allPaths = [...new Set([...before, ...after])]
+    .filter((path) => path.includes(pathFilter))
+    .filter((path) => !omitRemoved || after.has(path))
+    .sort();
 
   const changes: FileChange[] = [];
   const patches: StructuredPatch[] = [];
