@@ -7,9 +7,9 @@
  */
 import { realpathSync } from "node:fs";
 import { ConfigError, loadConfig, type ServerConfig } from "./config/config.ts";
-import { startServer } from "./server.ts";
+import { startServer, type AofServer } from "./server.ts";
 import type { RunningServer } from "./network/tcp-server.ts";
-import { AofLoadError } from "./persistence/aof-loader.ts";
+import { AofLoadError, describeLoad } from "./persistence/aof-loader.ts";
 
 const CHAPTER = "05-aof";
 const WHAT_IT_DOES =
@@ -17,7 +17,7 @@ const WHAT_IT_DOES =
 
 export async function main(args: readonly string[]): Promise<void> {
   let config: ServerConfig;
-  let server: RunningServer;
+  let server: AofServer;
   try {
     config = loadConfig(args);
     server = await startServer(config);
@@ -30,6 +30,8 @@ export async function main(args: readonly string[]): Promise<void> {
   // Signals first: the banner tells scripts and tests we are ready, and from
   // then on a SIGTERM must find our handler, not Node's default (exit now).
   handleSignals(server, config.shutdownTimeout);
+
+  if (server.loaded !== undefined) console.log(describeLoad(server.loaded));
 
   console.log(
     `redis-from-scratch, chapter ${CHAPTER}: this stage ${WHAT_IT_DOES}.`,

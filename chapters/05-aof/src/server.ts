@@ -47,7 +47,10 @@ import { EXPIRY_COMMANDS } from "./commands/expiry-commands.ts";
 import { systemClock, type Clock } from "./expiry/clock.ts";
 import { ActiveExpiry, scheduleActiveExpiry } from "./expiry/active-expiry.ts";
 import { AppendOnlyFile } from "./persistence/aof.ts";
-import { loadAppendOnlyFile } from "./persistence/aof-loader.ts";
+import {
+  loadAppendOnlyFile,
+  type LoadResult,
+} from "./persistence/aof-loader.ts";
 import { resolve } from "node:path";
 
 // #region command-table
@@ -60,6 +63,12 @@ export const COMMANDS = new CommandTable([
   ...EXPIRY_COMMANDS,
 ]);
 // #endregion command-table
+
+/** The running server, and what it replayed from the AOF before listening. */
+export interface AofServer extends RunningServer {
+  /** Undefined when `appendonly` is off. main.ts logs it. */
+  readonly loaded: LoadResult | undefined;
+}
 
 /** What `startServer` takes besides settings. */
 export interface ServerOptions {
@@ -78,7 +87,7 @@ export interface ServerOptions {
  */
 export async function startServer(
   overrides: Partial<ServerConfig> & ServerOptions = {},
-): Promise<RunningServer> {
+): Promise<AofServer> {
   const { clock = systemClock, ...settings } = overrides;
   const config = { ...DEFAULT_CONFIG, ...settings };
   config.dir = resolve(config.dir);
@@ -91,8 +100,9 @@ export async function startServer(
   }));
   // Loaded before listening, so no client sees a half-loaded keyspace.
   // (Redis listens at once and answers -LOADING meanwhile.)
+  let loaded: LoadResult | undefined;
   if (config.appendonly) {
-    const loaded = loadAppendOnlyFile(state.aof.path, COMMANDS, state);
+    loaded = loadAppendOnlyFile(state.aof.path, COMMANDS, state);
     state.aof.open(loaded.bytes);
   }
   try {
@@ -108,6 +118,7 @@ export async function startServer(
   const { close } = listening;
   return {
     ...listening,
+    loaded,
     async close() {
       stopActiveExpiry();
       // The replies waiting for this turn's write go out first: once a
