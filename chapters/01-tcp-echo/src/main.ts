@@ -6,11 +6,14 @@
  * that can be tested in-process lives in `server.ts`.
  */
 import { realpathSync } from "node:fs";
-import { ConfigError, loadConfig, type ServerConfig } from "./config/config.ts";
+import { basename, dirname } from "node:path";
+import { ConfigError, loadConfig } from "./config/config-file.ts";
+import type { ServerConfig } from "./config/directives.ts";
 import { startServer } from "./server.ts";
 import type { RunningServer } from "./network/tcp-server.ts";
 
-const CHAPTER = "01-tcp-echo";
+// The folder's name: a learner's copy in exercises/05-aof/ says "chapter 05-aof".
+const CHAPTER = basename(dirname(import.meta.dirname));
 const WHAT_IT_DOES = "echoes every byte it receives back to the sender";
 
 export async function main(args: readonly string[]): Promise<void> {

@@ -14,7 +14,7 @@
  * - `connection.ts` one client: back-pressure, errors, polite close
  * - `echo.ts`       the protocol of this chapter: send every byte back
  */
-import { DEFAULT_CONFIG, type ServerConfig } from "./config/config.ts";
+import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
 import { serve, type RunningServer } from "./network/tcp-server.ts";
 import { createEchoHandler } from "./protocol/echo-handler.ts";
 

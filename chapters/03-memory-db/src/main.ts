@@ -6,11 +6,14 @@
  * that can be tested in-process lives in `server.ts`.
  */
 import { realpathSync } from "node:fs";
-import { ConfigError, loadConfig, type ServerConfig } from "./config/config.ts";
+import { basename, dirname } from "node:path";
+import { ConfigError, loadConfig } from "./config/config-file.ts";
+import type { ServerConfig } from "./config/directives.ts";
 import { startServer } from "./server.ts";
 import type { RunningServer } from "./network/tcp-server.ts";
 
-const CHAPTER = "03-memory-db";
+// The folder's name: a learner's copy in exercises/05-aof/ says "chapter 05-aof".
+const CHAPTER = basename(dirname(import.meta.dirname));
 const WHAT_IT_DOES =
   "keeps data: 16 databases of strings (SET, GET, INCR, MSET...), KEYS and SCAN, AUTH, CONFIG and INFO";
 

@@ -33,7 +33,7 @@
  * - `long-double.ts`   INCRBYFLOAT's 80-bit arithmetic, exactly
  * - `commands/`        the commands themselves, grouped as Redis's docs group them
  */
-import { DEFAULT_CONFIG, type ServerConfig } from "./config/config.ts";
+import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
 import { serve, type RunningServer } from "./network/tcp-server.ts";
 import { createRespHandler } from "./dispatch/client-loop.ts";
 import { CommandTable } from "./dispatch/command-table.ts";

@@ -5,7 +5,7 @@
  * 01's echo server and every later chapter's Redis server share this file.
  */
 import { createServer, type Server } from "node:net";
-import type { ServerConfig } from "../config/config.ts";
+import type { ServerConfig } from "../config/directives.ts";
 import {
   Connection,
   type ConnectionStats,

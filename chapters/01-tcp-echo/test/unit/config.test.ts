@@ -1,15 +1,13 @@
 /**
- * Unit tests for config.ts: argument and config-file parsing, without starting anything.
+ * Unit tests for config-file.ts and directives.ts: argument and config-file
+ * parsing, without starting anything.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  ConfigError,
-  DEFAULT_CONFIG,
-  loadConfig,
-} from "../../src/config/config.ts";
+import { ConfigError, loadConfig } from "../../src/config/config-file.ts";
+import { DEFAULT_CONFIG } from "../../src/config/directives.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rfs-config-unit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -12,7 +12,7 @@ import { error, ReplyWriter } from "../protocol/reply.ts";
 // #region handler
 export function createRespHandler(
   commands: CommandTable,
-  clientQueryBufferLimit: number,
+  clientQueryBufferLimit: number | bigint,
 ): HandlerFactory {
   return (client: Client): Handler => {
     const parser = new RespParser();

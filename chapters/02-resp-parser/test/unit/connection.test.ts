@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { randomBytes } from "node:crypto";
-import { DEFAULT_CONFIG } from "../../src/config/config.ts";
+import { DEFAULT_CONFIG } from "../../src/config/directives.ts";
 import type { HandlerFactory } from "../../src/network/connection.ts";
 import { serve } from "../../src/network/tcp-server.ts";
 import { RawSocket } from "../../../../shared/raw-socket.ts";

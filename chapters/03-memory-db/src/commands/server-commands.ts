@@ -32,11 +32,8 @@ import {
   nameOf,
   SYNTAX_ERROR,
 } from "../dispatch/arguments.ts";
-import {
-  ConfigError,
-  DIRECTIVES,
-  type ServerConfig,
-} from "../config/config.ts";
+import { ConfigError } from "../config/config-file.ts";
+import { DIRECTIVES, type ServerConfig } from "../config/directives.ts";
 import { globMatch } from "../keyspace/glob.ts";
 import { REDIS_VERSION } from "./connection-commands.ts";
 import { wrongNumberOfArguments } from "../dispatch/command-table.ts";

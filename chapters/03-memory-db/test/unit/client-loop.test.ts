@@ -11,7 +11,7 @@ import { createRespHandler } from "../../src/dispatch/client-loop.ts";
 import { CommandTable } from "../../src/dispatch/command-table.ts";
 import { echo, ping, quit } from "../../src/commands/connection-commands.ts";
 import { createServerState } from "../../src/server.ts";
-import { DEFAULT_CONFIG } from "../../src/config/config.ts";
+import { DEFAULT_CONFIG } from "../../src/config/directives.ts";
 
 const COMMANDS = new CommandTable([ping, echo, quit]);
 

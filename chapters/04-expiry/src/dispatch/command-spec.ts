@@ -11,7 +11,7 @@
 import type { Reply } from "../protocol/reply.ts";
 import type { CommandTable } from "./command-table.ts";
 import type { Database, Keyspace } from "../keyspace/keyspace.ts";
-import type { ServerConfig } from "../config/config.ts";
+import type { ServerConfig } from "../config/directives.ts";
 import type { ActiveExpiry } from "../expiry/active-expiry.ts";
 
 // #region session

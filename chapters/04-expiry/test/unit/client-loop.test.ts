@@ -12,7 +12,7 @@ import { CommandTable } from "../../src/dispatch/command-table.ts";
 import { echo, ping, quit } from "../../src/commands/connection-commands.ts";
 import { createServerState } from "../../src/server.ts";
 import { systemClock } from "../../src/expiry/clock.ts";
-import { DEFAULT_CONFIG } from "../../src/config/config.ts";
+import { DEFAULT_CONFIG } from "../../src/config/directives.ts";
 
 const COMMANDS = new CommandTable([ping, echo, quit]);
 

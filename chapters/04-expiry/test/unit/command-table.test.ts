@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CommandTable } from "../../src/dispatch/command-table.ts";
 import type { CommandContext } from "../../src/dispatch/command-spec.ts";
 import { MAX_STRING_BYTES } from "../../src/keyspace/keyspace.ts";
-import { DEFAULT_CONFIG } from "../../src/config/config.ts";
+import { DEFAULT_CONFIG } from "../../src/config/directives.ts";
 import { createServerState } from "../../src/server.ts";
 import { systemClock } from "../../src/expiry/clock.ts";
 import { CONNECTION_COMMANDS } from "../../src/commands/connection-commands.ts";

@@ -46,7 +46,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../expiry/clock.ts";
-import type { ServerConfig } from "../config/config.ts";
+import type { ServerConfig } from "../config/directives.ts";
 import type {
   Database,
   Keyspace,

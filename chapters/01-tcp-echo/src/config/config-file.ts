@@ -1,58 +1,16 @@
 /**
- * Server settings, read the way `redis-server` reads them:
+ * Reading the settings the way `redis-server` reads them:
  *
  *     redis-server [/path/to/redis.conf] [--directive value ...]
  *
  * A config file holds one directive per line (`port 7000`), `#` starts a
  * comment line, and `--port 7000` on the command line is the same directive
  * written inline. Command-line directives are applied after the file, so they
- * win. Each chapter knows only the directives its server really uses; an
- * unknown one is an error rather than a silent no-op, because a typo such as
- * `bnid 0.0.0.0` should not leave the server listening somewhere unexpected.
+ * win. Which directives exist is directives.ts's business: this file, and
+ * its readers of integers, sizes and yes/no, are the same in every chapter.
  */
 import { readFileSync } from "node:fs";
-
-/** Everything the server can be told at start-up. */
-export interface ServerConfig {
-  /** TCP port to listen on; 0 asks the OS for a free one (the tests do). */
-  port: number;
-  /**
-   * Address to listen on. Loopback by default, as in the redis.conf Redis
-   * ships: a server with no password must not be reachable from the network
-   * by accident.
-   */
-  bind: string;
-  /**
-   * Seconds a graceful shutdown waits for slow clients to take their pending
-   * replies before their connections are closed anyway. Redis has a directive
-   * of the same name (there it bounds the wait for replicas).
-   */
-  shutdownTimeout: number;
-  /**
-   * Most bytes one client may have sent towards commands not yet run (with
-   * the bookkeeping of their arguments) before it is disconnected. Redis's
-   * directive of the same name, with its default of 1 GB. Redis allows up
-   * to 2^63 - 1, more than a number holds exactly, so a limit beyond 2^53
-   * is kept as a bigint: CONFIG GET must answer it to the byte.
-   */
-  clientQueryBufferLimit: number | bigint;
-  /** How many databases SELECT can choose from: 0 to `databases - 1`. */
-  databases: number;
-  /**
-   * The password clients must give with AUTH before any other command, as
-   * a byte string; empty means none is needed.
-   */
-  requirepass: string;
-}
-
-export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
-  port: 6379,
-  bind: "127.0.0.1",
-  shutdownTimeout: 10,
-  clientQueryBufferLimit: 1024 ** 3,
-  databases: 16,
-  requirepass: "",
-};
+import { DEFAULT_CONFIG, DIRECTIVES, type ServerConfig } from "./directives.ts";
 
 /** A setting we cannot use. The message is one line, meant for a human. */
 export class ConfigError extends Error {
@@ -68,113 +26,6 @@ export class ConfigError extends Error {
     super(message);
   }
 }
-
-// #region directives
-/**
- * One setting: how to read it, how CONFIG GET shows it, and whether CONFIG
- * SET may change it while the server runs.
- */
-export interface Directive {
-  /** Checks a value and stores it in the config; throws ConfigError if it is bad. */
-  apply(config: ServerConfig, value: string): void;
-  /** The value as CONFIG GET answers it. */
-  show(config: ServerConfig): string;
-  /**
-   * Redis lets CONFIG SET change `port` and `bind` too, and re-binds; we do
-   * not (a deliberate difference), so those are read at start-up only.
-   */
-  mutable: boolean;
-}
-
-/** Every directive this chapter knows (one value each), in CONFIG GET's order. */
-export const DIRECTIVES: Readonly<Record<string, Directive>> = {
-  port: {
-    apply(config, value) {
-      config.port = parseInteger(value, "port", 0, 65535);
-    },
-    show: (config) => String(config.port),
-    mutable: false,
-  },
-  bind: {
-    apply(config, value) {
-      config.bind = parseAddress(value);
-    },
-    show: (config) => config.bind,
-    mutable: false,
-  },
-  "shutdown-timeout": {
-    apply(config, value) {
-      config.shutdownTimeout = parseInteger(
-        value,
-        "shutdown-timeout",
-        0,
-        2 ** 31 - 1,
-      );
-    },
-    show: (config) => String(config.shutdownTimeout),
-    mutable: true,
-  },
-  "client-query-buffer-limit": {
-    apply(config, value) {
-      // Redis's own bounds: at least 1 MB, so that every legal command fits.
-      config.clientQueryBufferLimit = parseMemory(
-        value,
-        "client-query-buffer-limit",
-        1024 ** 2,
-      );
-    },
-    show: (config) => String(config.clientQueryBufferLimit),
-    mutable: true,
-  },
-  databases: {
-    apply(config, value) {
-      config.databases = parseInteger(value, "databases", 1, 2 ** 31 - 1);
-    },
-    show: (config) => String(config.databases),
-    // Connections hold on to the database they selected: no resizing.
-    mutable: false,
-  },
-  requirepass: {
-    apply(config, value) {
-      config.requirepass = value;
-    },
-    show: (config) => config.requirepass,
-    mutable: true,
-  },
-  // #region only-value
-  // Nothing is kept on disk in this chapter: no snapshots (`save ""`), no
-  // append-only file (chapter 05 adds it). Tools such as redis-benchmark
-  // ask for both, and `redis-server --save ''` and `CONFIG SET save ""`
-  // are common habits, so both are known, with the one value that is true
-  // here.
-  save: onlyValue("save", ""),
-  appendonly: onlyValue("appendonly", "no"),
-};
-
-/**
- * A directive with one possible value in this chapter. Setting it to that
- * value (in any letter case, as Redis reads `yes`/`no`) is accepted and
- * changes nothing; any other value is refused. Redis compares these as C
- * strings, which end at a NUL byte, so `no\0junk` is `no` and `\0` is "".
- * (It splits `save` at spaces first, so `\0 x` is two words, not "".)
- */
-function onlyValue(name: string, value: string): Directive {
-  return {
-    apply(_config, given) {
-      const words = name === "save" ? given.split(" ") : [given];
-      if (words.length !== 1 || given.split("\0")[0]!.toLowerCase() !== value) {
-        throw new ConfigError(
-          `Invalid ${name} '${given}': this chapter keeps no data on disk, so only '${value}' is possible`,
-          `argument must be '${value}': this chapter keeps no data on disk`,
-        );
-      }
-    },
-    show: () => value,
-    mutable: true,
-  };
-}
-// #endregion only-value
-// #endregion directives
 
 /**
  * Turns command-line arguments into a config: an optional config-file path
@@ -242,6 +93,12 @@ function applyConfigFile(config: ServerConfig, path: string): void {
   });
 }
 
+/**
+ * Finds a directive in the table and lets it check and store its value.
+ * An unknown one is an error rather than a silent no-op, because a typo
+ * such as `bnid 0.0.0.0` should not leave the server listening somewhere
+ * unexpected.
+ */
 function applyDirective(
   config: ServerConfig,
   name: string,
@@ -266,10 +123,11 @@ function applyDirective(
 }
 
 /**
- * Node reads an empty address as "every interface": exactly the accident the
- * loopback default is there to prevent (think `--bind "$UNSET_VARIABLE"`).
+ * An address to listen on. Node reads an empty one as "every interface":
+ * exactly the accident the loopback default is there to prevent (think
+ * `--bind "$UNSET_VARIABLE"`).
  */
-function parseAddress(text: string): string {
+export function parseAddress(text: string): string {
   if (text.trim() === "") {
     throw new ConfigError(
       "Invalid bind '': expected an address such as 127.0.0.1",
@@ -278,7 +136,8 @@ function parseAddress(text: string): string {
   return text;
 }
 
-function parseInteger(
+/** A whole number from `min` to `max`, read as Redis reads integer settings. */
+export function parseInteger(
   text: string,
   name: string,
   min: number,
@@ -326,7 +185,11 @@ const MEMORY_UNITS: Record<string, number> = {
  * C's, so too many digits stick at 2^64 - 1 and the unit then wraps around
  * (`17179869185gb` is 1 GB). A number when it fits in one exactly.
  */
-function parseMemory(text: string, name: string, min: number): number | bigint {
+export function parseMemory(
+  text: string,
+  name: string,
+  min: number,
+): number | bigint {
   const match = /^(\d*)([a-z]*)(?:\0[^]*)?$/i.exec(text);
   const unit = match?.[2]?.toLowerCase() ?? "";
   const message = `Invalid ${name} '${text}': expected a size of at least ${min} bytes, such as 1mb or 1gb`;
@@ -348,4 +211,19 @@ function parseMemory(text: string, name: string, min: number): number | bigint {
     );
   }
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+/**
+ * Redis's yes/no, in any letter case, read as a C string (so `no\0junk`
+ * is no).
+ */
+export function parseYesNo(value: string): boolean {
+  const word = value.split("\0")[0]!.toLowerCase();
+  if (word !== "yes" && word !== "no") {
+    throw new ConfigError(
+      `Invalid value '${value}': expected yes or no`,
+      "argument must be 'yes' or 'no'",
+    );
+  }
+  return word === "yes";
 }

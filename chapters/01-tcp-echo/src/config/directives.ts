@@ -1,0 +1,59 @@
+/**
+ * The settings this chapter's server knows: what ServerConfig holds, its
+ * defaults, and the table of directives that reads them from the command
+ * line and a config file. Each chapter knows only the directives its server
+ * really uses, so this file grows with the server; config-file.ts, which
+ * reads the command line and the files, stays the same.
+ */
+import { parseAddress, parseInteger } from "./config-file.ts";
+
+/** Everything the server can be told at start-up. */
+export interface ServerConfig {
+  /** TCP port to listen on; 0 asks the OS for a free one (the tests do). */
+  port: number;
+  /**
+   * Address to listen on. Loopback by default, as in the redis.conf Redis
+   * ships: a server with no password must not be reachable from the network
+   * by accident.
+   */
+  bind: string;
+  /**
+   * Seconds a graceful shutdown waits for slow clients to take their pending
+   * replies before their connections are closed anyway. Redis has a directive
+   * of the same name (there it bounds the wait for replicas).
+   */
+  shutdownTimeout: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
+  port: 6379,
+  bind: "127.0.0.1",
+  shutdownTimeout: 10,
+};
+
+// #region directives
+/** One setting, and how to read it. */
+export interface Directive {
+  /** Checks a value and stores it in the config; throws ConfigError if it is bad. */
+  apply(config: ServerConfig, value: string): void;
+}
+
+/** Every directive this chapter knows (one value each). */
+export const DIRECTIVES: Readonly<Record<string, Directive>> = {
+  port: {
+    apply(config, value) {
+      config.port = parseInteger(value, "port", 0, 65535);
+    },
+  },
+  bind: {
+    apply(config, value) {
+      config.bind = parseAddress(value);
+    },
+  },
+  "shutdown-timeout": {
+    apply(config, value) {
+      config.shutdownTimeout = parseInteger(value, "shutdown-timeout", 0, 3600);
+    },
+  },
+};
+// #endregion directives

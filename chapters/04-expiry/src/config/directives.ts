@@ -1,0 +1,184 @@
+/**
+ * The settings this chapter's server knows: what ServerConfig holds, its
+ * defaults, and the table of directives that reads them from the command
+ * line, a config file and CONFIG SET, and shows them to CONFIG GET. Each
+ * chapter knows only the directives its server really uses, so this file
+ * grows with the server; config-file.ts, which reads the command line and
+ * the files, stays the same.
+ */
+import {
+  ConfigError,
+  parseAddress,
+  parseInteger,
+  parseMemory,
+} from "./config-file.ts";
+
+/** Everything the server can be told at start-up. */
+export interface ServerConfig {
+  /** TCP port to listen on; 0 asks the OS for a free one (the tests do). */
+  port: number;
+  /**
+   * Address to listen on. Loopback by default, as in the redis.conf Redis
+   * ships: a server with no password must not be reachable from the network
+   * by accident.
+   */
+  bind: string;
+  /**
+   * Seconds a graceful shutdown waits for slow clients to take their pending
+   * replies before their connections are closed anyway. Redis has a directive
+   * of the same name (there it bounds the wait for replicas).
+   */
+  shutdownTimeout: number;
+  /**
+   * Most bytes one client may have sent towards commands not yet run (with
+   * the bookkeeping of their arguments) before it is disconnected. Redis's
+   * directive of the same name, with its default of 1 GB. Redis allows up
+   * to 2^63 - 1, more than a number holds exactly, so a limit beyond 2^53
+   * is kept as a bigint: CONFIG GET must answer it to the byte.
+   */
+  clientQueryBufferLimit: number | bigint;
+  /** How many databases SELECT can choose from: 0 to `databases - 1`. */
+  databases: number;
+  /**
+   * The password clients must give with AUTH before any other command, as
+   * a byte string; empty means none is needed.
+   */
+  requirepass: string;
+  /**
+   * How many times a second the server runs its background work: here, the
+   * active expiry cycle. Redis's directive and default (10); more means
+   * expired keys go sooner, for a little more CPU when idle.
+   */
+  hz: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
+  port: 6379,
+  bind: "127.0.0.1",
+  shutdownTimeout: 10,
+  clientQueryBufferLimit: 1024 ** 3,
+  databases: 16,
+  requirepass: "",
+  hz: 10,
+};
+
+// #region directives
+/**
+ * One setting: how to read it, how CONFIG GET shows it, and whether CONFIG
+ * SET may change it while the server runs.
+ */
+export interface Directive {
+  /** Checks a value and stores it in the config; throws ConfigError if it is bad. */
+  apply(config: ServerConfig, value: string): void;
+  /** The value as CONFIG GET answers it. */
+  show(config: ServerConfig): string;
+  /**
+   * Redis lets CONFIG SET change `port` and `bind` too, and re-binds; we do
+   * not (a deliberate difference), so those are read at start-up only.
+   */
+  mutable: boolean;
+}
+
+/** Every directive this chapter knows (one value each), in CONFIG GET's order. */
+export const DIRECTIVES: Readonly<Record<string, Directive>> = {
+  port: {
+    apply(config, value) {
+      config.port = parseInteger(value, "port", 0, 65535);
+    },
+    show: (config) => String(config.port),
+    mutable: false,
+  },
+  bind: {
+    apply(config, value) {
+      config.bind = parseAddress(value);
+    },
+    show: (config) => config.bind,
+    mutable: false,
+  },
+  "shutdown-timeout": {
+    apply(config, value) {
+      config.shutdownTimeout = parseInteger(
+        value,
+        "shutdown-timeout",
+        0,
+        2 ** 31 - 1,
+      );
+    },
+    show: (config) => String(config.shutdownTimeout),
+    mutable: true,
+  },
+  "client-query-buffer-limit": {
+    apply(config, value) {
+      // Redis's own bounds: at least 1 MB, so that every legal command fits.
+      config.clientQueryBufferLimit = parseMemory(
+        value,
+        "client-query-buffer-limit",
+        1024 ** 2,
+      );
+    },
+    show: (config) => String(config.clientQueryBufferLimit),
+    mutable: true,
+  },
+  databases: {
+    apply(config, value) {
+      config.databases = parseInteger(value, "databases", 1, 2 ** 31 - 1);
+    },
+    show: (config) => String(config.databases),
+    // Connections hold on to the database they selected: no resizing.
+    mutable: false,
+  },
+  requirepass: {
+    apply(config, value) {
+      config.requirepass = value;
+    },
+    show: (config) => config.requirepass,
+    mutable: true,
+  },
+  hz: {
+    apply(config, value) {
+      // Redis accepts any int, then keeps it between 1 and 500: CONFIG SET
+      // hz 0 answers OK, and CONFIG GET hz then says 1.
+      const hz = parseInteger(value, "hz", 0, 2 ** 31 - 1);
+      config.hz = Math.min(Math.max(hz, MIN_HZ), MAX_HZ);
+    },
+    show: (config) => String(config.hz),
+    mutable: true,
+  },
+  // #region only-value
+  // Nothing is kept on disk in this chapter: no snapshots (`save ""`), no
+  // append-only file (chapter 05 adds it). Tools such as redis-benchmark
+  // ask for both, and `redis-server --save ''` and `CONFIG SET save ""`
+  // are common habits, so both are known, with the one value that is true
+  // here.
+  save: onlyValue("save", ""),
+  appendonly: onlyValue("appendonly", "no"),
+};
+
+/** Redis's bounds for `hz` (CONFIG_MIN_HZ and CONFIG_MAX_HZ). */
+const MIN_HZ = 1;
+const MAX_HZ = 500;
+
+/**
+ * A directive with one possible value in this chapter. Setting it to that
+ * value (in any letter case, as Redis reads `yes`/`no`) is accepted and
+ * changes nothing; any other value is refused. Redis compares these as C
+ * strings, which end at a NUL byte, so `no\0junk` is `no` and `\0` is "".
+ * (It splits `save` at spaces first, so `\0 x` is two words, not "".)
+ */
+function onlyValue(name: string, value: string): Directive {
+  return {
+    apply(_config, given) {
+      const words = name === "save" ? given.split(" ") : [given];
+      if (words.length !== 1 || given.split("\0")[0]!.toLowerCase() !== value) {
+        throw new ConfigError(
+          `Invalid ${name} '${given}': this chapter keeps no data on disk, so only '${value}' is possible`,
+          `argument must be '${value}': this chapter keeps no data on disk`,
+        );
+      }
+    },
+    show: () => value,
+    mutable: true,
+  };
+}
+// #endregion only-value
+// #endregion directives
