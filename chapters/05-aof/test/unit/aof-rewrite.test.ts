@@ -47,7 +47,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMMANDS, createServerState } from "../../src/server.ts";
-import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config/directives.ts";
+import {
+  DEFAULT_CONFIG,
+  type ServerConfig,
+} from "../../src/config/directives.ts";
 import type {
   CommandContext,
   ServerState,

@@ -9,7 +9,10 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMMANDS, createServerState } from "../../src/server.ts";
-import { DEFAULT_CONFIG, type ServerConfig } from "../../src/config/directives.ts";
+import {
+  DEFAULT_CONFIG,
+  type ServerConfig,
+} from "../../src/config/directives.ts";
 import { systemClock } from "../../src/expiry/clock.ts";
 import {
   newSession,
