@@ -33,7 +33,7 @@ import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
 import { serve, type RunningServer } from "./network/tcp-server.ts";
 import { createRespHandler } from "./dispatch/client-loop.ts";
 import { CommandTable } from "./dispatch/command-table.ts";
-import type { ServerState, TcpFigures } from "./dispatch/command-spec.ts";
+import type { ServerState, TcpFigures } from "./dispatch/server-state.ts";
 import { Keyspace } from "./keyspace/keyspace.ts";
 import { CONNECTION_COMMANDS } from "./commands/connection-commands.ts";
 import { SERVER_COMMANDS } from "./commands/server-commands.ts";

@@ -4,7 +4,8 @@
  * handler and plugs into the same `Handler` interface.
  */
 import type { Client, Handler, HandlerFactory } from "../network/connection.ts";
-import type { CommandContext, Session } from "./command-spec.ts";
+import type { CommandContext } from "./command-spec.ts";
+import type { Session } from "./session.ts";
 import type { CommandTable } from "./command-table.ts";
 import { ProtocolError, RespParser } from "../protocol/resp-parser.ts";
 import { error, ReplyWriter } from "../protocol/reply.ts";

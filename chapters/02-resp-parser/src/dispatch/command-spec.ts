@@ -10,21 +10,7 @@
  */
 import type { Reply } from "../protocol/reply.ts";
 import type { CommandTable } from "./command-table.ts";
-
-// #region session
-/** Per-connection state that commands read and change. */
-export interface Session {
-  /** The connection's id (HELLO and, later, CLIENT ID report it). */
-  readonly id: number;
-  /** Set by HELLO SETNAME, kept as the client's bytes; empty means no name. */
-  name: Buffer;
-  /**
-   * Send the replies owed so far, then close the connection: set by QUIT,
-   * and by the handler after a protocol error.
-   */
-  closeAfterReply: boolean;
-}
-// #endregion session
+import type { Session } from "./session.ts";
 
 /** What a command may use besides its arguments. Later chapters add the keyspace. */
 export interface CommandContext {

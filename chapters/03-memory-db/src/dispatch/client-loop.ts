@@ -4,7 +4,9 @@
  * handler and plugs into the same `Handler` interface.
  */
 import type { Client, Handler, HandlerFactory } from "../network/connection.ts";
-import type { CommandContext, ServerState, Session } from "./command-spec.ts";
+import type { CommandContext } from "./command-spec.ts";
+import type { ServerState } from "./server-state.ts";
+import type { Session } from "./session.ts";
 import { authRequired, type CommandTable } from "./command-table.ts";
 import { ProtocolError, RespParser } from "../protocol/resp-parser.ts";
 import { error, ReplyWriter } from "../protocol/reply.ts";

@@ -10,34 +10,8 @@
  */
 import type { Reply } from "../protocol/reply.ts";
 import type { CommandTable } from "./command-table.ts";
-import type { Database, Keyspace } from "../keyspace/keyspace.ts";
-import type { ServerConfig } from "../config/directives.ts";
-import type { ActiveExpiry } from "../expiry/active-expiry.ts";
-
-// #region session
-/** Per-connection state that commands read and change. */
-export interface Session {
-  /** The connection's id (HELLO and, later, CLIENT ID report it). */
-  readonly id: number;
-  /** Set by CLIENT SETNAME or HELLO SETNAME, kept as the client's bytes; empty means no name. */
-  name: Buffer;
-  /**
-   * What the client library said it is, with CLIENT SETINFO (empty if it
-   * did not). Kept for CLIENT LIST, which a later chapter adds.
-   */
-  libraryName: string;
-  libraryVersion: string;
-  /** The database SELECT chose; 0 at first. */
-  db: Database;
-  /** False while a password is required and the client has not given it. */
-  authenticated: boolean;
-  /**
-   * Send the replies owed so far, then close the connection: set by QUIT,
-   * and by the handler after a protocol error.
-   */
-  closeAfterReply: boolean;
-}
-// #endregion session
+import type { Session } from "./session.ts";
+import type { ServerState } from "./server-state.ts";
 
 /** What a command may use besides its arguments. */
 export interface CommandContext {
@@ -45,34 +19,6 @@ export interface CommandContext {
   readonly commands: CommandTable;
   readonly server: ServerState;
 }
-
-// #region server-state
-/** The state every connection shares: the data, the settings, the figures. */
-export interface ServerState {
-  readonly keyspace: Keyspace;
-  /** The background cycle that deletes expired keys; INFO reports its figures. */
-  readonly activeExpiry: ActiveExpiry;
-  /** The live settings: CONFIG SET changes them in place. */
-  readonly config: ServerConfig;
-  /** Counters INFO reports. (Redis zeroes them on CONFIG RESETSTAT, which we do not have.) */
-  readonly stats: CommandStats;
-  /** `Date.now()` at start, for INFO's uptime. */
-  readonly startedAt: number;
-  /** The listening port and the figures the TCP layer keeps. */
-  tcp(): TcpFigures;
-}
-
-export interface TcpFigures {
-  port: number;
-  connectedClients: number;
-  totalConnectionsReceived: number;
-}
-
-export interface CommandStats {
-  /** Commands run, whatever their reply (INFO's total_commands_processed). */
-  commandsProcessed: number;
-}
-// #endregion server-state
 
 // #region command-spec
 export interface CommandSpec {

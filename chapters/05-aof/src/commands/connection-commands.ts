@@ -8,7 +8,8 @@
  * real Redis does.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { CommandSpec, ServerState } from "../dispatch/command-spec.ts";
+import type { CommandSpec } from "../dispatch/command-spec.ts";
+import type { ServerState } from "../dispatch/server-state.ts";
 import {
   array,
   bulk,

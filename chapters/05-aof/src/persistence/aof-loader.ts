@@ -23,11 +23,9 @@
  */
 import { closeSync, ftruncateSync, openSync, statSync } from "node:fs";
 import { AofFormatError, AofReader } from "./aof-reader.ts";
-import {
-  newSession,
-  type CommandContext,
-  type ServerState,
-} from "../dispatch/command-spec.ts";
+import type { CommandContext } from "../dispatch/command-spec.ts";
+import type { ServerState } from "../dispatch/server-state.ts";
+import { newSession } from "../dispatch/session.ts";
 import type { CommandTable } from "../dispatch/command-table.ts";
 import { nameOf, quoteArgument } from "../dispatch/arguments.ts";
 

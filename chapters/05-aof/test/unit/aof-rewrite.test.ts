@@ -51,11 +51,9 @@ import {
   DEFAULT_CONFIG,
   type ServerConfig,
 } from "../../src/config/directives.ts";
-import type {
-  CommandContext,
-  ServerState,
-  Session,
-} from "../../src/dispatch/command-spec.ts";
+import type { CommandContext } from "../../src/dispatch/command-spec.ts";
+import type { ServerState } from "../../src/dispatch/server-state.ts";
+import type { Session } from "../../src/dispatch/session.ts";
 import type { Reply } from "../../src/protocol/reply.ts";
 import { deadlineOf, type Deadline } from "../../src/keyspace/keyspace.ts";
 import { loadAppendOnlyFile } from "../../src/persistence/aof-loader.ts";

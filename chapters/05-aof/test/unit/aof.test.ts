@@ -14,10 +14,8 @@ import {
   type ServerConfig,
 } from "../../src/config/directives.ts";
 import { systemClock } from "../../src/expiry/clock.ts";
-import {
-  newSession,
-  type ServerState,
-} from "../../src/dispatch/command-spec.ts";
+import { newSession } from "../../src/dispatch/session.ts";
+import type { ServerState } from "../../src/dispatch/server-state.ts";
 import { loadAppendOnlyFile } from "../../src/persistence/aof-loader.ts";
 import { encodeCommand } from "../../src/persistence/aof-format.ts";
 import type { Reply } from "../../src/protocol/reply.ts";
