@@ -24,11 +24,16 @@ import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
 import { serve, type RunningServer } from "./network/tcp-server.ts";
 import { createRespHandler } from "./dispatch/client-loop.ts";
 import { CommandTable } from "./dispatch/command-table.ts";
-import { echo, hello, ping, quit } from "./commands/connection-commands.ts";
-import { command } from "./commands/server-commands.ts";
+import { CONNECTION_COMMANDS } from "./commands/connection-commands.ts";
+import { INTROSPECTION_COMMANDS } from "./commands/introspection-commands.ts";
 
+// #region command-table
 /** Every command this chapter knows. */
-export const COMMANDS = new CommandTable([ping, echo, quit, hello, command]);
+export const COMMANDS = new CommandTable([
+  ...CONNECTION_COMMANDS,
+  ...INTROSPECTION_COMMANDS,
+]);
+// #endregion command-table
 
 /**
  * Starts this chapter's server: the TCP loop with the RESP handler plugged in.

@@ -34,6 +34,10 @@ import { CommandTable } from "./dispatch/command-table.ts";
 import type { ServerState, TcpFigures } from "./dispatch/server-state.ts";
 import { Keyspace } from "./keyspace/keyspace.ts";
 import { CONNECTION_COMMANDS } from "./commands/connection-commands.ts";
+import { INTROSPECTION_COMMANDS } from "./commands/introspection-commands.ts";
+import { DATABASE_COMMANDS } from "./commands/database-commands.ts";
+import { INFO_COMMANDS } from "./commands/info-command.ts";
+import { CONFIG_COMMANDS } from "./commands/config-command.ts";
 import { SERVER_COMMANDS } from "./commands/server-commands.ts";
 import { STRING_COMMANDS } from "./commands/string-commands.ts";
 import { KEY_COMMANDS } from "./commands/key-commands.ts";
@@ -42,6 +46,10 @@ import { KEY_COMMANDS } from "./commands/key-commands.ts";
 /** Every command this chapter knows. */
 export const COMMANDS = new CommandTable([
   ...CONNECTION_COMMANDS,
+  ...INTROSPECTION_COMMANDS,
+  ...DATABASE_COMMANDS,
+  ...INFO_COMMANDS,
+  ...CONFIG_COMMANDS,
   ...SERVER_COMMANDS,
   ...STRING_COMMANDS,
   ...KEY_COMMANDS,

@@ -204,3 +204,10 @@ const DEFAULT_USER = Buffer.from("default");
 function isValidClientName(name: Buffer): boolean {
   return name.every((byte) => byte >= 0x21 && byte <= 0x7e);
 }
+
+export const CONNECTION_COMMANDS: readonly CommandSpec[] = [
+  ping,
+  echo,
+  quit,
+  hello,
+];

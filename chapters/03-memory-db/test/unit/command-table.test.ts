@@ -10,11 +10,19 @@ import { DEFAULT_CONFIG } from "../../src/config/directives.ts";
 import { createServerState } from "../../src/server.ts";
 import { CONNECTION_COMMANDS } from "../../src/commands/connection-commands.ts";
 import { KEY_COMMANDS } from "../../src/commands/key-commands.ts";
+import { INTROSPECTION_COMMANDS } from "../../src/commands/introspection-commands.ts";
+import { DATABASE_COMMANDS } from "../../src/commands/database-commands.ts";
+import { INFO_COMMANDS } from "../../src/commands/info-command.ts";
+import { CONFIG_COMMANDS } from "../../src/commands/config-command.ts";
 import { SERVER_COMMANDS } from "../../src/commands/server-commands.ts";
 import { STRING_COMMANDS } from "../../src/commands/string-commands.ts";
 
 const COMMANDS = new CommandTable([
   ...CONNECTION_COMMANDS,
+  ...INTROSPECTION_COMMANDS,
+  ...DATABASE_COMMANDS,
+  ...INFO_COMMANDS,
+  ...CONFIG_COMMANDS,
   ...SERVER_COMMANDS,
   ...STRING_COMMANDS,
   ...KEY_COMMANDS,

@@ -8,12 +8,14 @@
  */
 import type {
   ArgumentDoc,
-  CommandSpec,
   CommandContext,
+  CommandFlag,
+  CommandSpec,
 } from "../dispatch/command-spec.ts";
 import {
   array,
   bulk,
+  error,
   integer,
   NULL,
   simple,
@@ -21,24 +23,26 @@ import {
 } from "../protocol/reply.ts";
 
 const SERVER_GROUP = "server";
-const FLAGS = ["loading", "stale"];
+const FLAGS: readonly CommandFlag[] = ["loading", "stale"];
 const CATEGORIES = ["@slow", "@connection"];
 
 // #region command-info
 /**
  * One command as COMMAND INFO describes it: name, arity, flags, the
- * positions of its first key, last key and key step (none yet: no command
- * of this chapter takes a key), ACL categories, tips, key specifications
- * and subcommands.
+ * positions of its first key, last key and key step (0, 0, 0 for a command
+ * without keys), ACL categories, tips, key specifications (Redis 7's
+ * detailed form of the key positions, which we leave empty: a deliberate
+ * difference) and subcommands.
  */
 function commandInfo(spec: CommandSpec): Reply {
+  const { first, last, step } = spec.keys ?? { first: 0, last: 0, step: 0 };
   return array([
     bulk(spec.name),
     integer(spec.arity),
     array(spec.flags.map(simple)),
-    integer(0),
-    integer(0),
-    integer(0),
+    integer(first),
+    integer(last),
+    integer(step),
     array(spec.categories.map(simple)),
     array((spec.tips ?? []).map(bulk)),
     array([]),
@@ -94,6 +98,9 @@ function argumentDocs(argument: ArgumentDoc): Reply {
   ];
   if (argument.token !== undefined) {
     fields.push(bulk("token"), bulk(argument.token));
+  }
+  if (argument.since !== undefined) {
+    fields.push(bulk("since"), bulk(argument.since));
   }
   const flags = [
     ...(argument.optional === true ? ["optional"] : []),
@@ -189,6 +196,56 @@ const docs: CommandSpec = {
     ),
 };
 
+// #region command-getkeys
+/**
+ * COMMAND GETKEYS command arg [arg ...]: which of the arguments are keys,
+ * read off the command table's key positions. A cluster proxy asks this to
+ * route a command it does not know.
+ *
+ * The command is found as the dispatcher finds it (`CLIENT ID`, not
+ * `client|id`), and the checks come in Redis's order: a command without
+ * keys says so before its arity is looked at. Redis 7.0's arity is -4:
+ * the command to look at must come with at least one argument.
+ */
+const getkeys: CommandSpec = {
+  name: "command|getkeys",
+  arity: -4,
+  flags: FLAGS,
+  categories: CATEGORIES,
+  docs: {
+    summary: "Extract keys given a full Redis command",
+    since: "2.8.13",
+    group: SERVER_GROUP,
+    complexity: "O(N) where N is the number of arguments to the command",
+  },
+  run(args, { commands }) {
+    const command = args.slice(2);
+    const spec = commands.find(command);
+    if (spec === undefined) return error("ERR Invalid command specified");
+    if (spec.keys === undefined) {
+      return error("ERR The command has no key arguments");
+    }
+    if (!commands.arityHolds(spec, command)) {
+      return error("ERR Invalid number of arguments specified for command");
+    }
+    return array(
+      keyPositions(spec.keys, command.length).map((i) => bulk(command[i]!)),
+    );
+  },
+};
+
+/** The indexes of the keys in a command of `length` words. */
+function keyPositions(
+  { first, last, step }: NonNullable<CommandSpec["keys"]>,
+  length: number,
+): number[] {
+  const end = last < 0 ? length + last : Math.min(last, length - 1);
+  const positions = [];
+  for (let i = first; i <= end; i += step) positions.push(i);
+  return positions;
+}
+// #endregion command-getkeys
+
 const HELP_LINES = [
   "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   "(no subcommand)",
@@ -203,6 +260,8 @@ const HELP_LINES = [
   "    Return documentation details about multiple Redis commands.",
   "    If no command names are given, documentation details for all",
   "    commands are returned.",
+  "GETKEYS <full-command>",
+  "    Return the keys from a full Redis command.",
   "HELP",
   "    Prints this help.",
 ];
@@ -234,8 +293,10 @@ export const command: CommandSpec = {
     group: SERVER_GROUP,
     complexity: "O(N) where N is the total number of Redis commands",
   },
-  subcommands: [count, docs, info, help],
+  subcommands: [count, docs, info, getkeys, help],
   // Plain COMMAND, with no subcommand: every command's info.
   run: (_args, { commands }) => array(commands.all().map(commandInfo)),
 };
 // #endregion command
+
+export const INTROSPECTION_COMMANDS: readonly CommandSpec[] = [command];
