@@ -4,6 +4,8 @@
  *
  * Environment variables that change what runs:
  * - EXERCISE_DIR (set by `npm run exercise NN`): test the learner's copy.
+ * - EXERCISE_REPORT (set by `npm run exercise NN` too): write each file's
+ *   results there, for the step-by-step summary (shared/exercise-reporter.ts).
  * - REDIS_URL (read by shared/harness.ts): test that server instead of ours.
  *   Its test files then run one at a time: they share that one server, and
  *   a file that runs FLUSHALL or sets a password must not pull the ground
@@ -12,6 +14,7 @@
 import { defineConfig } from "vitest/config";
 import { listChapters } from "./shared/chapters.ts";
 import { chapterProjects } from "./shared/projects.ts";
+import { FIDELITY_TAG } from "./shared/exercise.ts";
 
 const projects = chapterProjects(listChapters(), {
   exerciseDir: process.env.EXERCISE_DIR,
@@ -19,7 +22,22 @@ const projects = chapterProjects(listChapters(), {
 
 export default defineConfig({
   test: {
-    reporters: ["default", "./shared/summary-reporter.ts"],
+    reporters: [
+      "default",
+      "./shared/summary-reporter.ts",
+      ...(process.env.EXERCISE_REPORT === undefined
+        ? []
+        : ["./shared/exercise-reporter.ts"]),
+    ],
+    // `{ tags: ["fidelity"] }` on a test or describe block. Every run but
+    // `npm run exercise NN -- --core` includes them.
+    tags: [
+      {
+        name: FIDELITY_TAG,
+        description:
+          "pins transcribed Redis data (COMMAND DOCS trees, ACL categories, INFO field formats, Redis 7.0's quirks) rather than behaviour a learner builds",
+      },
+    ],
     fileParallelism: process.env.REDIS_URL === undefined,
     projects: [
       ...projects.map(

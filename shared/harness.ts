@@ -26,10 +26,24 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Folder of the chapter whose server the suites run against. */
     serverDir: string;
-    /** That chapter's number. */
+    /**
+     * That chapter's number; for a learner's copy of chapter NN-1 in
+     * `exercises/NN-name/`, NN, the chapter being built.
+     */
     chapterNumber: number;
     /** False for chapter 01, the echo server: REDIS_URL never applies to it. */
     speaksRedis: boolean;
+  }
+  /**
+   * The one tag (defined in vitest.config.ts): `{ tags: ["fidelity"] }` on
+   * a test or a describe block that pins transcribed Redis data (COMMAND
+   * DOCS trees, ACL categories, INFO field formats, 7.0's quirks) rather
+   * than behaviour a learner builds. `npm run exercise NN -- --core` skips
+   * them; every other run includes them. Typed here, so a misspelt tag
+   * fails the type check.
+   */
+  export interface TestTags {
+    tags: "fidelity";
   }
 }
 
@@ -65,7 +79,10 @@ export const itInProcess = it.skipIf(external);
 /**
  * The number of the chapter whose server is under test. An earlier
  * chapter's test of something a later chapter changes on purpose runs only
- * up to that chapter: `it.skipIf(serverChapter() >= 5)`.
+ * up to that chapter: `it.skipIf(serverChapter() >= 5)`. For a learner's
+ * copy it is the chapter being built (5 for `npm run exercise 05`, on a
+ * copy of chapter 04): the copy is on its way to changing that rule, so the
+ * old rule's test is not held against it.
  */
 export function serverChapter(): number {
   return inject("chapterNumber");
