@@ -1,92 +1,15 @@
 /**
  * Glob patterns, the little language of `KEYS`, `SCAN ... MATCH` and
- * `CONFIG GET` (which ignores letter case). Redis matches them with one C
- * function, `stringmatchlen()`, and so a pattern has to mean to us exactly
- * what it means to that function, quirks included:
+ * `CONFIG GET` (which ignores letter case). A pattern must mean to us
+ * exactly what it means to Redis's `stringmatchlen()`, quirks included:
+ * nothing is ever a syntax error, so an odd pattern means whatever Redis's
+ * loop makes of it. Strings are binary strings, one character per byte.
  *
- * - `*` matches any run of bytes, even none; `?` matches any one byte;
- * - `[abc]` matches one of the listed bytes, `[^abc]` one byte not listed;
- * - `[a-z]` is a range, and a reversed range `[z-a]` means the same;
- * - a backslash makes the next byte plain, outside brackets and inside them;
- * - nothing is ever a syntax error. A `[` that is never closed runs to the
- *   end of the pattern (`[ab` is `[ab]`), a `[` at the very end matches
- *   nothing, and a backslash at the very end stands for itself;
- * - `-` makes a range whenever two more bytes follow it, even when the
- *   second one is the `]` meant to close the brackets: `[a-]` is the range
- *   from `]` to `a`, and the brackets are then left open. A `-` with fewer
- *   bytes after it is plain: `[a-` matches `a` or `-`;
- * - a backslash inside brackets stands for itself when it is the last byte
- *   of the pattern, and a backslash cannot start or end a range (`[\a-z]` is
- *   `a`, `-` or `z`; in `[+-\]` the range ends at the backslash);
- * - Redis compares a byte with the ends of a range as C `char`s, which are
- *   signed on x86-64, where our tests were checked: bytes 0x80..0xff count
- *   as -128..-1 there, so `[a-\xff]` means "0x00 to `a`, or 0xff";
- * - with `ignoreCase`, only A-Z fold (C's `tolower()` in the C locale), and
- *   an escaped byte inside brackets is still compared exactly (`[\M]` does
- *   not match `m`). A range puts its ends in order first and folds them
- *   after, so `[Z-a]` and `[a-Z]` fold to z..a and match nothing. Folding
- *   also undoes the signed chars: glibc's `tolower()` turns -128..-2 back
- *   into 0x80..0xfe, and only 0xff stays -1. So `[\x80-z]` is "0x80 to z",
- *   in order as signed chars, which folds to the empty 128..122, while
- *   `[\xff-z]` keeps matching 0xff and 0x00 to z;
- * - the empty string is matched only by the empty pattern, not even by `*`
- *   (KEYS and SCAN answer a lone `*` before ever calling the matcher, which
- *   is why `KEYS *` still lists a key named "");
- * - past 1000 nested stars Redis gives up (see {@link MAX_NESTED_STARS}).
- *
- * Strings here are binary strings: one character per byte, latin1.
- *
- * ## Why not copy Redis's algorithm
- *
- * Redis matches recursively: a star tries the rest of the pattern at every
- * later position. Done naively that is exponential (`*a*a*a*a*a*a*b` against
- * a long run of `a`s was CVE-2022-36021). Redis fixed it with a flag that
- * stops the search early, which is correct but hard to see is correct. We
- * match with the classic loop that remembers only the latest star instead,
- * at most (pattern bytes × subject bytes) work, and the proof that it gives
- * Redis's answers is below.
- *
- * ## Why the answers are the same
- *
- * 1. Steps. Redis reads the pattern one step at a time: a `*`, a `?`, a
- *    plain or escaped byte, or a bracket expression. Where a step ends never
- *    depends on the subject (only whether it matches does), so the pattern
- *    reads as the same steps wherever it is tried ({@link oneByteStep}
- *    reads one). Every step except `*` matches exactly one byte.
- * 2. Redis's recursion is then the textbook definition of glob matching,
- *    where a star matches any run of bytes, with two exceptions. First, an
- *    empty subject matches only the empty pattern: Redis's loop runs only
- *    while both pattern and subject are left, and it skips trailing stars
- *    only after a step has used the last byte, so for an empty subject
- *    nothing runs at all. (A star tries the rest of the pattern only on
- *    non-empty rests of the subject, but that changes nothing: the rest
- *    starts with a one-byte step, which an empty rest never matches.)
- *    Second, the nesting limit. Each recursion passes one group of stars,
- *    so the depth of a call depends only on its place in the pattern, and
- *    a match must pass every star that comes before the pattern's last
- *    one-byte step. A pattern with more than 1000 such stars therefore
- *    matches no non-empty subject, and one with at most 1000 is never cut
- *    short.
- * 3. Redis's early stop changes no answer. It fires when the rest of the
- *    pattern after some star fails at every position from p, where that
- *    star was reached, to the end, and it gives up the untried positions of
- *    every earlier star. Each of those would reach that star again at p or
- *    later (the runs between stars have fixed lengths, and the positions
- *    that a star in between would try first have already failed), so each
- *    would fail too.
- * 4. The textbook definition is what our loop computes. Cut the pattern at
- *    its stars into star-free runs R0 * R1 * ... * Rn. It matches when R0
- *    matches at the start, R1 ... Rn-1 match in order without overlapping,
- *    and Rn matches at the very end. Placing each middle run at the first
- *    position where it fits is never worse than placing it later, since
- *    everything after it then has at least as much room. The loop does
- *    exactly that: it slides the current run one byte at a time from where
- *    its star began, and once that run is placed and the next star is
- *    reached, it never moves an earlier run again. The last run is slid
- *    until it ends exactly at the end of the subject.
- *
- * The unit tests pin these rules to answers from a real Redis 7.0.15, and a
- * differential fuzz against it found no difference.
+ * Redis matches by recursion, which a pattern such as `*a*a*a*a*b` once made
+ * exponential (CVE-2022-36021). We match with a loop that remembers only
+ * the latest star, at most (pattern bytes × subject bytes) work. Chapter
+ * 03's article lists the quirks and argues why the loop gives Redis's
+ * answers; the unit tests pin them to a real Redis 7.0.15.
  */
 
 // #region glob-steps
