@@ -11,6 +11,7 @@ import { array, bulk, error, integer, OK, simple } from "../protocol/reply.ts";
 import { parseInteger } from "../protocol/resp-parser.ts";
 import { isKeyword, quoteArgument } from "../dispatch/arguments.ts";
 import { wrongNumberOfArguments } from "../dispatch/command-table.ts";
+import { CONNECTION_DOCS } from "./docs/connection-docs.ts";
 
 /**
  * The version we tell clients we are (HELLO, and INFO later). Clients use
@@ -26,13 +27,7 @@ export const ping: CommandSpec = {
   flags: ["fast"],
   categories: ["@fast", "@connection"],
   tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
-  docs: {
-    summary: "Ping the server",
-    since: "1.0.0",
-    group: "connection",
-    complexity: "O(1)",
-    arguments: [{ name: "message", type: "string", optional: true }],
-  },
+  docs: CONNECTION_DOCS.ping,
   run(args) {
     // Arity -1 only says "at least one word": like Redis, PING checks its
     // own maximum.
@@ -47,13 +42,7 @@ export const echo: CommandSpec = {
   arity: 2,
   flags: ["loading", "stale", "fast"],
   categories: ["@fast", "@connection"],
-  docs: {
-    summary: "Echo the given string",
-    since: "1.0.0",
-    group: "connection",
-    complexity: "O(1)",
-    arguments: [{ name: "message", type: "string" }],
-  },
+  docs: CONNECTION_DOCS.echo,
   run: (args) => bulk(args[1]!),
 };
 
@@ -63,12 +52,7 @@ export const quit: CommandSpec = {
   arity: -1,
   flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
   categories: ["@fast", "@connection"],
-  docs: {
-    summary: "Close the connection",
-    since: "1.0.0",
-    group: "connection",
-    complexity: "O(1)",
-  },
+  docs: CONNECTION_DOCS.quit,
   run(_args, { session }) {
     // The OK must reach the client before we hang up, so we only mark the
     // session; the protocol handler closes once the replies are written.
@@ -92,44 +76,7 @@ export const hello: CommandSpec = {
   arity: -1,
   flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
   categories: ["@fast", "@connection"],
-  docs: {
-    summary: "Handshake with Redis",
-    since: "6.0.0",
-    group: "connection",
-    complexity: "O(1)",
-    history: [
-      [
-        "6.2.0",
-        "`protover` made optional; when called without arguments the command reports the current connection's context.",
-      ],
-    ],
-    arguments: [
-      {
-        name: "arguments",
-        type: "block",
-        optional: true,
-        arguments: [
-          { name: "protover", type: "integer" },
-          {
-            name: "username_password",
-            type: "block",
-            token: "AUTH",
-            optional: true,
-            arguments: [
-              { name: "username", type: "string" },
-              { name: "password", type: "string" },
-            ],
-          },
-          {
-            name: "clientname",
-            type: "string",
-            token: "SETNAME",
-            optional: true,
-          },
-        ],
-      },
-    ],
-  },
+  docs: CONNECTION_DOCS.hello,
   // #region hello-run
   run(args, { session }) {
     if (args.length >= 2) {

@@ -19,8 +19,8 @@ import {
   simple,
   type Reply,
 } from "../protocol/reply.ts";
+import { INTROSPECTION_DOCS } from "./docs/introspection-docs.ts";
 
-const SERVER_GROUP = "server";
 const FLAGS = ["loading", "stale"];
 const CATEGORIES = ["@slow", "@connection"];
 
@@ -117,24 +117,12 @@ function named(
   return args.slice(from).map((name) => commands.lookup(name));
 }
 
-const commandNames: ArgumentDoc = {
-  name: "command-name",
-  type: "string",
-  optional: true,
-  multiple: true,
-};
-
 const count: CommandSpec = {
   name: "command|count",
   arity: 2,
   flags: FLAGS,
   categories: CATEGORIES,
-  docs: {
-    summary: "Get total number of Redis commands",
-    since: "2.8.13",
-    group: SERVER_GROUP,
-    complexity: "O(1)",
-  },
+  docs: INTROSPECTION_DOCS["command|count"],
   run: (_args, { commands }) => integer(commands.all().length),
 };
 
@@ -144,20 +132,7 @@ const info: CommandSpec = {
   flags: FLAGS,
   categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
-  docs: {
-    summary:
-      "Get array of specific Redis command details, or all when no argument is given.",
-    since: "2.8.13",
-    group: SERVER_GROUP,
-    complexity: "O(N) where N is the number of commands to look up",
-    history: [
-      [
-        "7.0.0",
-        "Allowed to be called with no argument to get info on all commands.",
-      ],
-    ],
-    arguments: [commandNames],
-  },
+  docs: INTROSPECTION_DOCS["command|info"],
   // An unknown name gets a null in its place, so replies line up with the question.
   run: (args, context) =>
     array(
@@ -173,13 +148,7 @@ const docs: CommandSpec = {
   flags: FLAGS,
   categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
-  docs: {
-    summary: "Get array of specific Redis command documentation",
-    since: "7.0.0",
-    group: SERVER_GROUP,
-    complexity: "O(N) where N is the number of commands to look up",
-    arguments: [commandNames],
-  },
+  docs: INTROSPECTION_DOCS["command|docs"],
   // A map from name to docs; unknown names are left out.
   run: (args, context) =>
     array(
@@ -212,12 +181,7 @@ const help: CommandSpec = {
   arity: 2,
   flags: FLAGS,
   categories: CATEGORIES,
-  docs: {
-    summary: "Show helpful text about the different subcommands",
-    since: "5.0.0",
-    group: SERVER_GROUP,
-    complexity: "O(1)",
-  },
+  docs: INTROSPECTION_DOCS["command|help"],
   run: () => array(HELP_LINES.map(simple)),
 };
 
@@ -228,12 +192,7 @@ export const command: CommandSpec = {
   flags: FLAGS,
   categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
-  docs: {
-    summary: "Get array of Redis command details",
-    since: "2.8.13",
-    group: SERVER_GROUP,
-    complexity: "O(N) where N is the total number of Redis commands",
-  },
+  docs: INTROSPECTION_DOCS.command,
   subcommands: [count, docs, info, help],
   // Plain COMMAND, with no subcommand: every command's info.
   run: (_args, { commands }) => array(commands.all().map(commandInfo)),

@@ -3,11 +3,10 @@
  * act on a database as a whole, not on keys (Redis's documentation files
  * them with the server commands).
  */
-import type { ArgumentDoc, CommandSpec } from "../dispatch/command-spec.ts";
+import type { CommandSpec } from "../dispatch/command-spec.ts";
 import { error, integer, OK, type Reply } from "../protocol/reply.ts";
 import { intArgument, isKeyword, SYNTAX_ERROR } from "../dispatch/arguments.ts";
-
-const SERVER_GROUP = "server";
+import { DATABASE_DOCS } from "./docs/database-docs.ts";
 
 // #region databases
 export const dbsize: CommandSpec = {
@@ -16,12 +15,7 @@ export const dbsize: CommandSpec = {
   flags: ["readonly", "fast"],
   categories: ["@keyspace", "@read", "@fast"],
   tips: ["request_policy:all_shards", "response_policy:agg_sum"],
-  docs: {
-    summary: "Return the number of keys in the selected database",
-    since: "1.0.0",
-    group: SERVER_GROUP,
-    complexity: "O(1)",
-  },
+  docs: DATABASE_DOCS.dbsize,
   run: (_args, { session }) => integer(session.db.size),
 };
 
@@ -43,35 +37,13 @@ function flushMode(args: Buffer[]): Reply | undefined {
   return undefined;
 }
 
-const FLUSH_ARGUMENTS: readonly ArgumentDoc[] = [
-  {
-    name: "async", // (sic: Redis 7.0 names the choice after its first option)
-    type: "oneof",
-    optional: true,
-    arguments: [
-      { name: "async", type: "pure-token", token: "ASYNC", since: "4.0.0" },
-      { name: "sync", type: "pure-token", token: "SYNC", since: "6.2.0" },
-    ],
-  },
-];
-
 export const flushdb: CommandSpec = {
   name: "flushdb",
   arity: -1,
   flags: ["write"],
   categories: ["@keyspace", "@write", "@slow", "@dangerous"],
   tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
-  docs: {
-    summary: "Remove all keys from the current database",
-    since: "1.0.0",
-    group: SERVER_GROUP,
-    complexity: "O(N) where N is the number of keys in the selected database",
-    history: [
-      ["4.0.0", "Added the `ASYNC` flushing mode modifier."],
-      ["6.2.0", "Added the `SYNC` flushing mode modifier."],
-    ],
-    arguments: FLUSH_ARGUMENTS,
-  },
+  docs: DATABASE_DOCS.flushdb,
   run(args, { session }) {
     const invalid = flushMode(args);
     if (invalid !== undefined) return invalid;
@@ -83,11 +55,7 @@ export const flushdb: CommandSpec = {
 export const flushall: CommandSpec = {
   ...flushdb,
   name: "flushall",
-  docs: {
-    ...flushdb.docs,
-    summary: "Remove all keys from all databases",
-    complexity: "O(N) where N is the total number of keys in all databases",
-  },
+  docs: DATABASE_DOCS.flushall,
   run(args, { server }) {
     const invalid = flushMode(args);
     if (invalid !== undefined) return invalid;
@@ -102,17 +70,7 @@ export const swapdb: CommandSpec = {
   arity: 3,
   flags: ["write", "fast"],
   categories: ["@keyspace", "@write", "@fast", "@dangerous"],
-  docs: {
-    summary: "Swaps two Redis databases",
-    since: "4.0.0",
-    group: SERVER_GROUP,
-    complexity:
-      "O(N) where N is the count of clients watching or blocking on keys from both databases.",
-    arguments: [
-      { name: "index1", type: "integer" },
-      { name: "index2", type: "integer" },
-    ],
-  },
+  docs: DATABASE_DOCS.swapdb,
   run(args, { server }) {
     // SWAPDB words its own errors for an index that is not a C int.
     const first = intArgument(args[1]!);

@@ -21,8 +21,8 @@ import {
   simple,
   type Reply,
 } from "../protocol/reply.ts";
+import { INTROSPECTION_DOCS } from "./docs/introspection-docs.ts";
 
-const SERVER_GROUP = "server";
 const FLAGS: readonly CommandFlag[] = ["loading", "stale"];
 const CATEGORIES = ["@slow", "@connection"];
 
@@ -124,24 +124,12 @@ function named(
   return args.slice(from).map((name) => commands.lookup(name));
 }
 
-const commandNames: ArgumentDoc = {
-  name: "command-name",
-  type: "string",
-  optional: true,
-  multiple: true,
-};
-
 const count: CommandSpec = {
   name: "command|count",
   arity: 2,
   flags: FLAGS,
   categories: CATEGORIES,
-  docs: {
-    summary: "Get total number of Redis commands",
-    since: "2.8.13",
-    group: SERVER_GROUP,
-    complexity: "O(1)",
-  },
+  docs: INTROSPECTION_DOCS["command|count"],
   run: (_args, { commands }) => integer(commands.all().length),
 };
 
@@ -151,20 +139,7 @@ const info: CommandSpec = {
   flags: FLAGS,
   categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
-  docs: {
-    summary:
-      "Get array of specific Redis command details, or all when no argument is given.",
-    since: "2.8.13",
-    group: SERVER_GROUP,
-    complexity: "O(N) where N is the number of commands to look up",
-    history: [
-      [
-        "7.0.0",
-        "Allowed to be called with no argument to get info on all commands.",
-      ],
-    ],
-    arguments: [commandNames],
-  },
+  docs: INTROSPECTION_DOCS["command|info"],
   // An unknown name gets a null in its place, so replies line up with the question.
   run: (args, context) =>
     array(
@@ -180,13 +155,7 @@ const docs: CommandSpec = {
   flags: FLAGS,
   categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
-  docs: {
-    summary: "Get array of specific Redis command documentation",
-    since: "7.0.0",
-    group: SERVER_GROUP,
-    complexity: "O(N) where N is the number of commands to look up",
-    arguments: [commandNames],
-  },
+  docs: INTROSPECTION_DOCS["command|docs"],
   // A map from name to docs; unknown names are left out.
   run: (args, context) =>
     array(
@@ -212,12 +181,7 @@ const getkeys: CommandSpec = {
   arity: -4,
   flags: FLAGS,
   categories: CATEGORIES,
-  docs: {
-    summary: "Extract keys given a full Redis command",
-    since: "2.8.13",
-    group: SERVER_GROUP,
-    complexity: "O(N) where N is the number of arguments to the command",
-  },
+  docs: INTROSPECTION_DOCS["command|getkeys"],
   run(args, { commands }) {
     const command = args.slice(2);
     const spec = commands.find(command);
@@ -271,12 +235,7 @@ const help: CommandSpec = {
   arity: 2,
   flags: FLAGS,
   categories: CATEGORIES,
-  docs: {
-    summary: "Show helpful text about the different subcommands",
-    since: "5.0.0",
-    group: SERVER_GROUP,
-    complexity: "O(1)",
-  },
+  docs: INTROSPECTION_DOCS["command|help"],
   run: () => array(HELP_LINES.map(simple)),
 };
 
@@ -287,12 +246,7 @@ export const command: CommandSpec = {
   flags: FLAGS,
   categories: CATEGORIES,
   tips: ["nondeterministic_output_order"],
-  docs: {
-    summary: "Get array of Redis command details",
-    since: "2.8.13",
-    group: SERVER_GROUP,
-    complexity: "O(N) where N is the total number of Redis commands",
-  },
+  docs: INTROSPECTION_DOCS.command,
   subcommands: [count, docs, info, getkeys, help],
   // Plain COMMAND, with no subcommand: every command's info.
   run: (_args, { commands }) => array(commands.all().map(commandInfo)),

@@ -16,8 +16,7 @@ import { ConfigError } from "../config/config-file.ts";
 import { DIRECTIVES, type ServerConfig } from "../config/directives.ts";
 import { globMatch } from "../keyspace/glob.ts";
 import { wrongNumberOfArguments } from "../dispatch/command-table.ts";
-
-const SERVER_GROUP = "server";
+import { CONFIG_DOCS } from "./docs/config-docs.ts";
 
 // #region config
 const CONFIG_FLAGS = ["admin", "noscript", "loading", "stale"] as const;
@@ -33,27 +32,7 @@ const configGet: CommandSpec = {
   arity: -3,
   flags: CONFIG_FLAGS,
   categories: CONFIG_CATEGORIES,
-  docs: {
-    summary: "Get the values of configuration parameters",
-    since: "2.0.0",
-    group: SERVER_GROUP,
-    complexity:
-      "O(N) when N is the number of configuration parameters provided",
-    history: [
-      [
-        "7.0.0",
-        "Added the ability to pass multiple pattern parameters in one call",
-      ],
-    ],
-    arguments: [
-      {
-        name: "parameter",
-        type: "block",
-        multiple: true,
-        arguments: [{ name: "parameter", type: "string" }],
-      },
-    ],
-  },
+  docs: CONFIG_DOCS["config|get"],
   run(args, { server }) {
     const found = new Map<string, string>();
     for (const arg of args.slice(2)) {
@@ -95,27 +74,7 @@ const configSet: CommandSpec = {
   flags: CONFIG_FLAGS,
   categories: CONFIG_CATEGORIES,
   tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
-  docs: {
-    summary: "Set configuration parameters to the given values",
-    since: "2.0.0",
-    group: SERVER_GROUP,
-    complexity:
-      "O(N) when N is the number of configuration parameters provided",
-    history: [
-      ["7.0.0", "Added the ability to set multiple parameters in one call."],
-    ],
-    arguments: [
-      {
-        name: "parameter_value",
-        type: "block",
-        multiple: true,
-        arguments: [
-          { name: "parameter", type: "string" },
-          { name: "value", type: "string" },
-        ],
-      },
-    ],
-  },
+  docs: CONFIG_DOCS["config|set"],
   run(args, { server }) {
     // A parameter without its value. (Fewer than one pair is an arity
     // error, from the table.)
@@ -176,12 +135,7 @@ const configHelp: CommandSpec = {
   arity: 2,
   flags: ["loading", "stale"],
   categories: ["@slow"],
-  docs: {
-    summary: "Show helpful text about the different subcommands",
-    since: "5.0.0",
-    group: SERVER_GROUP,
-    complexity: "O(1)",
-  },
+  docs: CONFIG_DOCS["config|help"],
   run: () => array(CONFIG_HELP.map(simple)),
 };
 
@@ -191,12 +145,7 @@ export const config: CommandSpec = {
   arity: -2,
   flags: [],
   categories: ["@slow"],
-  docs: {
-    summary: "A container for server configuration commands",
-    since: "2.0.0",
-    group: SERVER_GROUP,
-    complexity: "Depends on subcommand.",
-  },
+  docs: CONFIG_DOCS.config,
   subcommands: [configGet, configSet, configHelp],
   run: () => wrongNumberOfArguments("config"),
 };

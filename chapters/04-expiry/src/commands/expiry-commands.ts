@@ -10,7 +10,11 @@
  * Redis's overflow checks, and stored as wall-clock milliseconds: see
  * `Deadline` in db.ts.
  */
-import type { CommandContext, CommandSpec } from "../dispatch/command-spec.ts";
+import type {
+  CommandContext,
+  CommandDocs,
+  CommandSpec,
+} from "../dispatch/command-spec.ts";
 import {
   deadlineOf,
   millisecondsLeft,
@@ -25,10 +29,9 @@ import {
   NOT_AN_INTEGER,
 } from "../dispatch/arguments.ts";
 import { INT64_MAX, INT64_MIN } from "../numbers/integers.ts";
+import { EXPIRY_DOCS } from "./docs/expiry-docs.ts";
 
-const GROUP = "generic";
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
-const KEY_ARG = { name: "key", type: "key" } as const;
 
 /** Redis's reply to a deadline that is not positive or does not fit in 64 bits. */
 export function invalidExpireTime(command: string): Reply {
@@ -155,81 +158,34 @@ function expireCommand(
 }
 // #endregion expire
 
-const CONDITION_ARG = {
-  name: "condition",
-  type: "oneof",
-  optional: true,
-  since: "7.0.0",
-  arguments: [
-    { name: "nx", type: "pure-token", token: "NX" },
-    { name: "xx", type: "pure-token", token: "XX" },
-    { name: "gt", type: "pure-token", token: "GT" },
-    { name: "lt", type: "pure-token", token: "LT" },
-  ],
-} as const;
-
-const EXPIRE_HISTORY = [
-  ["7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."],
-] as const;
-
-function expireSpec(
-  name: string,
-  summary: string,
-  since: string,
-  time: { name: string; type: "integer" | "unix-time" },
-): Omit<CommandSpec, "run"> {
+function expireSpec(name: string, docs: CommandDocs): Omit<CommandSpec, "run"> {
   return {
     name,
     arity: -3,
     flags: ["write", "fast"],
     keys: ONE_KEY,
     categories: ["@keyspace", "@write", "@fast"],
-    docs: {
-      summary,
-      since,
-      group: GROUP,
-      complexity: "O(1)",
-      history: EXPIRE_HISTORY,
-      arguments: [KEY_ARG, time, CONDITION_ARG],
-    },
+    docs,
   };
 }
 
 export const expire: CommandSpec = {
-  ...expireSpec("expire", "Set a key's time to live in seconds", "1.0.0", {
-    name: "seconds",
-    type: "integer",
-  }),
+  ...expireSpec("expire", EXPIRY_DOCS.expire),
   run: (args, context) => expireCommand(args, context, SECONDS, true),
 };
 
 export const pexpire: CommandSpec = {
-  ...expireSpec(
-    "pexpire",
-    "Set a key's time to live in milliseconds",
-    "2.6.0",
-    { name: "milliseconds", type: "integer" },
-  ),
+  ...expireSpec("pexpire", EXPIRY_DOCS.pexpire),
   run: (args, context) => expireCommand(args, context, MILLISECONDS, true),
 };
 
 export const expireat: CommandSpec = {
-  ...expireSpec(
-    "expireat",
-    "Set the expiration for a key as a UNIX timestamp",
-    "1.2.0",
-    { name: "unix-time-seconds", type: "unix-time" },
-  ),
+  ...expireSpec("expireat", EXPIRY_DOCS.expireat),
   run: (args, context) => expireCommand(args, context, SECONDS, false),
 };
 
 export const pexpireat: CommandSpec = {
-  ...expireSpec(
-    "pexpireat",
-    "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
-    "2.6.0",
-    { name: "unix-time-milliseconds", type: "unix-time" },
-  ),
+  ...expireSpec("pexpireat", EXPIRY_DOCS.pexpireat),
   run: (args, context) => expireCommand(args, context, MILLISECONDS, false),
 };
 
@@ -260,12 +216,8 @@ function ttlCommand(
 
 function ttlSpec(
   name: string,
-  summary: string,
-  since: string,
-  {
-    history,
-    tips,
-  }: Pick<CommandSpec["docs"], "history"> & Pick<CommandSpec, "tips"> = {},
+  docs: CommandDocs,
+  tips?: CommandSpec["tips"],
 ): Omit<CommandSpec, "run"> {
   return {
     name,
@@ -274,62 +226,33 @@ function ttlSpec(
     keys: ONE_KEY,
     categories: ["@keyspace", "@read", "@fast"],
     tips,
-    docs: {
-      summary,
-      since,
-      group: GROUP,
-      complexity: "O(1)",
-      history,
-      arguments: [KEY_ARG],
-    },
+    docs,
   };
 }
 
 /**
- * What TTL and PTTL share besides the code. The tip says the answer changes
- * as time passes (a client or proxy must not cache it); the deadline that
- * EXPIRETIME answers does not.
+ * TTL's and PTTL's tip: the answer changes as time passes (a client or
+ * proxy must not cache it); the deadline that EXPIRETIME answers does not.
  */
-const TTL_EXTRAS = {
-  history: [["2.8.0", "Added the -2 reply."]],
-  tips: ["nondeterministic_output"],
-} as const;
+const TTL_TIPS = ["nondeterministic_output"] as const;
 
 export const ttl: CommandSpec = {
-  ...ttlSpec(
-    "ttl",
-    "Get the time to live for a key in seconds",
-    "1.0.0",
-    TTL_EXTRAS,
-  ),
+  ...ttlSpec("ttl", EXPIRY_DOCS.ttl, TTL_TIPS),
   run: (args, context) => ttlCommand(args, context, SECONDS, false),
 };
 
 export const pttl: CommandSpec = {
-  ...ttlSpec(
-    "pttl",
-    "Get the time to live for a key in milliseconds",
-    "2.6.0",
-    TTL_EXTRAS,
-  ),
+  ...ttlSpec("pttl", EXPIRY_DOCS.pttl, TTL_TIPS),
   run: (args, context) => ttlCommand(args, context, MILLISECONDS, false),
 };
 
 export const expiretime: CommandSpec = {
-  ...ttlSpec(
-    "expiretime",
-    "Get the expiration Unix timestamp for a key",
-    "7.0.0",
-  ),
+  ...ttlSpec("expiretime", EXPIRY_DOCS.expiretime),
   run: (args, context) => ttlCommand(args, context, SECONDS, true),
 };
 
 export const pexpiretime: CommandSpec = {
-  ...ttlSpec(
-    "pexpiretime",
-    "Get the expiration Unix timestamp for a key in milliseconds",
-    "7.0.0",
-  ),
+  ...ttlSpec("pexpiretime", EXPIRY_DOCS.pexpiretime),
   run: (args, context) => ttlCommand(args, context, MILLISECONDS, true),
 };
 
@@ -340,13 +263,7 @@ export const persist: CommandSpec = {
   flags: ["write", "fast"],
   keys: ONE_KEY,
   categories: ["@keyspace", "@write", "@fast"],
-  docs: {
-    summary: "Remove the expiration from a key",
-    since: "2.2.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG],
-  },
+  docs: EXPIRY_DOCS.persist,
   run(args, { session }) {
     const key = byteString(args[1]!);
     if (!session.db.has(key)) return integer(0);

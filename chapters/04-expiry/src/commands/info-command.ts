@@ -9,8 +9,7 @@ import { bulk } from "../protocol/reply.ts";
 import { cStringOf, nameOf } from "../dispatch/arguments.ts";
 import { REDIS_VERSION } from "./connection-commands.ts";
 import { wallClockMicros } from "./server-commands.ts";
-
-const SERVER_GROUP = "server";
+import { INFO_DOCS } from "./docs/info-docs.ts";
 
 // #region info
 /**
@@ -29,18 +28,7 @@ export const infoCommand: CommandSpec = {
     "request_policy:all_shards",
     "response_policy:special",
   ],
-  docs: {
-    summary: "Get information and statistics about the server",
-    since: "1.0.0",
-    group: SERVER_GROUP,
-    complexity: "O(1)",
-    history: [
-      ["7.0.0", "Added support for taking multiple section arguments."],
-    ],
-    arguments: [
-      { name: "section", type: "string", optional: true, multiple: true },
-    ],
-  },
+  docs: INFO_DOCS.info,
   run(args, context) {
     // Section names are C strings to Redis (`keyspace\0junk` is keyspace),
     // and a name too long to be one (undefined) matches no section.

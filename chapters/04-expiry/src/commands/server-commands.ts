@@ -5,8 +5,7 @@
  */
 import type { CommandSpec } from "../dispatch/command-spec.ts";
 import { array, bulk } from "../protocol/reply.ts";
-
-const SERVER_GROUP = "server";
+import { SERVER_DOCS } from "./docs/server-docs.ts";
 
 /**
  * Where the precise clock's zero is on the wall clock. It starts as Node's
@@ -41,12 +40,7 @@ export const time: CommandSpec = {
   flags: ["loading", "stale", "fast"],
   categories: ["@fast"],
   tips: ["nondeterministic_output"],
-  docs: {
-    summary: "Return the current server time",
-    since: "2.6.0",
-    group: SERVER_GROUP,
-    complexity: "O(1)",
-  },
+  docs: SERVER_DOCS.time,
   run() {
     const micros = wallClockMicros();
     return array([

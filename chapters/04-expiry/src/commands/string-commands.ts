@@ -7,7 +7,11 @@
  * arguments, then touches the keyspace, and answers with the reply Redis
  * gives, including its error texts, in the order Redis checks them.
  */
-import type { CommandContext, CommandSpec } from "../dispatch/command-spec.ts";
+import type {
+  CommandContext,
+  CommandDocs,
+  CommandSpec,
+} from "../dispatch/command-spec.ts";
 import {
   MAX_STRING_BYTES,
   type Database,
@@ -39,11 +43,9 @@ import {
   SECONDS,
   type Unit,
 } from "./expiry-commands.ts";
+import { STRING_DOCS } from "./docs/string-docs.ts";
 
-const GROUP = "string";
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
-const KEY_ARG = { name: "key", type: "key" } as const;
-const VALUE_ARG = { name: "value", type: "string" } as const;
 
 /** Redis's limit on a string's length: 512 MB, or V8's a little below it (see db.ts). */
 const MAX_STRING_LENGTH = Math.min(512 * 1024 * 1024, MAX_STRING_BYTES);
@@ -94,71 +96,7 @@ export const set: CommandSpec = {
   flags: ["write", "denyoom"],
   keys: ONE_KEY,
   categories: ["@write", "@string", "@slow"],
-  docs: {
-    summary: "Set the string value of a key",
-    since: "1.0.0",
-    group: GROUP,
-    complexity: "O(1)",
-    history: [
-      ["2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."],
-      ["6.0.0", "Added the `KEEPTTL` option."],
-      ["6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."],
-      ["7.0.0", "Allowed the `NX` and `GET` options to be used together."],
-    ],
-    arguments: [
-      KEY_ARG,
-      VALUE_ARG,
-      {
-        name: "condition",
-        type: "oneof",
-        optional: true,
-        since: "2.6.12",
-        arguments: [
-          { name: "nx", type: "pure-token", token: "NX" },
-          { name: "xx", type: "pure-token", token: "XX" },
-        ],
-      },
-      {
-        name: "get",
-        type: "pure-token",
-        token: "GET",
-        optional: true,
-        since: "6.2.0",
-      },
-      {
-        name: "expiration",
-        type: "oneof",
-        optional: true,
-        arguments: [
-          { name: "seconds", type: "integer", token: "EX", since: "2.6.12" },
-          {
-            name: "milliseconds",
-            type: "integer",
-            token: "PX",
-            since: "2.6.12",
-          },
-          {
-            name: "unix-time-seconds",
-            type: "unix-time",
-            token: "EXAT",
-            since: "6.2.0",
-          },
-          {
-            name: "unix-time-milliseconds",
-            type: "unix-time",
-            token: "PXAT",
-            since: "6.2.0",
-          },
-          {
-            name: "keepttl",
-            type: "pure-token",
-            token: "KEEPTTL",
-            since: "6.0.0",
-          },
-        ],
-      },
-    ],
-  },
+  docs: STRING_DOCS.set,
   run(args, { session, server }) {
     // #region set-options
     let condition: "nx" | "xx" | undefined;
@@ -254,8 +192,7 @@ function storeWithDeadline(
  */
 function setWithTimeToLive(
   name: string,
-  summary: string,
-  since: string,
+  docs: CommandDocs,
   unit: Unit,
 ): CommandSpec {
   return {
@@ -264,20 +201,7 @@ function setWithTimeToLive(
     flags: ["write", "denyoom"],
     keys: ONE_KEY,
     categories: ["@write", "@string", "@slow"],
-    docs: {
-      summary,
-      since,
-      group: GROUP,
-      complexity: "O(1)",
-      arguments: [
-        KEY_ARG,
-        {
-          name: unit === SECONDS ? "seconds" : "milliseconds",
-          type: "integer",
-        },
-        VALUE_ARG,
-      ],
-    },
+    docs,
     run(args, { session, server }) {
       const deadline = optionDeadline(
         args[2]!,
@@ -294,17 +218,11 @@ function setWithTimeToLive(
   };
 }
 
-export const setex = setWithTimeToLive(
-  "setex",
-  "Set the value and expiration of a key",
-  "2.0.0",
-  SECONDS,
-);
+export const setex = setWithTimeToLive("setex", STRING_DOCS.setex, SECONDS);
 
 export const psetex = setWithTimeToLive(
   "psetex",
-  "Set the value and expiration in milliseconds of a key",
-  "2.6.0",
+  STRING_DOCS.psetex,
   MILLISECONDS,
 );
 // #endregion setex
@@ -322,31 +240,7 @@ export const getex: CommandSpec = {
   flags: ["write", "fast"],
   keys: ONE_KEY,
   categories: ["@write", "@string", "@fast"],
-  docs: {
-    summary: "Get the value of a key and optionally set its expiration",
-    since: "6.2.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [
-      KEY_ARG,
-      {
-        name: "expiration",
-        type: "oneof",
-        optional: true,
-        arguments: [
-          { name: "seconds", type: "integer", token: "EX" },
-          { name: "milliseconds", type: "integer", token: "PX" },
-          { name: "unix-time-seconds", type: "unix-time", token: "EXAT" },
-          {
-            name: "unix-time-milliseconds",
-            type: "unix-time",
-            token: "PXAT",
-          },
-          { name: "persist", type: "pure-token", token: "PERSIST" },
-        ],
-      },
-    ],
-  },
+  docs: STRING_DOCS.getex,
   run(args, { session, server }) {
     let persist = false;
     let expiry: { option: ExpiryOption; time: Buffer } | undefined;
@@ -403,13 +297,7 @@ export const get: CommandSpec = {
   flags: ["readonly", "fast"],
   keys: ONE_KEY,
   categories: ["@read", "@string", "@fast"],
-  docs: {
-    summary: "Get the value of a key",
-    since: "1.0.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG],
-  },
+  docs: STRING_DOCS.get,
   run(args, { session }) {
     const value = session.db.read(byteString(args[1]!));
     return value === undefined ? NULL : bulk(value);
@@ -423,13 +311,7 @@ export const getset: CommandSpec = {
   flags: ["write", "denyoom", "fast"],
   keys: ONE_KEY,
   categories: ["@write", "@string", "@fast"],
-  docs: {
-    summary: "Set the string value of a key and return its old value",
-    since: "1.0.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG, VALUE_ARG],
-  },
+  docs: STRING_DOCS.getset,
   run(args, { session }) {
     const key = byteString(args[1]!);
     const old = session.db.read(key);
@@ -444,13 +326,7 @@ export const getdel: CommandSpec = {
   flags: ["write", "fast"],
   keys: ONE_KEY,
   categories: ["@write", "@string", "@fast"],
-  docs: {
-    summary: "Get the value of a key and delete the key",
-    since: "6.2.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG],
-  },
+  docs: STRING_DOCS.getdel,
   run(args, { session }) {
     const key = byteString(args[1]!);
     const value = session.db.read(key);
@@ -466,13 +342,7 @@ export const setnx: CommandSpec = {
   flags: ["write", "denyoom", "fast"],
   keys: ONE_KEY,
   categories: ["@write", "@string", "@fast"],
-  docs: {
-    summary: "Set the value of a key, only if the key does not exist",
-    since: "1.0.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG, VALUE_ARG],
-  },
+  docs: STRING_DOCS.setnx,
   run(args, { session }) {
     const key = byteString(args[1]!);
     if (session.db.has(key)) return integer(0);
@@ -480,13 +350,6 @@ export const setnx: CommandSpec = {
     return integer(1);
   },
 };
-
-const KEY_VALUE_PAIRS = {
-  name: "key_value",
-  type: "block",
-  multiple: true,
-  arguments: [KEY_ARG, VALUE_ARG],
-} as const;
 
 // #region mset
 /** MSET key value [key value ...]: all of them, at once. No other client sees half of it. */
@@ -497,13 +360,7 @@ export const mset: CommandSpec = {
   keys: { first: 1, last: -1, step: 2 },
   categories: ["@write", "@string", "@slow"],
   tips: ["request_policy:multi_shard", "response_policy:all_succeeded"],
-  docs: {
-    summary: "Set multiple keys to multiple values",
-    since: "1.0.1",
-    group: GROUP,
-    complexity: "O(N) where N is the number of keys to set.",
-    arguments: [KEY_VALUE_PAIRS],
-  },
+  docs: STRING_DOCS.mset,
   run(args, { session }) {
     // The arity says "at least 3"; the pairs must also come out even.
     if (args.length % 2 === 0) return wrongNumberOfArguments("mset");
@@ -522,14 +379,7 @@ export const msetnx: CommandSpec = {
   keys: { first: 1, last: -1, step: 2 },
   categories: ["@write", "@string", "@slow"],
   tips: ["request_policy:multi_shard", "response_policy:agg_min"],
-  docs: {
-    summary:
-      "Set multiple keys to multiple values, only if none of the keys exist",
-    since: "1.0.1",
-    group: GROUP,
-    complexity: "O(N) where N is the number of keys to set.",
-    arguments: [KEY_VALUE_PAIRS],
-  },
+  docs: STRING_DOCS.msetnx,
   run(args, { session }) {
     if (args.length % 2 === 0) return wrongNumberOfArguments("msetnx");
     // All or nothing: look at every key before setting any.
@@ -550,13 +400,7 @@ export const mget: CommandSpec = {
   keys: { first: 1, last: -1, step: 1 },
   categories: ["@read", "@string", "@fast"],
   tips: ["request_policy:multi_shard"],
-  docs: {
-    summary: "Get the values of all the given keys",
-    since: "1.0.0",
-    group: GROUP,
-    complexity: "O(N) where N is the number of keys to retrieve.",
-    arguments: [{ ...KEY_ARG, multiple: true }],
-  },
+  docs: STRING_DOCS.mget,
   run(args, { session }) {
     const values: Reply[] = [];
     for (let i = 1; i < args.length; i++) {
@@ -574,14 +418,7 @@ export const append: CommandSpec = {
   flags: ["write", "denyoom", "fast"],
   keys: ONE_KEY,
   categories: ["@write", "@string", "@fast"],
-  docs: {
-    summary: "Append a value to a key",
-    since: "2.0.0",
-    group: GROUP,
-    complexity:
-      "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
-    arguments: [KEY_ARG, VALUE_ARG],
-  },
+  docs: STRING_DOCS.append,
   run(args, { session }) {
     const key = byteString(args[1]!);
     const old = session.db.get(key) ?? "";
@@ -604,13 +441,7 @@ export const strlen: CommandSpec = {
   flags: ["readonly", "fast"],
   keys: ONE_KEY,
   categories: ["@read", "@string", "@fast"],
-  docs: {
-    summary: "Get the length of the value stored in a key",
-    since: "2.2.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG],
-  },
+  docs: STRING_DOCS.strlen,
   run(args, { session }) {
     return integer(session.db.read(byteString(args[1]!))?.length ?? 0);
   },
@@ -628,18 +459,7 @@ export const getrange: CommandSpec = {
   flags: ["readonly"],
   keys: ONE_KEY,
   categories: ["@read", "@string", "@slow"],
-  docs: {
-    summary: "Get a substring of the string stored at a key",
-    since: "2.4.0",
-    group: GROUP,
-    complexity:
-      "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
-    arguments: [
-      KEY_ARG,
-      { name: "start", type: "integer" },
-      { name: "end", type: "integer" },
-    ],
-  },
+  docs: STRING_DOCS.getrange,
   run(args, { session }) {
     const startArg = int64Argument(args[2]!);
     const endArg = int64Argument(args[3]!);
@@ -676,15 +496,7 @@ export const setrange: CommandSpec = {
   flags: ["write", "denyoom"],
   keys: ONE_KEY,
   categories: ["@write", "@string", "@slow"],
-  docs: {
-    summary:
-      "Overwrite part of a string at key starting at the specified offset",
-    since: "2.2.0",
-    group: GROUP,
-    complexity:
-      "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
-    arguments: [KEY_ARG, { name: "offset", type: "integer" }, VALUE_ARG],
-  },
+  docs: STRING_DOCS.setrange,
   run(args, { session }) {
     const offsetArg = int64Argument(args[2]!);
     if (offsetArg === undefined) return NOT_AN_INTEGER;
@@ -735,44 +547,31 @@ function incrementBy(
 
 function counterSpec(
   name: string,
-  summary: string,
-  amount?: "increment" | "decrement",
+  arity: number,
+  docs: CommandDocs,
 ): Omit<CommandSpec, "run"> {
   return {
     name,
-    arity: amount === undefined ? 2 : 3,
+    arity,
     flags: ["write", "denyoom", "fast"],
     keys: ONE_KEY,
     categories: ["@write", "@string", "@fast"],
-    docs: {
-      summary,
-      since: "1.0.0",
-      group: GROUP,
-      complexity: "O(1)",
-      arguments:
-        amount === undefined
-          ? [KEY_ARG]
-          : [KEY_ARG, { name: amount, type: "integer" }],
-    },
+    docs,
   };
 }
 
 export const incr: CommandSpec = {
-  ...counterSpec("incr", "Increment the integer value of a key by one"),
+  ...counterSpec("incr", 2, STRING_DOCS.incr),
   run: (args, context) => incrementBy(context, args[1]!, 1n),
 };
 
 export const decr: CommandSpec = {
-  ...counterSpec("decr", "Decrement the integer value of a key by one"),
+  ...counterSpec("decr", 2, STRING_DOCS.decr),
   run: (args, context) => incrementBy(context, args[1]!, -1n),
 };
 
 export const incrby: CommandSpec = {
-  ...counterSpec(
-    "incrby",
-    "Increment the integer value of a key by the given amount",
-    "increment",
-  ),
+  ...counterSpec("incrby", 3, STRING_DOCS.incrby),
   run(args, context) {
     // The increment is read before the key is looked at, as in Redis.
     const increment = int64Argument(args[2]!);
@@ -782,11 +581,7 @@ export const incrby: CommandSpec = {
 };
 
 export const decrby: CommandSpec = {
-  ...counterSpec(
-    "decrby",
-    "Decrement the integer value of a key by the given number",
-    "decrement",
-  ),
+  ...counterSpec("decrby", 3, STRING_DOCS.decrby),
   run(args, context) {
     const decrement = int64Argument(args[2]!);
     if (decrement === undefined) return NOT_AN_INTEGER;
@@ -809,13 +604,7 @@ export const incrbyfloat: CommandSpec = {
   flags: ["write", "denyoom", "fast"],
   keys: ONE_KEY,
   categories: ["@write", "@string", "@fast"],
-  docs: {
-    summary: "Increment the float value of a key by the given amount",
-    since: "2.6.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG, { name: "increment", type: "double" }],
-  },
+  docs: STRING_DOCS.incrbyfloat,
   run(args, { session }) {
     const key = byteString(args[1]!);
     const result = incrementByFloat(session.db.get(key), byteString(args[2]!));

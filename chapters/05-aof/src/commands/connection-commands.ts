@@ -8,7 +8,7 @@
  * real Redis does.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { CommandSpec } from "../dispatch/command-spec.ts";
+import type { CommandDocs, CommandSpec } from "../dispatch/command-spec.ts";
 import type { ServerState } from "../dispatch/server-state.ts";
 import {
   array,
@@ -31,6 +31,7 @@ import {
   authRequired,
   wrongNumberOfArguments,
 } from "../dispatch/command-table.ts";
+import { CONNECTION_DOCS } from "./docs/connection-docs.ts";
 
 /**
  * The version we tell clients we are (HELLO, and INFO later). Clients use
@@ -46,13 +47,7 @@ export const ping: CommandSpec = {
   flags: ["fast"],
   categories: ["@fast", "@connection"],
   tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
-  docs: {
-    summary: "Ping the server",
-    since: "1.0.0",
-    group: "connection",
-    complexity: "O(1)",
-    arguments: [{ name: "message", type: "string", optional: true }],
-  },
+  docs: CONNECTION_DOCS.ping,
   run(args) {
     // Arity -1 only says "at least one word": like Redis, PING checks its
     // own maximum.
@@ -67,13 +62,7 @@ export const echo: CommandSpec = {
   arity: 2,
   flags: ["loading", "stale", "fast"],
   categories: ["@fast", "@connection"],
-  docs: {
-    summary: "Echo the given string",
-    since: "1.0.0",
-    group: "connection",
-    complexity: "O(1)",
-    arguments: [{ name: "message", type: "string" }],
-  },
+  docs: CONNECTION_DOCS.echo,
   run: (args) => bulk(args[1]!),
 };
 
@@ -83,12 +72,7 @@ export const quit: CommandSpec = {
   arity: -1,
   flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
   categories: ["@fast", "@connection"],
-  docs: {
-    summary: "Close the connection",
-    since: "1.0.0",
-    group: "connection",
-    complexity: "O(1)",
-  },
+  docs: CONNECTION_DOCS.quit,
   run(_args, { session }) {
     // The OK must reach the client before we hang up, so we only mark the
     // session; the protocol handler closes once the replies are written.
@@ -112,44 +96,7 @@ export const hello: CommandSpec = {
   arity: -1,
   flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
   categories: ["@fast", "@connection"],
-  docs: {
-    summary: "Handshake with Redis",
-    since: "6.0.0",
-    group: "connection",
-    complexity: "O(1)",
-    history: [
-      [
-        "6.2.0",
-        "`protover` made optional; when called without arguments the command reports the current connection's context.",
-      ],
-    ],
-    arguments: [
-      {
-        name: "arguments",
-        type: "block",
-        optional: true,
-        arguments: [
-          { name: "protover", type: "integer" },
-          {
-            name: "username_password",
-            type: "block",
-            token: "AUTH",
-            optional: true,
-            arguments: [
-              { name: "username", type: "string" },
-              { name: "password", type: "string" },
-            ],
-          },
-          {
-            name: "clientname",
-            type: "string",
-            token: "SETNAME",
-            optional: true,
-          },
-        ],
-      },
-    ],
-  },
+  docs: CONNECTION_DOCS.hello,
   // #region hello-run
   run(args, context) {
     const { session, server } = context;
@@ -233,17 +180,7 @@ export const auth: CommandSpec = {
   arity: -2,
   flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
   categories: ["@fast", "@connection"],
-  docs: {
-    summary: "Authenticate to the server",
-    since: "1.0.0",
-    group: "connection",
-    complexity: "O(N) where N is the number of passwords defined for the user",
-    history: [["6.0.0", "Added ACL style (username and password)."]],
-    arguments: [
-      { name: "username", type: "string", optional: true, since: "6.0.0" },
-      { name: "password", type: "string" },
-    ],
-  },
+  docs: CONNECTION_DOCS.auth,
   run(args, { session, server }) {
     if (args.length > 3) return SYNTAX_ERROR;
     if (args.length === 2 && server.config.requirepass === "") {
@@ -299,13 +236,7 @@ export const select: CommandSpec = {
   arity: 2,
   flags: ["loading", "stale", "fast"],
   categories: ["@fast", "@connection"],
-  docs: {
-    summary: "Change the selected database for the current connection",
-    since: "1.0.0",
-    group: "connection",
-    complexity: "O(1)",
-    arguments: [{ name: "index", type: "integer" }],
-  },
+  docs: CONNECTION_DOCS.select,
   run(args, { session, server }) {
     const index = intArgument(args[1]!);
     if (typeof index !== "number") return index;
@@ -334,23 +265,15 @@ const CLIENT_CATEGORIES = ["@slow", "@connection"];
 function clientSubcommand(
   name: string,
   arity: number,
-  summary: string,
-  since: string,
+  docs: CommandDocs,
   run: CommandSpec["run"],
-  argumentDocs?: CommandSpec["docs"]["arguments"],
 ): CommandSpec {
   return {
     name: `client|${name}`,
     arity,
     flags: CLIENT_FLAGS,
     categories: CLIENT_CATEGORIES,
-    docs: {
-      summary,
-      since,
-      group: "connection",
-      complexity: "O(1)",
-      ...(argumentDocs === undefined ? {} : { arguments: argumentDocs }),
-    },
+    docs,
     run,
   };
 }
@@ -358,16 +281,14 @@ function clientSubcommand(
 const clientId = clientSubcommand(
   "id",
   2,
-  "Returns the client ID for the current connection",
-  "5.0.0",
+  CONNECTION_DOCS["client|id"],
   (_args, { session }) => integer(session.id),
 );
 
 const clientGetname = clientSubcommand(
   "getname",
   2,
-  "Get the current connection name",
-  "2.6.9",
+  CONNECTION_DOCS["client|getname"],
   (_args, { session }) =>
     session.name.length === 0 ? NULL : bulk(session.name),
 );
@@ -375,15 +296,13 @@ const clientGetname = clientSubcommand(
 const clientSetname = clientSubcommand(
   "setname",
   3,
-  "Set the current connection name",
-  "2.6.9",
+  CONNECTION_DOCS["client|setname"],
   (args, { session }) => {
     const name = args[2]!;
     if (!isValidClientName(name)) return INVALID_CLIENT_NAME;
     session.name = Buffer.from(name); // a copy, as in HELLO
     return OK;
   },
-  [{ name: "connection-name", type: "string" }],
 );
 
 /**
@@ -396,8 +315,7 @@ const clientSetname = clientSubcommand(
 const clientSetinfo = clientSubcommand(
   "setinfo",
   4,
-  "Set client or connection specific info",
-  "7.2.0",
+  CONNECTION_DOCS["client|setinfo"],
   (args, { session }) => {
     const attribute = args[2]!;
     const value = args[3]!;
@@ -417,16 +335,6 @@ const clientSetinfo = clientSubcommand(
     session[field] = value.toString("latin1");
     return OK;
   },
-  [
-    {
-      name: "attr",
-      type: "oneof",
-      arguments: [
-        { name: "libname", type: "string", token: "LIB-NAME" },
-        { name: "libver", type: "string", token: "LIB-VER" },
-      ],
-    },
-  ],
 );
 
 const CLIENT_HELP = [
@@ -446,12 +354,8 @@ const CLIENT_HELP = [
 ];
 
 const clientHelp: CommandSpec = {
-  ...clientSubcommand(
-    "help",
-    2,
-    "Show helpful text about the different subcommands",
-    "5.0.0",
-    () => array(CLIENT_HELP.map(simple)),
+  ...clientSubcommand("help", 2, CONNECTION_DOCS["client|help"], () =>
+    array(CLIENT_HELP.map(simple)),
   ),
   flags: ["loading", "stale"],
 };
@@ -462,12 +366,7 @@ export const client: CommandSpec = {
   arity: -2,
   flags: [],
   categories: ["@slow"],
-  docs: {
-    summary: "A container for client connection commands",
-    since: "2.4.0",
-    group: "connection",
-    complexity: "Depends on subcommand.",
-  },
+  docs: CONNECTION_DOCS.client,
   subcommands: [
     clientId,
     clientGetname,

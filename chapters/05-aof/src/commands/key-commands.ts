@@ -28,13 +28,11 @@ import {
 } from "../dispatch/arguments.ts";
 import { parseInteger } from "../protocol/resp-parser.ts";
 import { globMatch } from "../keyspace/glob.ts";
+import { KEY_DOCS } from "./docs/key-docs.ts";
 
-const GROUP = "generic";
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 const EVERY_ARGUMENT_A_KEY = { first: 1, last: -1, step: 1 } as const;
 const TWO_KEYS = { first: 1, last: 2, step: 1 } as const;
-const KEY_ARG = { name: "key", type: "key" } as const;
-const KEYS_ARG = { name: "key", type: "key", multiple: true } as const;
 const MULTI_KEY_TIPS = [
   "request_policy:multi_shard",
   "response_policy:agg_sum",
@@ -49,14 +47,7 @@ export const del: CommandSpec = {
   keys: EVERY_ARGUMENT_A_KEY,
   categories: ["@keyspace", "@write", "@slow"],
   tips: MULTI_KEY_TIPS,
-  docs: {
-    summary: "Delete a key",
-    since: "1.0.0",
-    group: GROUP,
-    complexity:
-      "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
-    arguments: [KEYS_ARG],
-  },
+  docs: KEY_DOCS.del,
   run(args, { session }) {
     let deleted = 0;
     for (let i = 1; i < args.length; i++) {
@@ -76,15 +67,7 @@ export const unlink: CommandSpec = {
   name: "unlink",
   flags: ["write", "fast"],
   categories: ["@keyspace", "@write", "@fast"],
-  docs: {
-    summary:
-      "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.",
-    since: "4.0.0",
-    group: GROUP,
-    complexity:
-      "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.",
-    arguments: [KEYS_ARG],
-  },
+  docs: KEY_DOCS.unlink,
 };
 
 /** EXISTS key [key ...]: how many of the keys exist; a key named twice counts twice. */
@@ -95,14 +78,7 @@ export const exists: CommandSpec = {
   keys: EVERY_ARGUMENT_A_KEY,
   categories: ["@keyspace", "@read", "@fast"],
   tips: MULTI_KEY_TIPS,
-  docs: {
-    summary: "Determine if a key exists",
-    since: "1.0.0",
-    group: GROUP,
-    complexity: "O(N) where N is the number of keys to check.",
-    history: [["3.0.3", "Accepts multiple `key` arguments."]],
-    arguments: [KEYS_ARG],
-  },
+  docs: KEY_DOCS.exists,
   run(args, { session }) {
     let found = 0;
     for (let i = 1; i < args.length; i++) {
@@ -118,13 +94,7 @@ export const type: CommandSpec = {
   flags: ["readonly", "fast"],
   keys: ONE_KEY,
   categories: ["@keyspace", "@read", "@fast"],
-  docs: {
-    summary: "Determine the type stored at key",
-    since: "1.0.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG],
-  },
+  docs: KEY_DOCS.type,
   run(args, { session }) {
     const value = session.db.read(byteString(args[1]!));
     return simple(value === undefined ? "none" : typeName(value));
@@ -143,14 +113,7 @@ export const keys: CommandSpec = {
   flags: ["readonly"],
   categories: ["@keyspace", "@read", "@slow", "@dangerous"],
   tips: ["request_policy:all_shards", "nondeterministic_output_order"],
-  docs: {
-    summary: "Find all keys matching the given pattern",
-    since: "1.0.0",
-    group: GROUP,
-    complexity:
-      "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
-    arguments: [{ name: "pattern", type: "pattern" }],
-  },
+  docs: KEY_DOCS.keys,
   run(args, { session }) {
     const pattern = byteString(args[1]!);
     // A lone * is answered without the matcher: in Redis's glob, * does not
@@ -181,26 +144,7 @@ export const scan: CommandSpec = {
   flags: ["readonly"],
   categories: ["@keyspace", "@read", "@slow"],
   tips: ["nondeterministic_output", "request_policy:special"],
-  docs: {
-    summary: "Incrementally iterate the keys space",
-    since: "2.8.0",
-    group: GROUP,
-    complexity:
-      "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
-    history: [["6.0.0", "Added the `TYPE` subcommand."]],
-    arguments: [
-      { name: "cursor", type: "integer" },
-      { name: "pattern", type: "pattern", token: "MATCH", optional: true },
-      { name: "count", type: "integer", token: "COUNT", optional: true },
-      {
-        name: "type",
-        type: "string",
-        token: "TYPE",
-        optional: true,
-        since: "6.0.0",
-      },
-    ],
-  },
+  docs: KEY_DOCS.scan,
   run(args, { session }) {
     // Redis reads the cursor (and the TYPE name) as a C string: it ends at
     // a NUL byte, so `1\0junk` is cursor 1 and `\0` is cursor 0.
@@ -288,13 +232,7 @@ export const rename: CommandSpec = {
   flags: ["write"],
   keys: TWO_KEYS,
   categories: ["@keyspace", "@write", "@slow"],
-  docs: {
-    summary: "Rename a key",
-    since: "1.0.0",
-    group: GROUP,
-    complexity: "O(1)",
-    arguments: [KEY_ARG, { name: "newkey", type: "key" }],
-  },
+  docs: KEY_DOCS.rename,
   run(args, { session }) {
     const from = byteString(args[1]!);
     const to = byteString(args[2]!);
@@ -312,19 +250,7 @@ export const renamenx: CommandSpec = {
   flags: ["write", "fast"],
   keys: TWO_KEYS,
   categories: ["@keyspace", "@write", "@fast"],
-  docs: {
-    summary: "Rename a key, only if the new key does not exist",
-    since: "1.0.0",
-    group: GROUP,
-    complexity: "O(1)",
-    history: [
-      [
-        "3.2.0",
-        "The command no longer returns an error when source and destination names are the same.",
-      ],
-    ],
-    arguments: [KEY_ARG, { name: "newkey", type: "key" }],
-  },
+  docs: KEY_DOCS.renamenx,
   run(args, { session }) {
     const from = byteString(args[1]!);
     const to = byteString(args[2]!);
@@ -357,12 +283,7 @@ export const randomkey: CommandSpec = {
   flags: ["readonly"],
   categories: ["@keyspace", "@read", "@slow"],
   tips: ["request_policy:all_shards", "nondeterministic_output"],
-  docs: {
-    summary: "Return a random key from the keyspace",
-    since: "1.0.0",
-    group: GROUP,
-    complexity: "O(1)",
-  },
+  docs: KEY_DOCS.randomkey,
   run(_args, { session }) {
     const key = session.db.randomKey();
     return key === undefined ? NULL : bulk(key);
@@ -377,24 +298,7 @@ export const copy: CommandSpec = {
   flags: ["write", "denyoom"],
   keys: TWO_KEYS,
   categories: ["@keyspace", "@write", "@slow"],
-  docs: {
-    summary: "Copy a key",
-    since: "6.2.0",
-    group: GROUP,
-    complexity:
-      "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
-    arguments: [
-      { name: "source", type: "key" },
-      { name: "destination", type: "key" },
-      {
-        name: "destination-db",
-        type: "integer",
-        token: "DB",
-        optional: true,
-      },
-      { name: "replace", type: "pure-token", token: "REPLACE", optional: true },
-    ],
-  },
+  docs: KEY_DOCS.copy,
   run(args, { session, server }) {
     let target = session.db;
     let replace = false;

@@ -5,8 +5,7 @@
  */
 import type { CommandSpec } from "../dispatch/command-spec.ts";
 import { array, bulk, error, simple } from "../protocol/reply.ts";
-
-const SERVER_GROUP = "server";
+import { SERVER_DOCS } from "./docs/server-docs.ts";
 
 /**
  * Where the precise clock's zero is on the wall clock. It starts as Node's
@@ -41,12 +40,7 @@ export const time: CommandSpec = {
   flags: ["loading", "stale", "fast"],
   categories: ["@fast"],
   tips: ["nondeterministic_output"],
-  docs: {
-    summary: "Return the current server time",
-    since: "2.6.0",
-    group: SERVER_GROUP,
-    complexity: "O(1)",
-  },
+  docs: SERVER_DOCS.time,
   run() {
     const micros = wallClockMicros();
     return array([
@@ -67,12 +61,7 @@ export const bgrewriteaof: CommandSpec = {
   arity: 1,
   flags: ["admin", "noscript", "no_async_loading"],
   categories: ["@admin", "@slow", "@dangerous"],
-  docs: {
-    summary: "Asynchronously rewrite the append-only file",
-    since: "1.0.0",
-    group: SERVER_GROUP,
-    complexity: "O(1)",
-  },
+  docs: SERVER_DOCS.bgrewriteaof,
   run(_args, { server }) {
     switch (server.aof.startRewrite()) {
       case "running":
