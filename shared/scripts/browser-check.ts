@@ -16,10 +16,21 @@
  * - an empty code block, or a chapter article (under /chapters/) with no code
  *   block at all;
  * - a mermaid diagram that does not render to an SVG, or that renders
- *   mermaid's "Syntax error" picture.
+ *   mermaid's "Syntax error" picture;
+ * - text in a mermaid diagram or a benchmark chart that the reader sees
+ *   smaller than 10 px.
  *
- * It prints one line per page and ends with `N passed, N failed`, a plain line
- * CI can read, so a run that checked no page at all is visible (and fails).
+ * Every page is checked twice: at a desktop width, and at 400 px, a phone's.
+ * Diagrams and charts are SVGs, and an SVG scaled down to fit a narrow
+ * column scales its labels down with it: a 16 px label in a diagram twice
+ * as wide as the column is an 8 px label on screen. The size that counts is
+ * the one on screen, so each label's font size is multiplied by its
+ * element's current scale (`getScreenCTM`: the viewBox's scaling and every
+ * transform above it).
+ *
+ * It prints one line per page and width, with the smallest diagram or chart
+ * text on that page, and ends with `N passed, N failed`, a plain line CI can
+ * read, so a run that checked no page at all is visible (and fails).
  */
 import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -33,13 +44,24 @@ import { REPO_ROOT } from "../chapters.ts";
 
 const DIST_DIR = join(REPO_ROOT, "site", ".vitepress", "dist");
 /** The whole crawl, so that a hung browser can never hang CI. */
-const OVERALL_TIMEOUT_MS = 3 * 60_000;
+const OVERALL_TIMEOUT_MS = 5 * 60_000;
 /** Starting the browser, loading one page, or waiting for its diagrams. */
 const STEP_TIMEOUT_MS = 30_000;
 /** vitepress-plugin-mermaid draws each diagram into a `<div class="mermaid">`. */
 const MERMAID_SELECTOR = "div.mermaid";
 /** VitePress wraps every highlighted code block in a `<div class="language-xxx">`. */
 const CODE_SELECTOR = 'div[class*="language-"] pre code';
+/** The SVGs whose labels must stay legible: mermaid's diagrams and BenchChart's panels. */
+const FIGURE_SVG_SELECTOR = `${MERMAID_SELECTOR} svg, .bench-chart svg`;
+/** The smallest text, in CSS pixels as drawn on screen, a figure may show. */
+const MIN_TEXT_PX = 10;
+
+/** The widths every page is checked at: VitePress's desktop layout, and a phone's. */
+const VIEWPORTS = [
+  { name: "desktop", width: 1280, height: 800 },
+  { name: "400 px", width: 400, height: 800 },
+] as const;
+type Viewport = (typeof VIEWPORTS)[number];
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".html": "text/html; charset=utf-8",
@@ -54,6 +76,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 interface PageResult {
   /** The canonical path the page was visited under, e.g. `/chapters/01-tcp-echo.html`. */
   path: string;
+  viewport: Viewport;
+  /** The smallest figure text on the page, or undefined if it has no figure with text. */
+  smallestText: FigureText | undefined;
   /** Empty when the page passed. */
   problems: string[];
   /** Canonical paths of the same-origin pages this one links to. */
@@ -114,9 +139,14 @@ function startStaticServer(root: string): Promise<Server> {
 // ---------------------------------------------------------------------------
 // Checking one page.
 
-/** The key a page is visited under: no query or hash, and `/index.html` spelled `/`. */
+/**
+ * The key a page is visited under: no query or hash, `/index.html` spelled
+ * `/`, and `/a` spelled `/a.html`, the file the server answers both with
+ * (VitePress writes `.html` links; a mermaid `click` link may not).
+ */
 function canonicalPath(url: URL): string {
-  return url.pathname.replace(/\/index\.html$/, "/");
+  const path = url.pathname.replace(/\/index\.html$/, "/");
+  return path.endsWith("/") || extname(path) !== "" ? path : `${path}.html`;
 }
 
 /** A link to a page (`/`, `/a/`, `/a.html`, `/a`) rather than to a file such as an image. */
@@ -161,13 +191,61 @@ function watchForErrors(page: Page, origin: string, problems: string[]): void {
   });
 }
 
+/** One label of a diagram or chart, and the size the reader sees it at. */
+interface FigureText {
+  text: string;
+  /** Font size × the element's scale on screen, in CSS pixels. */
+  px: number;
+}
+
+/**
+ * Every piece of text inside the page's figures, with its on-screen size.
+ * Runs in the browser. A label is the element that holds the text itself:
+ * a `<text>` or `<tspan>` in SVG, or an HTML element inside a
+ * `<foreignObject>` (mermaid's HTML labels). Its computed font size is in
+ * the units of its own coordinate system; `getScreenCTM()` maps those to
+ * screen pixels, so their product is what the reader sees. Labels that are
+ * not drawn (display: none, or an empty box) do not count.
+ */
+function measureFigureText(selector: string): FigureText[] {
+  const found: FigureText[] = [];
+  for (const svg of document.querySelectorAll(selector)) {
+    for (const element of svg.querySelectorAll("*")) {
+      const ownText = [...element.childNodes]
+        .filter((node) => node.nodeType === Node.TEXT_NODE)
+        .map((node) => node.textContent ?? "")
+        .join("")
+        .trim();
+      if (ownText === "") continue;
+      // <title> and <desc> are tooltips and descriptions, never drawn.
+      if (element.closest("title, desc, style")) continue;
+      const box = element.getBoundingClientRect();
+      const style = getComputedStyle(element);
+      if (box.width === 0 || box.height === 0 || style.visibility === "hidden")
+        continue;
+      const graphic =
+        element instanceof SVGGraphicsElement
+          ? element
+          : element.closest("foreignObject");
+      const matrix = graphic?.getScreenCTM();
+      if (!matrix) continue;
+      // The area scale's square root: the linear scale, rotation or not.
+      const scale = Math.sqrt(
+        Math.abs(matrix.a * matrix.d - matrix.b * matrix.c),
+      );
+      found.push({ text: ownText, px: parseFloat(style.fontSize) * scale });
+    }
+  }
+  return found;
+}
+
 /** Loads `path`, checks its content into `problems`, and returns the pages it links to. */
 async function inspectPage(
   page: Page,
   origin: string,
   path: string,
   problems: string[],
-): Promise<string[]> {
+): Promise<{ links: string[]; smallestText: FigureText | undefined }> {
   // "networkidle", not "load": VitePress hydrates and fetches mermaid's chunks afterwards.
   await page.goto(origin + path, {
     waitUntil: "networkidle",
@@ -206,13 +284,30 @@ async function inspectPage(
     }
   }
 
+  const texts = await page.evaluate(measureFigureText, FIGURE_SVG_SELECTOR);
+  const tooSmall = texts.filter(({ px }) => px < MIN_TEXT_PX);
+  if (tooSmall.length > 0) {
+    const examples = tooSmall
+      .slice(0, 3)
+      .map(({ text, px }) => `${JSON.stringify(text)} at ${px.toFixed(1)} px`);
+    problems.push(
+      `${tooSmall.length} figure labels below ${MIN_TEXT_PX} px, such as ${examples.join(", ")}`,
+    );
+  }
+  const smallestText = texts.reduce<FigureText | undefined>(
+    (smallest, text) =>
+      smallest === undefined || text.px < smallest.px ? text : smallest,
+    undefined,
+  );
+
   const hrefs = await page
     .locator("a[href]")
     .evaluateAll((anchors: HTMLAnchorElement[]) => anchors.map((a) => a.href));
-  return hrefs
+  const links = hrefs
     .map((href) => new URL(href))
     .filter((url) => url.origin === origin && isPagePath(url.pathname))
     .map(canonicalPath);
+  return { links, smallestText };
 }
 
 /** Checks one page in a fresh tab. Never throws: anything that goes wrong is a problem. */
@@ -220,30 +315,56 @@ async function checkPage(
   context: BrowserContext,
   origin: string,
   path: string,
+  viewport: Viewport,
 ): Promise<PageResult> {
   const problems: string[] = [];
   let links: string[] = [];
+  let smallestText: FigureText | undefined;
   try {
     const page = await context.newPage();
+    await page.setViewportSize({
+      width: viewport.width,
+      height: viewport.height,
+    });
     watchForErrors(page, origin, problems);
     try {
-      links = await inspectPage(page, origin, path, problems);
+      ({ links, smallestText } = await inspectPage(
+        page,
+        origin,
+        path,
+        problems,
+      ));
     } finally {
       await page.close();
     }
   } catch (error) {
     problems.push(errorText(error));
   }
-  return { path, problems, links };
+  return { path, viewport, smallestText, problems, links };
+}
+
+/** `ok  /a.html at 400 px, smallest figure text 12.3 px ("label")` */
+function reportLine(result: PageResult): string {
+  const { path, viewport, smallestText, problems } = result;
+  const figures =
+    smallestText === undefined
+      ? ""
+      : `, smallest figure text ${smallestText.px.toFixed(1)} px (${JSON.stringify(smallestText.text)})`;
+  const where = `${path} at ${viewport.name}${figures}`;
+  return problems.length === 0
+    ? `ok  ${where}`
+    : `FAIL ${where}: ${problems.join("; ")}`;
 }
 
 // ---------------------------------------------------------------------------
 // The crawl.
 
 /**
- * Visits every page reachable from `/`, once each, printing a line per page.
- * Results go into `results` as they come, so a crawl cut short by the
- * deadline still reports the pages it did check.
+ * Visits every page reachable from `/`, once at each width, printing a line
+ * per visit. Links are followed from the desktop visit (the narrow layout
+ * hides the same links behind a menu). Results go into `results` as they
+ * come, so a crawl cut short by the deadline still reports the pages it did
+ * check.
  */
 async function crawl(
   context: BrowserContext,
@@ -254,20 +375,18 @@ async function crawl(
   const queue = ["/"];
   const queued = new Set(queue);
   for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
-    const result = await checkPage(context, origin, path);
-    // Past the deadline the browser is being closed under us: this result means nothing.
-    if (stop.aborted) return;
-    results.push(result);
-    const { problems } = result;
-    console.log(
-      problems.length === 0
-        ? `ok  ${path}`
-        : `FAIL ${path}: ${problems.join("; ")}`,
-    );
-    for (const link of result.links) {
-      if (queued.has(link)) continue;
-      queued.add(link);
-      queue.push(link);
+    for (const viewport of VIEWPORTS) {
+      const result = await checkPage(context, origin, path, viewport);
+      // Past the deadline the browser is being closed under us: this result means nothing.
+      if (stop.aborted) return;
+      results.push(result);
+      console.log(reportLine(result));
+      if (viewport !== VIEWPORTS[0]) continue;
+      for (const link of result.links) {
+        if (queued.has(link)) continue;
+        queued.add(link);
+        queue.push(link);
+      }
     }
   }
 }
