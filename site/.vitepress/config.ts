@@ -29,10 +29,43 @@ const nav = [{ text: "Home", link: "/" }];
 if (articleExists(firstChapter.id)) {
   nav.push({ text: "Chapter 01", link: `/chapters/${firstChapter.id}` });
 }
-nav.push({ text: "Benchmarks", link: "/reference/benchmarks" });
+nav.push(
+  { text: "Commands", link: "/reference/commands" },
+  { text: "Benchmarks", link: "/reference/benchmarks" },
+);
 
 // Pages about the whole book rather than one chapter.
-const referenceItems = [{ text: "Benchmarks", link: "/reference/benchmarks" }];
+const referenceItems = [
+  { text: "Commands by chapter", link: "/reference/commands" },
+  { text: "Benchmarks", link: "/reference/benchmarks" },
+];
+
+/**
+ * Every diagram drawn at its natural size. By default mermaid sets an SVG's
+ * width to 100% of the column, so a diagram wider than the column shrinks,
+ * labels and all: on a phone, or for a sequence diagram with many
+ * participants, to 4-7 px text. At its natural size a label is as big as
+ * mermaid drew it, and custom.css lets a wide diagram scroll sideways in
+ * its box instead. The setting is per diagram type; a type missing here
+ * shrinks again, which the 400 px pass of `npm run test:browser` reports.
+ */
+const NATURAL_SIZE_DIAGRAMS = Object.fromEntries(
+  [
+    "flowchart",
+    "sequence",
+    "state",
+    "class",
+    "er",
+    "gantt",
+    "journey",
+    "pie",
+    "timeline",
+    "mindmap",
+    "gitGraph",
+    "block",
+    "packet",
+  ].map((type) => [type, { useMaxWidth: false }]),
+);
 
 // withMermaid turns ```mermaid fences into diagrams drawn in the browser.
 // Dead links fail the build: that is VitePress's default, so ignoreDeadLinks stays unset.
@@ -56,7 +89,11 @@ export default withMermaid(
     // to mermaid's "dark" theme by itself. Labels are SVG text, not HTML: HTML
     // labels pick up VitePress's paragraph line height, and the boxes, sized
     // before that style applies, clip the last line of text.
-    mermaid: { theme: "neutral", htmlLabels: false },
+    mermaid: {
+      theme: "neutral",
+      htmlLabels: false,
+      ...NATURAL_SIZE_DIAGRAMS,
+    },
     // `@[chapter-diff](01-tcp-echo 02-resp-parser)` in a page becomes the
     // diff of the two chapters' sources, computed at build time.
     markdown: {

@@ -9,8 +9,10 @@
  * without Redis has no ratio to draw; its place says so instead.
  *
  * Everything is in the SVG's own units (the viewBox); the SVG scales to the
- * column's width. Numbers are formatted by hand, not with the locale, so the
- * server-rendered page and the browser agree character for character (a
+ * column's width, but never below `minWidth`, where its text would become
+ * too small to read: a narrower column (a phone's) scrolls the chart
+ * sideways instead. Numbers are formatted by hand, not with the locale, so
+ * the server-rendered page and the browser agree character for character (a
  * mismatch is a hydration error in the console).
  */
 import {
@@ -19,14 +21,25 @@ import {
   type ChapterBench,
 } from "../../../shared/benchmarks.ts";
 
-/** Chart area, in viewBox units. */
-const WIDTH = 720;
+/**
+ * Chart area, in viewBox units. 680 wide fits VitePress's text column on a
+ * desktop (about 620 px next to the sidebar and outline) without shrinking
+ * the text below `MIN_TEXT_PX`.
+ */
+const WIDTH = 680;
 const HEIGHT = 280;
 const MARGIN = { left: 44, right: 56, top: 24, bottom: 36 } as const;
 /** No bar wider than this, however few there are. */
 const MAX_BAR = 44;
-/** Below this width a bar has no room for its value above it. */
-const MIN_LABELLED_BAR = 22;
+/** Every label's font size, in viewBox units: one size, so one floor below. */
+export const TEXT_SIZE = 12;
+/** Below this width a bar has no room for its value ("0.46") above it. */
+const MIN_LABELLED_BAR = 26;
+/**
+ * The smallest on-screen size, in CSS pixels, the chart lets its text
+ * shrink to; a little above the 10 px the browser test insists on.
+ */
+const MIN_TEXT_PX = 10.5;
 
 /**
  * One colour per test, the same in every panel. Okabe and Ito's palette,
@@ -71,6 +84,8 @@ export interface Panel {
   caption: string;
   width: number;
   height: number;
+  /** The narrowest the SVG may be drawn, in CSS pixels, for its text to stay legible. */
+  minWidth: number;
   plot: { left: number; right: number; top: number; bottom: number };
   ticks: { y: number; label: string }[];
   /** Where 1.0, Redis's speed, lies. */
@@ -146,6 +161,7 @@ export function chartPanels(file: BenchFile): Panel[] {
         : `each client sends ${pipeline} requests, then reads ${pipeline} replies`,
     width: WIDTH,
     height: HEIGHT,
+    minWidth: Math.ceil((WIDTH * MIN_TEXT_PX) / TEXT_SIZE),
     plot,
     ticks,
     redisY: yOf(1),
