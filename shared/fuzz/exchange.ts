@@ -1,0 +1,52 @@
+/**
+ * One command and what each server answered: the unit every comparison in
+ * the fuzzer works on (normalise.ts, known-differences.ts, compare.ts).
+ */
+import { textOf, type RespReply } from "./resp.ts";
+
+export interface Exchange {
+  /** The command as sent, name in whatever case the generator chose. */
+  readonly args: readonly Buffer[];
+  readonly ours: RespReply;
+  readonly redis: RespReply;
+  /** The replies to the command's companion (PTTL behind TTL), if it had one. */
+  readonly companion?: { readonly ours: RespReply; readonly redis: RespReply };
+}
+
+/** What the comparisons need to know about the chapter. */
+export interface CompareContext {
+  /** The chapter's commands, and `container|sub` for each subcommand. */
+  readonly commands: ReadonlySet<string>;
+  /** The CONFIG parameters the chapter knows. */
+  readonly configParameters: ReadonlySet<string>;
+}
+
+/** The command's name in lower case, as Redis looks it up. */
+export function commandName(args: readonly Buffer[]): string {
+  return (args[0] ?? Buffer.alloc(0)).toString("latin1").toLowerCase();
+}
+
+/** The lower-case word after the name (a container's subcommand), or undefined. */
+export function subcommandName(args: readonly Buffer[]): string | undefined {
+  return args[1]?.toString("latin1").toLowerCase();
+}
+
+/** An integer reply's value, or undefined for any other reply. */
+export function integerOf(reply: RespReply): number | undefined {
+  return reply.type === ":" ? Number(textOf(reply)) : undefined;
+}
+
+/** The elements of an array reply; undefined for anything else, a null array included. */
+export function itemsOf(reply: RespReply): readonly RespReply[] | undefined {
+  return reply.type === "*" ? reply.items : undefined;
+}
+
+/** Two lists of replies with the same bytes, element by element. */
+export function sameItems(
+  a: readonly RespReply[],
+  b: readonly RespReply[],
+): boolean {
+  return (
+    a.length === b.length && a.every((item, i) => item.raw.equals(b[i]!.raw))
+  );
+}

@@ -1,0 +1,676 @@
+/**
+ * The differential fuzzer: the same random commands to a chapter's server
+ * and to a real redis-server, in lockstep, replies compared byte for byte.
+ *
+ * Run it with
+ *
+ *     npm run fuzz -- 05                      # a random seed, printed
+ *     npm run fuzz -- 05 --seed 42 --commands 20000
+ *
+ * It starts the chapter's server as a program and a throwaway redis-server
+ * (servers.ts), reads which commands the chapter has from its own COMMAND
+ * reply (the COMMANDS table of its src/server.ts, as the wire shows it),
+ * and draws commands for those only (generators/). Commands go out in
+ * small pipelined batches over raw sockets (peer.ts), the same bytes to
+ * both; every reply pair is judged by compare.ts: equal bytes, equal once
+ * what differs by nature is set aside (normalise.ts), a deliberate
+ * difference (known-differences.ts), or an unexplained difference, which
+ * is printed once, with the command, both replies and the line that
+ * reproduces it. Every CHECKPOINT_EVERY commands, and at the end, the whole
+ * state of both servers is compared (checkpoint.ts). After an unexplained
+ * difference both servers are brought back to the same state (emptied,
+ * settings restored, new connections), so that one bug is not reported a
+ * thousand times over. The last line is always
+ * `N commands, N unexplained differences`.
+ *
+ * Chapters 06-08 extend it by adding, not editing:
+ * - a generator file per command family (generators/lists.ts, hashes.ts,
+ *   sets.ts, sorted-sets.ts, transactions.ts ...) and its line in
+ *   ALL_GENERATORS (generators/index.ts); generators run only where the
+ *   chapter has their command, so earlier chapters are untouched;
+ * - a value reader per new type in checkpoint.ts (sorted, for sets and
+ *   hashes, whose order is the hash table's);
+ * - a normalisation for each new reply that is random or unordered by
+ *   nature (SPOP, SRANDMEMBER, HGETALL ...), in normalise.ts;
+ * - a KNOWN_DIFFERENCES entry only for a deliberate difference the
+ *   chapter's tests and article also name.
+ */
+import type { Chapter } from "../chapters.ts";
+import { askBoth, Peer, type ReadResult } from "./peer.ts";
+import {
+  encodeCommand,
+  encodeInline,
+  escapeBytes,
+  escapeCommand,
+  isError,
+  replyOf,
+  textOf,
+  type RespReply,
+} from "./resp.ts";
+import { compareExchange } from "./compare.ts";
+import { compareState } from "./checkpoint.ts";
+import {
+  commandName,
+  itemsOf,
+  type CompareContext,
+  type Exchange,
+} from "./exchange.ts";
+import {
+  CommandSource,
+  type Capabilities,
+  type FuzzCommand,
+} from "./generators/index.ts";
+import { CONFIG_VALUES } from "./generators/server.ts";
+import { KNOWN_DIFFERENCES } from "./known-differences.ts";
+import {
+  sleep,
+  startChapterServer,
+  startRedis,
+  type RunningServer,
+} from "./servers.ts";
+
+export interface FuzzOptions {
+  readonly chapter: Chapter;
+  readonly seed: number;
+  /** How many generated commands to send (companions and checks not counted). */
+  readonly commands: number;
+  /** Where the report goes, line by line (console.log by default). */
+  readonly print?: (line: string) => void;
+}
+
+export interface FuzzResult {
+  readonly commands: number;
+  readonly unexplained: number;
+}
+
+/** Commands per pipelined batch: enough to keep both servers busy, few enough to stay in lockstep. */
+const BATCH = 16;
+/** Commands between two whole-state comparisons. */
+const CHECKPOINT_EVERY = 2_000;
+/** Longer than any "soon" deadline the generators make (10 ms; see values.ts). */
+const EXPIRY_WAIT_MS = 15;
+/** A walk through SCAN that has not come back to cursor 0 by then never will. */
+const MAX_SCAN_CALLS = 10_000;
+/** Differences printed in full; after that, only counted. */
+const MAX_PRINTED = 50;
+/** Parameters CONFIG SET cannot change: not restored after a difference. */
+const FIXED_PARAMETERS = new Set(["databases", "appendfilename", "dir"]);
+
+const word = (text: string): Buffer => Buffer.from(text, "latin1");
+
+/** Runs one fuzz session and reports it; never throws for a difference, only for a broken setup. */
+export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const [redisStart, oursStart] = await Promise.allSettled([
+    startRedis(),
+    startChapterServer(options.chapter),
+  ]);
+  const servers = [redisStart, oursStart].flatMap((s) =>
+    s.status === "fulfilled" ? [s.value] : [],
+  );
+  try {
+    if (redisStart.status === "rejected") throw redisStart.reason;
+    if (oursStart.status === "rejected") throw oursStart.reason;
+    const run = await FuzzRun.open(
+      options,
+      print,
+      oursStart.value,
+      redisStart.value,
+    );
+    try {
+      await run.run();
+    } finally {
+      run.close();
+    }
+    return run.report();
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+}
+
+/** One difference, and how many more like it. */
+interface Seen {
+  count: number;
+  firstAt: number;
+  headline: string;
+}
+
+class FuzzRun {
+  readonly #options: FuzzOptions;
+  readonly #print: (line: string) => void;
+  readonly #ours: RunningServer;
+  readonly #redis: RunningServer;
+  readonly #control: { ours: Peer; redis: Peer };
+  #peers: { ours: Peer; redis: Peer };
+  readonly #capabilities: Capabilities;
+  readonly #context: CompareContext;
+  readonly #source: CommandSource;
+  /** Settings restored after a difference: the ones CONFIG SET may have changed, as they were at start. */
+  readonly #initialConfig: [string, Buffer][];
+  readonly #started = performance.now();
+
+  #done = 0;
+  #unexplained = 0;
+  #skipped = 0;
+  #resyncs = 0;
+  #checkpoints = 0;
+  #fatal = false;
+  readonly #normalised = new Map<string, number>();
+  readonly #explained = new Map<string, number>();
+  readonly #seen = new Map<string, Seen>();
+
+  private constructor(
+    options: FuzzOptions,
+    print: (line: string) => void,
+    ours: RunningServer,
+    redis: RunningServer,
+    control: { ours: Peer; redis: Peer },
+    peers: { ours: Peer; redis: Peer },
+    capabilities: Capabilities,
+    initialConfig: [string, Buffer][],
+  ) {
+    this.#options = options;
+    this.#print = print;
+    this.#ours = ours;
+    this.#redis = redis;
+    this.#control = control;
+    this.#peers = peers;
+    this.#capabilities = capabilities;
+    this.#context = {
+      commands: capabilities.commands,
+      configParameters: new Set(capabilities.configParameters),
+    };
+    this.#source = new CommandSource(options.seed, capabilities);
+    this.#initialConfig = initialConfig;
+  }
+
+  static async open(
+    options: FuzzOptions,
+    print: (line: string) => void,
+    ours: RunningServer,
+    redis: RunningServer,
+  ): Promise<FuzzRun> {
+    const connectBoth = async () => ({
+      ours: await Peer.connect(ours.port),
+      redis: await Peer.connect(redis.port),
+    });
+    const control = await connectBoth();
+    const capabilities = await readCapabilities(control.ours);
+    const settable = capabilities.configParameters.filter(
+      (name) => name in CONFIG_VALUES && !FIXED_PARAMETERS.has(name),
+    );
+    const initialConfig: [string, Buffer][] = [];
+    for (const name of settable) {
+      const [reply] = await askOne(control.ours, [
+        word("CONFIG"),
+        word("GET"),
+        word(name),
+      ]);
+      const value = itemsOf(reply!)?.[1]?.data;
+      if (value !== undefined) initialConfig.push([name, Buffer.from(value)]);
+    }
+    const [info] = await askOne(control.redis, [word("INFO"), word("server")]);
+    const version = /redis_version:(\S+)/.exec(textOf(info!) ?? "")?.[1];
+    const { chapter, seed, commands } = options;
+    print(
+      `fuzz: chapter ${chapter.id} (port ${ours.port}) against redis-server ${version ?? "?"} (port ${redis.port})`,
+    );
+    print(
+      `seed ${seed}, ${commands} commands; reproduce with: ${reproduce(chapter, seed, commands)}`,
+    );
+    const run = new FuzzRun(
+      options,
+      print,
+      ours,
+      redis,
+      control,
+      await connectBoth(),
+      capabilities,
+      initialConfig,
+    );
+    print(`commands covered: ${run.#source.covered.join(" ")}`);
+    return run;
+  }
+
+  async run(): Promise<void> {
+    const total = this.#options.commands;
+    const progressEvery = Math.max(10_000, Math.ceil(total / 10));
+    let nextCheckpoint = CHECKPOINT_EVERY;
+    let nextProgress = progressEvery;
+    while (this.#done < total && !this.#fatal) {
+      const batch: FuzzCommand[] = [];
+      while (batch.length < BATCH && this.#done + batch.length < total) {
+        const command = this.#source.next();
+        batch.push(command);
+        if (endsBatch(command)) break;
+      }
+      await this.#runBatch(batch);
+      if (this.#fatal) break;
+      if (this.#done >= nextCheckpoint) {
+        await this.#checkpoint();
+        nextCheckpoint += CHECKPOINT_EVERY;
+      }
+      if (this.#done >= nextProgress && this.#done < total) {
+        this.#print(
+          `  ... ${this.#done} commands, ${this.#unexplained} unexplained, ${this.#seconds()} s`,
+        );
+        nextProgress += progressEvery;
+      }
+    }
+    if (!this.#fatal) await this.#checkpoint();
+  }
+
+  close(): void {
+    for (const peer of [
+      this.#peers.ours,
+      this.#peers.redis,
+      this.#control.ours,
+      this.#control.redis,
+    ]) {
+      peer.close();
+    }
+  }
+
+  report(): FuzzResult {
+    const print = this.#print;
+    const counts = (map: Map<string, number>): string =>
+      [...map].map(([name, count]) => `${name} ${count}`).join(", ") || "none";
+    print("");
+    print(`normalised (shared/fuzz/normalise.ts): ${counts(this.#normalised)}`);
+    print(`explained (shared/fuzz/known-differences.ts):`);
+    if (this.#explained.size === 0) print("  none");
+    for (const [id, count] of this.#explained) {
+      const reason = KNOWN_DIFFERENCES.find((k) => k.id === id)?.reason;
+      print(`  ${id} x${count}: ${reason}`);
+    }
+    const repeated = [...this.#seen.values()].filter((s) => s.count > 1);
+    if (repeated.length > 0) {
+      print("unexplained differences seen more than once:");
+      for (const seen of repeated) {
+        print(
+          `  x${seen.count} (first at command ${seen.firstAt}): ${seen.headline}`,
+        );
+      }
+    }
+    print(
+      `checkpoints: ${this.#checkpoints}; resets after a difference: ${this.#resyncs}` +
+        (this.#skipped > 0
+          ? `; ${this.#skipped} replies after a difference in the same batch not judged`
+          : ""),
+    );
+    print(`time: ${this.#seconds()} s (seed ${this.#options.seed})`);
+    print(
+      `${this.#done} commands, ${this.#unexplained} unexplained differences`,
+    );
+    return { commands: this.#done, unexplained: this.#unexplained };
+  }
+
+  #seconds(): string {
+    return ((performance.now() - this.#started) / 1000).toFixed(1);
+  }
+
+  /** Sends one batch to both servers, judges every reply, then does what its last command asks. */
+  async #runBatch(batch: readonly FuzzCommand[]): Promise<void> {
+    const firstIndex = this.#done + 1;
+    const wire: Buffer[] = [];
+    for (const command of batch) {
+      wire.push(
+        (command.inline === true ? encodeInline(command.args) : undefined) ??
+          encodeCommand(command.args),
+      );
+      if (command.companion !== undefined)
+        wire.push(encodeCommand(command.companion));
+    }
+    const expected = wire.length;
+    const bytes = Buffer.concat(wire);
+    const { ours, redis } = this.#peers;
+    ours.write(bytes);
+    redis.write(bytes);
+    const [a, b] = await Promise.all([
+      ours.read(expected),
+      redis.read(expected),
+    ]);
+    this.#done += batch.length;
+
+    let position = 0;
+    let diverged = false;
+    for (const [i, command] of batch.entries()) {
+      const index = firstIndex + i;
+      const oursReply = replyAt(a, position);
+      const redisReply = replyAt(b, position);
+      let companion: Exchange["companion"];
+      if (command.companion !== undefined) {
+        companion = {
+          ours: replyAt(a, position + 1),
+          redis: replyAt(b, position + 1),
+        };
+      }
+      position += command.companion === undefined ? 1 : 2;
+      if (diverged) {
+        this.#skipped += 1;
+        continue;
+      }
+      let exchange: Exchange = {
+        args: command.args,
+        ours: oursReply,
+        redis: redisReply,
+        ...(companion === undefined ? {} : { companion }),
+      };
+      if (i === batch.length - 1 && startsScanWalk(exchange)) {
+        exchange = await this.#walkScan(exchange);
+      }
+      if (!this.#judge(exchange, index, escapeCommand(command.args))) {
+        diverged = true;
+        continue;
+      }
+      if (command.companion !== undefined && companion !== undefined) {
+        const ok = this.#judge(
+          { args: command.companion, ...companion },
+          index,
+          `${escapeCommand(command.companion)} (sent right after command ${index})`,
+        );
+        if (!ok) diverged = true;
+      }
+    }
+
+    if (a.failure !== undefined || b.failure !== undefined) {
+      await this.#checkAlive();
+      if (this.#fatal) return;
+      await this.#reconnect();
+    } else {
+      const last = batch.at(-1)!;
+      if (commandName(last.args) === "quit") {
+        await this.#reconnect();
+      } else if (last.expires !== undefined && !diverged) {
+        const index = firstIndex + batch.length - 1;
+        diverged = !(await this.#letExpire(last.expires, index));
+      }
+    }
+    if (diverged) await this.#resync();
+  }
+
+  /** Judges one exchange; returns false for an unexplained difference (recorded and printed). */
+  #judge(exchange: Exchange, index: number, what: string): boolean {
+    const verdict = compareExchange(exchange, this.#context);
+    switch (verdict.kind) {
+      case "same":
+        return true;
+      case "normalised":
+        bump(this.#normalised, verdict.rule);
+        return true;
+      case "explained":
+        for (const id of verdict.ids) bump(this.#explained, id);
+        return true;
+      case "different":
+        this.#record(
+          index,
+          `command ${index}: ${what}`,
+          exchange.ours,
+          exchange.redis,
+          commandName(exchange.args),
+        );
+        return false;
+    }
+  }
+
+  /** Counts an unexplained difference and prints it the first time one like it is seen. */
+  #record(
+    index: number,
+    headline: string,
+    ours: RespReply,
+    redis: RespReply,
+    kind: string,
+  ): void {
+    this.#unexplained += 1;
+    const signature = `${kind}\n${shape(ours)}\n${shape(redis)}`;
+    const seen = this.#seen.get(signature);
+    if (seen !== undefined) {
+      seen.count += 1;
+      return;
+    }
+    this.#seen.set(signature, { count: 1, firstAt: index, headline });
+    if (this.#seen.size > MAX_PRINTED) {
+      if (this.#seen.size === MAX_PRINTED + 1)
+        this.#print(`  (more differences: counted, not printed)`);
+      return;
+    }
+    const { chapter, seed } = this.#options;
+    this.#print(`DIFFERENCE at ${headline}`);
+    this.#print(`    ours:  ${escapeBytes(ours.raw)}`);
+    this.#print(`    redis: ${escapeBytes(redis.raw)}`);
+    this.#print(`    reproduce: ${reproduce(chapter, seed, index)}`);
+  }
+
+  /**
+   * SCAN from cursor 0, walked to its end on each server: the keys found
+   * are compared as sorted sets, since cursors and batches are positions
+   * in each server's own hash table.
+   */
+  async #walkScan(exchange: Exchange): Promise<Exchange> {
+    const options = exchange.args.slice(2);
+    const walk = async (peer: Peer, first: RespReply): Promise<RespReply> => {
+      const found = new Map<string, Buffer>();
+      let reply = first;
+      for (let calls = 1; ; calls++) {
+        const items = itemsOf(reply);
+        const batch = items?.[1] === undefined ? undefined : itemsOf(items[1]);
+        if (items?.length !== 2 || batch === undefined) {
+          return replyOf(
+            `-(walk) unexpected SCAN reply: ${escapeBytes(reply.raw, 100)}\r\n`,
+          );
+        }
+        for (const key of batch) {
+          const bytes = key.data ?? Buffer.alloc(0);
+          found.set(bytes.toString("hex"), bytes);
+        }
+        const cursor = textOf(items[0]!) ?? "0";
+        if (cursor === "0") break;
+        if (calls >= MAX_SCAN_CALLS) {
+          return replyOf(`-(walk) SCAN did not end after ${calls} calls\r\n`);
+        }
+        peer.write(encodeCommand([word("SCAN"), word(cursor), ...options]));
+        const next = await peer.read(1);
+        if (next.failure !== undefined) {
+          return replyOf(`-(walk) ${next.failure}\r\n`);
+        }
+        reply = next.replies[0]!;
+      }
+      const keys = [...found.values()].sort(Buffer.compare);
+      return replyOf(
+        Buffer.concat([
+          word(`*${keys.length}\r\n`),
+          ...keys.map((key) =>
+            Buffer.concat([word(`$${key.length}\r\n`), key, word("\r\n")]),
+          ),
+        ]),
+      );
+    };
+    const [ours, redis] = await Promise.all([
+      walk(this.#peers.ours, exchange.ours),
+      walk(this.#peers.redis, exchange.redis),
+    ]);
+    return { args: exchange.args, ours, redis };
+  }
+
+  /**
+   * After a deadline that is past or a few milliseconds away: wait for it
+   * to pass, then look the key up on both servers, so lazy expiry deletes
+   * it at this point in both streams. Returns false on an unexplained
+   * difference.
+   */
+  async #letExpire(
+    { key, lapse }: NonNullable<FuzzCommand["expires"]>,
+    index: number,
+  ): Promise<boolean> {
+    if (lapse === "soon") await sleep(EXPIRY_WAIT_MS);
+    const args = [word("EXISTS"), key];
+    const { ours, redis } = this.#peers;
+    ours.write(encodeCommand(args));
+    redis.write(encodeCommand(args));
+    const [a, b] = await Promise.all([ours.read(1), redis.read(1)]);
+    return this.#judge(
+      { args, ours: replyAt(a, 0), redis: replyAt(b, 0) },
+      index,
+      `${escapeCommand(args)} (after command ${index}'s deadline passed)`,
+    );
+  }
+
+  /** The whole state of both servers, compared; drift is recorded, then both are reset. */
+  async #checkpoint(): Promise<void> {
+    const has = (name: string): boolean =>
+      this.#capabilities.commands.has(name);
+    if (!has("select") || !has("dbsize") || !has("keys")) return;
+    this.#checkpoints += 1;
+    const differences = await compareState(
+      this.#control.ours,
+      this.#control.redis,
+      this.#capabilities.databases,
+      has,
+    );
+    for (const difference of differences) {
+      this.#record(
+        this.#done,
+        `checkpoint after command ${this.#done}: ${difference.what}`,
+        difference.ours,
+        difference.redis,
+        `checkpoint ${difference.what.replace(/ key ".*"/, " key")}`,
+      );
+    }
+    if (differences.length > 0) await this.#resync();
+  }
+
+  /** Same state on both sides again: settings as at start, no data, fresh connections. */
+  async #resync(): Promise<void> {
+    this.#resyncs += 1;
+    const { ours, redis } = this.#control;
+    const commands: Buffer[][] = this.#initialConfig.map(([name, value]) => [
+      word("CONFIG"),
+      word("SET"),
+      word(name),
+      value,
+    ]);
+    if (this.#capabilities.commands.has("flushall"))
+      commands.push([word("FLUSHALL")]);
+    if (commands.length > 0) await askBoth(ours, redis, commands);
+    await this.#reconnect();
+  }
+
+  async #reconnect(): Promise<void> {
+    this.#peers.ours.close();
+    this.#peers.redis.close();
+    this.#peers = {
+      ours: await Peer.connect(this.#ours.port),
+      redis: await Peer.connect(this.#redis.port),
+    };
+  }
+
+  /** After a connection failed: if a server died, that ends the run, as a difference. */
+  async #checkAlive(): Promise<void> {
+    await sleep(200);
+    for (const server of [this.#ours, this.#redis]) {
+      if (!server.exited()) continue;
+      this.#fatal = true;
+      this.#unexplained += 1;
+      this.#print(
+        `FATAL: ${server.name} exited after command ${this.#done}; its last output:`,
+      );
+      this.#print(server.output());
+      this.#print(
+        `    reproduce: ${reproduce(this.#options.chapter, this.#options.seed, this.#done)}`,
+      );
+    }
+  }
+}
+
+/** What the chapter has: its commands (from COMMAND), its CONFIG parameters and databases. */
+async function readCapabilities(peer: Peer): Promise<Capabilities> {
+  const [listing] = await askOne(peer, [word("COMMAND")]);
+  const commands = new Set<string>();
+  for (const entry of itemsOf(listing!) ?? []) {
+    const fields = itemsOf(entry) ?? [];
+    const name = textOf(fields[0]!);
+    if (name !== undefined) commands.add(name);
+    for (const sub of itemsOf(fields[9] ?? replyOf("*0\r\n")) ?? []) {
+      const subName = textOf(itemsOf(sub)?.[0] ?? replyOf("*0\r\n"));
+      if (subName !== undefined) commands.add(subName);
+    }
+  }
+  if (commands.size === 0) {
+    throw new Error(
+      `COMMAND listed no commands: ${escapeBytes(listing!.raw, 200)}`,
+    );
+  }
+  let configParameters: string[] = [];
+  let databases = 16;
+  if (commands.has("config|get")) {
+    const [all, dbs] = await askOne(
+      peer,
+      [word("CONFIG"), word("GET"), word("*")],
+      [word("CONFIG"), word("GET"), word("databases")],
+    );
+    const items = itemsOf(all!) ?? [];
+    configParameters = items
+      .filter((_, i) => i % 2 === 0)
+      .map((item) => textOf(item) ?? "");
+    databases = Number(textOf(itemsOf(dbs!)?.[1] ?? replyOf("$2\r\n16\r\n")));
+  }
+  return { commands, configParameters, databases };
+}
+
+/** Sends commands to one server and reads their replies; throws if they do not come. */
+async function askOne(
+  peer: Peer,
+  ...commands: Buffer[][]
+): Promise<RespReply[]> {
+  peer.write(Buffer.concat(commands.map(encodeCommand)));
+  const result = await peer.read(commands.length);
+  if (result.failure !== undefined)
+    throw new Error(`no reply: ${result.failure}`);
+  return result.replies;
+}
+
+/** The reply at `position`, or a stand-in saying why there is none. */
+function replyAt(result: ReadResult, position: number): RespReply {
+  return (
+    result.replies[position] ??
+    replyOf(`-(no reply: ${result.failure ?? "missing"})\r\n`)
+  );
+}
+
+/** QUIT closes the connection; SCAN 0 is walked; a lapsing deadline is followed by a lookup: each ends its batch. */
+function endsBatch(command: FuzzCommand): boolean {
+  const name = commandName(command.args);
+  return name === "quit" || name === "scan" || command.expires !== undefined;
+}
+
+/** A SCAN from cursor 0 that both servers answered with a first batch. */
+function startsScanWalk({ args, ours, redis }: Exchange): boolean {
+  const isBatch = (reply: RespReply): boolean =>
+    !isError(reply) && itemsOf(reply)?.length === 2;
+  return (
+    commandName(args) === "scan" &&
+    args[1]?.toString("latin1") === "0" &&
+    isBatch(ours) &&
+    isBatch(redis)
+  );
+}
+
+/** A reply with its quoted arguments and numbers blurred: differences of one kind share a shape. */
+function shape(reply: RespReply): string {
+  return escapeBytes(reply.raw, 120)
+    .replace(/'[^']*'/g, "'…'")
+    .replace(/\d+/g, "N");
+}
+
+function bump(map: Map<string, number>, name: string): void {
+  map.set(name, (map.get(name) ?? 0) + 1);
+}
+
+/** The command line that replays a run up to command `count`. */
+export function reproduce(
+  chapter: Chapter,
+  seed: number,
+  count: number,
+): string {
+  return `npm run fuzz -- ${chapter.id.slice(0, 2)} --seed ${seed} --commands ${count}`;
+}

@@ -1,0 +1,154 @@
+/**
+ * Where commands come from: one generator per command, grouped by family
+ * in the files of this folder, and the source that draws from them.
+ *
+ * A generator names the command it writes (as COMMAND names it, lower
+ * case) and runs only in chapters that have that command; so chapter 03
+ * never gets an EXPIRE, and chapter 06 will get LPUSH as soon as it has
+ * one. A chapter that adds a family adds a file here (lists.ts,
+ * hashes.ts, ...) and one line to ALL_GENERATORS.
+ */
+import { FuzzRandom } from "../random.ts";
+import { anyWord, type Lapse } from "./values.ts";
+import { CONNECTION_GENERATORS } from "./connection.ts";
+import { SERVER_GENERATORS } from "./server.ts";
+import { STRING_GENERATORS } from "./strings.ts";
+import { KEY_GENERATORS } from "./keys.ts";
+import { EXPIRY_GENERATORS } from "./expiry.ts";
+import { UNKNOWN_COMMAND_GENERATORS } from "./unknown.ts";
+
+/** What the chapter under test has, read from the server itself at start-up. */
+export interface Capabilities {
+  /** Lower-case command names, and `container|sub` for each subcommand. */
+  readonly commands: ReadonlySet<string>;
+  /** The CONFIG parameters it knows (none without CONFIG). */
+  readonly configParameters: readonly string[];
+  /** How many databases SELECT can reach. */
+  readonly databases: number;
+}
+
+/** One command to send to both servers, and what the runner must do around it. */
+export interface FuzzCommand {
+  readonly args: Buffer[];
+  /**
+   * A key this command may have given a deadline that is past or a few
+   * milliseconds away. The runner waits until it has passed (if `soon`),
+   * then looks the key up in both servers, so that both delete it at the
+   * same point of the stream (see `Deadline` in values.ts).
+   */
+  readonly expires?: { readonly key: Buffer; readonly lapse: Lapse };
+  /**
+   * Sent right behind this command, its reply explains this one's: PTTL
+   * behind TTL tells a difference of one second near a half-second
+   * boundary (the servers read the clock a few milliseconds apart) from a
+   * rounding bug.
+   */
+  readonly companion?: Buffer[];
+  /**
+   * Sent as an inline line (`GET a\r\n`) rather than a RESP array, when
+   * its words allow it: the same command through the other parser.
+   */
+  readonly inline?: boolean;
+}
+
+export interface GeneratorContext {
+  readonly capabilities: Capabilities;
+  /** Whether the chapter has this command or `container|sub`. */
+  has(name: string): boolean;
+}
+
+export interface CommandGenerator {
+  /** The command written, lower case; undefined for one every chapter can take (unknown commands). */
+  readonly command: string | undefined;
+  /** How often, relative to the others. */
+  readonly weight: number;
+  generate(random: FuzzRandom, context: GeneratorContext): FuzzCommand;
+}
+
+/** Every generator; a chapter runs those whose command it has. */
+export const ALL_GENERATORS: readonly CommandGenerator[] = [
+  ...CONNECTION_GENERATORS,
+  ...SERVER_GENERATORS,
+  ...STRING_GENERATORS,
+  ...KEY_GENERATORS,
+  ...EXPIRY_GENERATORS,
+  ...UNKNOWN_COMMAND_GENERATORS,
+];
+
+/** How often a command loses or gains words: the wrong-arity path of every command. */
+const ARITY_MUTATION_RATE = 0.03;
+/** How often a command goes as an inline line (if its words can). */
+const INLINE_RATE = 0.05;
+
+/** Bytes from text, one byte per character. */
+export const word = (text: string): Buffer => Buffer.from(text, "latin1");
+
+/** The command, with the runner told about `key`'s deadline if it lapses. */
+export function lapsing(
+  args: Buffer[],
+  key: Buffer,
+  lapse: Lapse | undefined,
+): FuzzCommand {
+  return lapse === undefined ? { args } : { args, expires: { key, lapse } };
+}
+
+/**
+ * The stream of commands for one seed and one chapter: the same seed and
+ * capabilities give the same commands, byte for byte, on every run.
+ */
+export class CommandSource {
+  readonly #random: FuzzRandom;
+  readonly #context: GeneratorContext;
+  readonly #choices: (readonly [CommandGenerator, number])[];
+
+  constructor(
+    seed: number,
+    capabilities: Capabilities,
+    generators: readonly CommandGenerator[] = ALL_GENERATORS,
+  ) {
+    this.#random = new FuzzRandom(seed);
+    this.#context = {
+      capabilities,
+      has: (name) => capabilities.commands.has(name),
+    };
+    this.#choices = generators
+      .filter(
+        (g) => g.command === undefined || capabilities.commands.has(g.command),
+      )
+      .map((g) => [g, g.weight] as const);
+    if (this.#choices.length === 0) {
+      throw new Error("no generator applies to this chapter's commands");
+    }
+  }
+
+  /** The commands the generators cover in this chapter, for the report. */
+  get covered(): string[] {
+    return [
+      ...new Set(
+        this.#choices.flatMap(([g]) => (g.command ? [g.command] : [])),
+      ),
+    ];
+  }
+
+  next(): FuzzCommand {
+    const random = this.#random;
+    const generator = random.weighted(this.#choices);
+    const command = generator.generate(random, this.#context);
+    // The command's own name in any letter case: `sEt` is SET.
+    const [name, ...rest] = command.args;
+    const args = [word(random.anyCase(name!.toString("latin1"))), ...rest];
+    const inline = random.chance(INLINE_RATE);
+    if (!random.chance(ARITY_MUTATION_RATE))
+      return { ...command, args, inline };
+    // Wrong arity: drop some trailing words, or add some.
+    if (rest.length > 0 && random.chance(0.5)) {
+      args.length = random.between(1, args.length - 1);
+    } else {
+      const extra = random.between(1, 3);
+      for (let i = 0; i < extra; i++) args.push(anyWord(random));
+    }
+    // The companion and the wait for a deadline stay: a mutated command may
+    // still be valid (`PEXPIRE k 5` plus `NX`), and both are harmless if not.
+    return { ...command, args, inline };
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The differences between the chapters and Redis 7.0.15 that are known and
+ * meant, each with its reason and a matcher as narrow as the difference.
+ *
+ * An entry here is a promise that the difference is deliberate (the
+ * chapter's tests and article say so too), not a place to hide a bug. A
+ * wrong reply found by the fuzzer is fixed in the chapter, not listed here.
+ *
+ * An entry explains an exchange in one of two ways: `matches` says the
+ * whole exchange is this difference; `rewrite` takes its own part out of
+ * the replies (the key specifications in a COMMAND INFO reply, say) and
+ * leaves the rest to be compared, so that one reply can carry two known
+ * differences and still have everything else checked byte for byte.
+ */
+import {
+  commandName,
+  integerOf,
+  itemsOf,
+  subcommandName,
+  type CompareContext,
+  type Exchange,
+} from "./exchange.ts";
+import { editIntrospection, introspectionKind } from "./introspection.ts";
+import { isError, textOf, type RespReply } from "./resp.ts";
+
+export interface KnownDifference {
+  readonly id: string;
+  /** Why the chapter answers differently, on purpose. */
+  readonly reason: string;
+  /** True if this exchange is this difference and nothing else. */
+  matches?(exchange: Exchange, context: CompareContext): boolean;
+  /** The exchange with this difference taken out of the replies (unchanged if it is not there). */
+  rewrite?(exchange: Exchange, context: CompareContext): Exchange;
+}
+
+/** The lines of a HELP reply. */
+function helpLines(reply: RespReply): string[] | undefined {
+  return itemsOf(reply)?.map((line) => textOf(line) ?? "");
+}
+
+/** CLIENT HELP without its SETINFO entry (its line and the indented lines under it). */
+function withoutSetinfo(lines: readonly string[]): string[] {
+  const kept: string[] = [];
+  let inSetinfo = false;
+  for (const line of lines) {
+    if (!line.startsWith(" ")) inSetinfo = line.startsWith("SETINFO");
+    if (!inSetinfo) kept.push(line);
+  }
+  return kept;
+}
+
+const REWRITE_REPLIES = new Set([
+  "+Background append only file rewriting started\r\n",
+  "+Background append only file rewriting scheduled\r\n",
+  "-ERR Background append only file rewriting already in progress\r\n",
+]);
+
+const SETINFO = "client|setinfo";
+
+export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
+  {
+    id: "key-specifications",
+    reason:
+      "the chapters leave out Redis 7's key specifications: COMMAND INFO's ninth field is empty and COMMAND DOCS has no key_spec_index, since for every command of these chapters first/last/step already say where the keys are (chapter 03's command-table tests)",
+    rewrite(exchange) {
+      const kind = introspectionKind(exchange.args);
+      if (kind === undefined) return exchange;
+      return {
+        ...exchange,
+        redis: editIntrospection(exchange.redis, kind, { dropKeySpecs: true }),
+      };
+    },
+  },
+  {
+    id: "command-subset",
+    reason:
+      "each chapter has a subset of Redis's 240 commands and of their subcommands, so COMMAND and COMMAND COUNT, COMMAND INFO or DOCS without names, and a container's list of subcommands are shorter, and COMMAND INFO or DOCS of a command the chapter does not have yet finds nothing",
+    rewrite(exchange, { commands }) {
+      const kind = introspectionKind(exchange.args);
+      if (kind === undefined) return exchange;
+      const keep = (name: string): boolean => commands.has(name.toLowerCase());
+      return {
+        ...exchange,
+        redis: editIntrospection(exchange.redis, kind, { keep }),
+      };
+    },
+    matches({ args, ours, redis }) {
+      if (commandName(args) !== "command") return false;
+      const sub = subcommandName(args);
+      const listsAll =
+        args.length === 1 ||
+        (args.length === 2 &&
+          (sub === "count" || sub === "info" || sub === "docs"));
+      if (!listsAll) return false;
+      const counts =
+        sub === "count"
+          ? [integerOf(ours), integerOf(redis)]
+          : [itemsOf(ours)?.length, itemsOf(redis)?.length];
+      return (
+        counts[0] !== undefined &&
+        counts[1] !== undefined &&
+        counts[0] < counts[1]
+      );
+    },
+  },
+  {
+    id: "help-lists-own-subcommands",
+    reason:
+      "CLIENT, CONFIG and COMMAND HELP list the subcommands the chapter has, in Redis's words: a subset of Redis's list (plus CLIENT SETINFO, see client-setinfo)",
+    matches({ args, ours, redis }) {
+      if (
+        !["client", "config", "command"].includes(commandName(args)) ||
+        subcommandName(args) !== "help" ||
+        args.length !== 2
+      )
+        return false;
+      const a = helpLines(ours);
+      const b = helpLines(redis);
+      if (a === undefined || b === undefined || a[0] !== b[0]) return false;
+      const redisLines = new Set(b);
+      return withoutSetinfo(a).every((line) => redisLines.has(line));
+    },
+  },
+  {
+    id: "client-setinfo",
+    reason:
+      "CLIENT SETINFO came with Redis 7.2; 7.0.15 does not know it. ioredis sends it on connecting and ignores the error, so the chapters accept it as 7.2 does (chapter 03's CLIENT tests)",
+    rewrite(exchange) {
+      const kind = introspectionKind(exchange.args);
+      if (kind === undefined) return exchange;
+      const keep = (name: string): boolean => name.toLowerCase() !== SETINFO;
+      return {
+        ...exchange,
+        ours: editIntrospection(exchange.ours, kind, { keep }),
+      };
+    },
+    matches({ args, redis }) {
+      const name = commandName(args);
+      const sub = subcommandName(args);
+      const text = textOf(redis) ?? "";
+      // CLIENT SETINFO itself, and COMMAND GETKEYS of it.
+      if (name === "client" && sub === "setinfo") {
+        return isError(redis) && text.startsWith("ERR unknown subcommand ");
+      }
+      return (
+        name === "command" &&
+        sub === "getkeys" &&
+        args[2]?.toString("latin1").toLowerCase() === "client" &&
+        args[3]?.toString("latin1").toLowerCase() === "setinfo" &&
+        text === "ERR Invalid command specified"
+      );
+    },
+  },
+  {
+    id: "appendonly-before-aof",
+    reason:
+      "chapters 03 and 04 keep nothing on disk: CONFIG SET appendonly takes only no, and any other value gets an error that says so (chapter 03's CONFIG tests); chapter 05 answers as Redis does",
+    matches({ args, ours, redis }) {
+      return (
+        commandName(args) === "config" &&
+        subcommandName(args) === "set" &&
+        isError(ours) &&
+        isError(redis) &&
+        (textOf(ours) ?? "").endsWith(
+          "argument must be 'no': this chapter keeps no data on disk",
+        ) &&
+        (textOf(redis) ?? "").includes(
+          "(possibly related to argument 'appendonly')",
+        )
+      );
+    },
+  },
+  {
+    id: "rewrite-in-progress",
+    reason:
+      "whether a rewrite is still running when BGREWRITEAOF comes (started, scheduled, or already in progress) depends on how long each server's previous one took",
+    matches({ args, ours, redis }) {
+      return (
+        commandName(args) === "bgrewriteaof" &&
+        REWRITE_REPLIES.has(ours.raw.toString("latin1")) &&
+        REWRITE_REPLIES.has(redis.raw.toString("latin1"))
+      );
+    },
+  },
+];

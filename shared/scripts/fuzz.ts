@@ -1,0 +1,50 @@
+/**
+ * `npm run fuzz -- NN [--seed S] [--commands N]`: the differential fuzzer
+ * (shared/fuzz/fuzz.ts) on chapter NN against a throwaway redis-server.
+ * Without --seed it picks one at random and prints it, so any run can be
+ * repeated. Exits 1 if an unexplained difference was found, 2 on a usage
+ * error.
+ */
+import { randomInt } from "node:crypto";
+import { speaksRedis } from "../chapters.ts";
+import { chapterFromArgs, exitWithUsage } from "./command-line.ts";
+import { runFuzz } from "../fuzz/fuzz.ts";
+
+const USAGE = "npm run fuzz -- NN [--seed S] [--commands N]";
+const DEFAULT_COMMANDS = 100_000;
+
+const { chapter, chapters, rest } = chapterFromArgs(USAGE);
+if (!speaksRedis(chapter)) {
+  exitWithUsage(
+    USAGE,
+    chapters.filter(speaksRedis),
+    `Chapter ${chapter.id} is an echo server: there is no Redis to compare it with.`,
+  );
+}
+
+let seed = randomInt(0, 2 ** 32);
+let commands = DEFAULT_COMMANDS;
+for (let i = 0; i < rest.length; i++) {
+  const option = rest[i];
+  const value = rest[i + 1];
+  const number = Number(value);
+  if (
+    (option === "--seed" || option === "--commands") &&
+    value !== undefined &&
+    /^\d+$/.test(value) &&
+    Number.isSafeInteger(number)
+  ) {
+    if (option === "--seed") seed = number >>> 0;
+    else commands = number;
+    i += 1;
+  } else {
+    exitWithUsage(
+      USAGE,
+      chapters.filter(speaksRedis),
+      `Unexpected argument: ${option}`,
+    );
+  }
+}
+
+const result = await runFuzz({ chapter, seed, commands });
+process.exit(result.unexplained > 0 ? 1 : 0);
