@@ -40,6 +40,8 @@ import { INFO_COMMANDS } from "./commands/info-command.ts";
 import { CONFIG_COMMANDS } from "./commands/config-command.ts";
 import { SERVER_COMMANDS } from "./commands/server-commands.ts";
 import { STRING_COMMANDS } from "./commands/string-commands.ts";
+import { STRING_RANGE_COMMANDS } from "./commands/string-range-commands.ts";
+import { COUNTER_COMMANDS } from "./commands/counter-commands.ts";
 import { KEY_COMMANDS } from "./commands/key-commands.ts";
 
 // #region command-table
@@ -52,6 +54,8 @@ export const COMMANDS = new CommandTable([
   ...CONFIG_COMMANDS,
   ...SERVER_COMMANDS,
   ...STRING_COMMANDS,
+  ...STRING_RANGE_COMMANDS,
+  ...COUNTER_COMMANDS,
   ...KEY_COMMANDS,
 ]);
 // #endregion command-table

@@ -16,6 +16,8 @@ import { INFO_COMMANDS } from "../../src/commands/info-command.ts";
 import { CONFIG_COMMANDS } from "../../src/commands/config-command.ts";
 import { SERVER_COMMANDS } from "../../src/commands/server-commands.ts";
 import { STRING_COMMANDS } from "../../src/commands/string-commands.ts";
+import { STRING_RANGE_COMMANDS } from "../../src/commands/string-range-commands.ts";
+import { COUNTER_COMMANDS } from "../../src/commands/counter-commands.ts";
 
 const COMMANDS = new CommandTable([
   ...CONNECTION_COMMANDS,
@@ -25,6 +27,8 @@ const COMMANDS = new CommandTable([
   ...CONFIG_COMMANDS,
   ...SERVER_COMMANDS,
   ...STRING_COMMANDS,
+  ...STRING_RANGE_COMMANDS,
+  ...COUNTER_COMMANDS,
   ...KEY_COMMANDS,
 ]);
 

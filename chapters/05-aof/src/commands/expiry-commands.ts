@@ -4,7 +4,8 @@
  * PERSIST. (Redis's documentation files them under "generic", with the
  * other key commands; they have a file of their own here because they are
  * this chapter's lesson.) SET's expiry options, SETEX, PSETEX and GETEX
- * are string commands, in strings.ts, and share `optionDeadline` below.
+ * are string commands, in string-commands.ts; how they read their options
+ * and turn them into deadlines is here, next to EXPIRE's own rules.
  *
  * Every deadline is computed in 64-bit integer arithmetic (bigints), with
  * Redis's overflow checks, and stored as wall-clock milliseconds: see
@@ -69,6 +70,36 @@ export function optionDeadline(
   return deadlineOf(deadline);
 }
 // #endregion option-deadline
+
+// #region expiry-options
+/** The expiry options SET and GETEX take, with the unit and base of each. */
+export const EXPIRY_OPTIONS = {
+  ex: { unit: SECONDS, relative: true },
+  px: { unit: MILLISECONDS, relative: true },
+  exat: { unit: SECONDS, relative: false },
+  pxat: { unit: MILLISECONDS, relative: false },
+} as const;
+export type ExpiryOption = keyof typeof EXPIRY_OPTIONS;
+
+/** Which of EX, PX, EXAT, PXAT `arg` is, if any. */
+export function expiryOptionOf(arg: Buffer): ExpiryOption | undefined {
+  for (const option of ["ex", "px", "exat", "pxat"] as const) {
+    if (isKeyword(arg, option)) return option;
+  }
+  return undefined;
+}
+
+/**
+ * One expiry option per command, though the same one may come twice (the
+ * last time wins): `SET k v EX 10 EX 20` is fine, `EX 10 PX 20` is not.
+ */
+export function compatible(
+  earlier: { option: ExpiryOption } | undefined,
+  option: ExpiryOption,
+): boolean {
+  return earlier === undefined || earlier.option === option;
+}
+// #endregion expiry-options
 
 // #region expire
 /** The NX, XX, GT and LT options of EXPIRE and its siblings. */

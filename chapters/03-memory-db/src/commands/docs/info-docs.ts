@@ -1,8 +1,8 @@
 /**
  * What COMMAND DOCS tells clients about INFO: summaries, versions,
  * complexity, history and arguments, as Redis 7.0 documents them (redis-cli
- * shows them as hints while you type). Data only, kept apart from info-
- * command.ts so that the commands' code reads on its own.
+ * shows them as hints while you type). Data only, kept apart from
+ * info-command.ts so that the commands' code reads on its own.
  */
 import type { CommandDocs } from "../../dispatch/command-spec.ts";
 
