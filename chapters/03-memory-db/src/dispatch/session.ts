@@ -2,7 +2,7 @@
  * What the server remembers about one connection between its commands,
  * which they read and change through their context. One per connection.
  */
-import type { Database } from "../keyspace/keyspace.ts";
+import type { Database } from "../keyspace/database.ts";
 
 // #region session
 /** Per-connection state that commands read and change. */

@@ -1,5 +1,6 @@
 /**
- * The keyspace: numbered databases, each a table from keys to values.
+ * The keyspace: numbered databases, each a table from keys to values
+ * (one database is database.ts), and what those keys and values are.
  *
  * Keys and values are byte strings: JavaScript strings with one character
  * per byte (`buffer.toString("latin1")`). A Redis key may hold any bytes,
@@ -13,7 +14,7 @@
  * the socket's input buffer, which a stored view would keep alive whole.
  */
 import { constants } from "node:buffer";
-import { Dict } from "./dict.ts";
+import { Database, type KeyspaceStats } from "./database.ts";
 
 /**
  * The longest string V8 can make: 2^29 - 24 characters, so 24 bytes short
@@ -35,86 +36,6 @@ export function typeName(_value: RedisValue): "string" {
   return "string";
 }
 // #endregion value
-
-// #region database
-/** INFO's keyspace_hits and keyspace_misses. */
-export interface KeyspaceStats {
-  hits: number;
-  misses: number;
-}
-
-/** One numbered database: what `SELECT n` switches a connection to. */
-export class Database {
-  #entries = new Dict<RedisValue>();
-
-  constructor(
-    readonly index: number,
-    readonly stats: KeyspaceStats,
-  ) {}
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  get(key: string): RedisValue | undefined {
-    return this.#entries.get(key);
-  }
-
-  /**
-   * `get` on behalf of a command that reads (GET, not SET): counted as a
-   * hit or a miss, as Redis counts its read lookups.
-   */
-  read(key: string): RedisValue | undefined {
-    const value = this.#entries.get(key);
-    if (value === undefined) this.stats.misses += 1;
-    else this.stats.hits += 1;
-    return value;
-  }
-
-  has(key: string): boolean {
-    return this.#entries.has(key);
-  }
-
-  /** Adds or replaces a key; true if the key is new. */
-  set(key: string, value: RedisValue): boolean {
-    return this.#entries.set(key, value);
-  }
-
-  /** Removes a key; true if it existed. */
-  delete(key: string): boolean {
-    return this.#entries.delete(key);
-  }
-
-  clear(): void {
-    this.#entries.clear();
-  }
-
-  keys(): IterableIterator<string> {
-    return this.#entries.keys();
-  }
-
-  randomKey(): string | undefined {
-    return this.#entries.randomKey();
-  }
-
-  /** One step of SCAN: see `Dict.scan`. */
-  scan(
-    cursor: number,
-    visit: (key: string, value: RedisValue) => void,
-  ): number {
-    return this.#entries.scan(cursor, visit);
-  }
-
-  /**
-   * SWAPDB: the two databases trade contents, not numbers. Connections hold
-   * the Database object they selected, so each one now sees the other's
-   * data under the number it chose, which is what SWAPDB promises.
-   */
-  swapContents(other: Database): void {
-    [this.#entries, other.#entries] = [other.#entries, this.#entries];
-  }
-}
-// #endregion database
 
 // #region keyspace
 /**

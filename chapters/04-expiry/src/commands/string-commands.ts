@@ -9,7 +9,8 @@
  * gives, including its error texts, in the order Redis checks them.
  */
 import type { CommandDocs, CommandSpec } from "../dispatch/command-spec.ts";
-import type { Database, Deadline } from "../keyspace/keyspace.ts";
+import type { Deadline } from "../keyspace/keyspace.ts";
+import type { Database } from "../keyspace/database.ts";
 import {
   array,
   bulk,

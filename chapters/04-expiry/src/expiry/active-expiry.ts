@@ -30,7 +30,8 @@
  * in the article adds the fast one.
  */
 import type { Clock } from "./clock.ts";
-import type { Database, Deadline, Keyspace } from "../keyspace/keyspace.ts";
+import type { Deadline, Keyspace } from "../keyspace/keyspace.ts";
+import type { Database } from "../keyspace/database.ts";
 
 // #region constants
 /** Keys sampled per round: Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP. */

@@ -15,8 +15,8 @@ import {
   deadlineOf,
   Keyspace,
   millisecondsLeft,
-  type Database,
 } from "../../src/keyspace/keyspace.ts";
+import type { Database } from "../../src/keyspace/database.ts";
 import { ManualClock } from "../manual-clock.ts";
 
 /** A keyspace of 16 databases on a clock that moves only when told. */

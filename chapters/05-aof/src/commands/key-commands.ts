@@ -4,11 +4,8 @@
  * KEYS all at once, SCAN a few at a time.
  */
 import type { CommandSpec } from "../dispatch/command-spec.ts";
-import {
-  typeName,
-  type Database,
-  type RedisValue,
-} from "../keyspace/keyspace.ts";
+import { typeName, type RedisValue } from "../keyspace/keyspace.ts";
+import type { Database } from "../keyspace/database.ts";
 import {
   array,
   bulk,

@@ -38,12 +38,8 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import type {
-  Database,
-  Deadline,
-  Keyspace,
-  RedisValue,
-} from "../keyspace/keyspace.ts";
+import type { Deadline, Keyspace, RedisValue } from "../keyspace/keyspace.ts";
+import type { Database } from "../keyspace/database.ts";
 import { encodeCommand } from "./aof-format.ts";
 
 /** How many keys one slice of the walk writes before letting clients in. */

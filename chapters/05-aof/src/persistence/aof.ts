@@ -47,11 +47,8 @@ import {
 import { join } from "node:path";
 import type { Clock } from "../expiry/clock.ts";
 import type { ServerConfig } from "../config/directives.ts";
-import type {
-  Database,
-  Keyspace,
-  KeyspaceListener,
-} from "../keyspace/keyspace.ts";
+import type { Keyspace, KeyspaceListener } from "../keyspace/keyspace.ts";
+import type { Database } from "../keyspace/database.ts";
 import { encodeCommand } from "./aof-format.ts";
 import { AofRewrite } from "./aof-rewrite.ts";
 

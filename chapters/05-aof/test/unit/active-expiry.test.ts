@@ -22,7 +22,8 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { ActiveExpiry } from "../../src/expiry/active-expiry.ts";
-import { Keyspace, type Database } from "../../src/keyspace/keyspace.ts";
+import { Keyspace } from "../../src/keyspace/keyspace.ts";
+import type { Database } from "../../src/keyspace/database.ts";
 import { ManualClock } from "../manual-clock.ts";
 import { seededRandom } from "../../../../shared/seeded-random.ts";
 
