@@ -1,0 +1,312 @@
+/**
+ * The differential fuzzer (npm run fuzz) checked without any server: a
+ * seed must name one exact command stream, or a difference cannot be
+ * reproduced; generators must stay within the chapter's commands; and the
+ * comparer must tell normal variation and known differences from a wrong
+ * reply, in both directions.
+ */
+import { describe, expect, it } from "vitest";
+import { CommandSource, type Capabilities } from "../fuzz/generators/index.ts";
+import { compareExchange } from "../fuzz/compare.ts";
+import type { CompareContext, Exchange } from "../fuzz/exchange.ts";
+import {
+  encodeCommand,
+  encodeInline,
+  escapeBytes,
+  parseReply,
+  replyEnd,
+  replyOf,
+} from "../fuzz/resp.ts";
+
+const CHAPTER_02_COMMANDS = [
+  "ping",
+  "echo",
+  "quit",
+  "hello",
+  "command",
+  "command|count",
+  "command|docs",
+  "command|info",
+  "command|help",
+];
+const CHAPTER_03_COMMANDS = [
+  ...CHAPTER_02_COMMANDS,
+  ..."auth select client client|id client|getname client|setname client|setinfo client|help command|getkeys dbsize flushdb flushall swapdb info config config|get config|set config|help time set get getset getdel setnx mset msetnx mget append strlen getrange setrange incr decr incrby decrby incrbyfloat del unlink exists type keys scan rename renamenx randomkey copy".split(
+    " ",
+  ),
+];
+const CHAPTER_04_COMMANDS = [
+  ...CHAPTER_03_COMMANDS,
+  ..."setex psetex getex expire pexpire expireat pexpireat ttl pttl expiretime pexpiretime persist".split(
+    " ",
+  ),
+];
+
+function capabilities(commands: readonly string[]): Capabilities {
+  return {
+    commands: new Set(commands),
+    configParameters: commands.includes("config|get")
+      ? ["port", "bind", "databases", "requirepass", "hz", "save", "appendonly"]
+      : [],
+    databases: 16,
+  };
+}
+
+/** The first `count` commands of a seed, as the bytes that go on the wire. */
+function stream(seed: number, commands: readonly string[], count = 3000) {
+  const source = new CommandSource(seed, capabilities(commands));
+  return Array.from({ length: count }, () => {
+    const command = source.next();
+    return Buffer.concat([
+      encodeCommand(command.args),
+      command.companion === undefined
+        ? Buffer.alloc(0)
+        : encodeCommand(command.companion),
+      Buffer.from(`${command.inline === true}|${command.expires?.lapse}`),
+    ]).toString("hex");
+  });
+}
+
+const names = (seed: number, commands: readonly string[]): Set<string> => {
+  const source = new CommandSource(seed, capabilities(commands));
+  const seen = new Set<string>();
+  for (let i = 0; i < 5000; i++) {
+    seen.add(source.next().args[0]!.toString("latin1").toLowerCase());
+  }
+  return seen;
+};
+
+describe("generators", () => {
+  it("give the same commands, byte for byte, for the same seed", () => {
+    expect(stream(42, CHAPTER_04_COMMANDS)).toEqual(
+      stream(42, CHAPTER_04_COMMANDS),
+    );
+  });
+
+  it("give other commands for another seed", () => {
+    const a = stream(42, CHAPTER_04_COMMANDS, 200);
+    const b = stream(43, CHAPTER_04_COMMANDS, 200);
+    expect(a.filter((command, i) => command === b[i]).length).toBeLessThan(50);
+  });
+
+  it("send only the chapter's commands, and unknown ones", () => {
+    const seen = names(7, CHAPTER_02_COMMANDS);
+    for (const name of ["ping", "echo", "hello", "command", "quit"]) {
+      expect(seen).toContain(name);
+    }
+    for (const name of ["set", "get", "select", "config", "expire"]) {
+      expect(seen).not.toContain(name);
+    }
+  });
+
+  it("leave expiry options out before the chapter that has EXPIRE", () => {
+    const source = new CommandSource(9, capabilities(CHAPTER_03_COMMANDS));
+    for (let i = 0; i < 20_000; i++) {
+      const { args, expires } = source.next();
+      const name = args[0]!.toString("latin1").toLowerCase();
+      expect(name).not.toMatch(/expire|ttl|^getex$|^p?setex$|^persist$/);
+      expect(expires).toBeUndefined();
+      if (name === "set") {
+        const words = args
+          .slice(3)
+          .map((a) => a.toString("latin1").toLowerCase());
+        expect(
+          words.filter((w) => /^(ex|px|exat|pxat|keepttl)$/.test(w)),
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it("mark the keys whose deadline lapses during the run", () => {
+    const source = new CommandSource(11, capabilities(CHAPTER_04_COMMANDS));
+    const lapses = new Set<string>();
+    let marked = 0;
+    let keyAmongWords = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const { args, expires } = source.next();
+      if (expires === undefined) continue;
+      lapses.add(expires.lapse);
+      marked += 1;
+      // The key is one of the command's words (unless a wrong-arity
+      // mutation cut it off).
+      if (args.some((arg) => arg.equals(expires.key))) keyAmongWords += 1;
+    }
+    expect([...lapses].sort()).toEqual(["past", "soon"]);
+    expect(keyAmongWords / marked).toBeGreaterThan(0.97);
+  });
+});
+
+describe("RESP framing", () => {
+  it("finds where a reply ends, and waits for the rest of a cut one", () => {
+    const bytes = Buffer.from("*3\r\n$3\r\nabc\r\n:-7\r\n*-1\r\n+OK\r\n");
+    expect(replyEnd(bytes)).toBe(bytes.length - 5);
+    for (let cut = 0; cut < bytes.length - 5; cut++) {
+      expect(replyEnd(bytes.subarray(0, cut))).toBeUndefined();
+      expect(parseReply(bytes.subarray(0, cut))).toBeUndefined();
+    }
+    const parsed = parseReply(bytes)!;
+    expect(parsed.end).toBe(bytes.length - 5);
+    expect(parsed.reply.items!.map((item) => item.raw.toString())).toEqual([
+      "$3\r\nabc\r\n",
+      ":-7\r\n",
+      "*-1\r\n",
+    ]);
+  });
+
+  it("keeps binary bulk strings whole, CR LF inside included", () => {
+    const reply = replyOf(Buffer.from("$4\r\n\r\n\0\xff\r\n", "latin1"));
+    expect(reply.data).toEqual(Buffer.from("\r\n\0\xff", "latin1"));
+  });
+
+  it("sends a command inline only when its words need no quoting", () => {
+    const words = (...texts: string[]) => texts.map((t) => Buffer.from(t));
+    expect(encodeInline(words("GET", "a:1"))?.toString()).toBe("GET a:1\r\n");
+    expect(encodeInline(words("SET", "a b", "1"))).toBeUndefined();
+    expect(encodeInline(words("SET", "", "1"))).toBeUndefined();
+  });
+
+  it("escapes bytes so a report can be read and retyped", () => {
+    expect(escapeBytes(Buffer.from('a\r\n\0"\\\xff', "latin1"))).toBe(
+      'a\\r\\n\\0\\"\\\\\\xff',
+    );
+  });
+});
+
+describe("the reply comparer", () => {
+  const context: CompareContext = {
+    commands: new Set(CHAPTER_04_COMMANDS),
+    configParameters: new Set(["port", "dir", "hz", "save", "appendonly"]),
+  };
+  const exchange = (
+    command: string,
+    ours: string,
+    redis: string,
+    companion?: [string, string],
+  ): Exchange => ({
+    args: command.split(" ").map((word) => Buffer.from(word)),
+    ours: replyOf(ours),
+    redis: replyOf(redis),
+    ...(companion === undefined
+      ? {}
+      : {
+          companion: {
+            ours: replyOf(companion[0]),
+            redis: replyOf(companion[1]),
+          },
+        }),
+  });
+  const verdict = (e: Exchange) => compareExchange(e, context);
+
+  it("passes equal bytes and fails different ones", () => {
+    expect(verdict(exchange("GET a", "$1\r\n1\r\n", "$1\r\n1\r\n")).kind).toBe(
+      "same",
+    );
+    // A null bulk is not an empty one, nor a null array.
+    expect(verdict(exchange("GET a", "$-1\r\n", "$0\r\n\r\n")).kind).toBe(
+      "different",
+    );
+    expect(verdict(exchange("GET a", "*-1\r\n", "$-1\r\n")).kind).toBe(
+      "different",
+    );
+    expect(
+      verdict(
+        exchange(
+          "SET a 1 EX 0",
+          "-ERR syntax error\r\n",
+          "-ERR invalid expire time in 'set' command\r\n",
+        ),
+      ).kind,
+    ).toBe("different");
+  });
+
+  it("compares KEYS as a set, but not a missing key", () => {
+    const ab = "*2\r\n$1\r\na\r\n$1\r\nb\r\n";
+    const ba = "*2\r\n$1\r\nb\r\n$1\r\na\r\n";
+    expect(verdict(exchange("KEYS *", ab, ba))).toEqual({
+      kind: "normalised",
+      rule: "unordered-keys",
+    });
+    expect(verdict(exchange("KEYS *", ab, "*1\r\n$1\r\na\r\n")).kind).toBe(
+      "different",
+    );
+    // Order matters everywhere else.
+    expect(verdict(exchange("MGET a b", ab, ba)).kind).toBe("different");
+  });
+
+  it("lets a TTL differ by one second only at a half-second boundary", () => {
+    // Both servers were at about 99.5 s: rounding went each way.
+    expect(
+      verdict(
+        exchange("TTL k", ":100\r\n", ":99\r\n", [":99501\r\n", ":99498\r\n"]),
+      ),
+    ).toEqual({ kind: "normalised", rule: "deadline-readings" });
+    // At 99.9 s, 99 is a rounding bug (floor instead of round).
+    expect(
+      verdict(
+        exchange("TTL k", ":99\r\n", ":100\r\n", [":99900\r\n", ":99899\r\n"]),
+      ).kind,
+    ).toBe("different");
+    // Milliseconds close, within the clocks' lag; not a second apart.
+    expect(verdict(exchange("PTTL k", ":99900\r\n", ":99890\r\n")).kind).toBe(
+      "normalised",
+    );
+    expect(verdict(exchange("PTTL k", ":98900\r\n", ":99900\r\n")).kind).toBe(
+      "different",
+    );
+    // -1 and -2 are exact.
+    expect(verdict(exchange("PTTL k", ":-1\r\n", ":-2\r\n")).kind).toBe(
+      "different",
+    );
+  });
+
+  it("compares CONFIG GET on the chapter's parameters, each server's port aside", () => {
+    const ours = "*4\r\n$4\r\nPORT\r\n$1\r\n0\r\n$2\r\nhz\r\n$2\r\n10\r\n";
+    const redis =
+      "*6\r\n$2\r\nhz\r\n$2\r\n10\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n$4\r\nPORT\r\n$4\r\n6379\r\n";
+    expect(verdict(exchange("CONFIG GET PORT h*", ours, redis)).kind).toBe(
+      "normalised",
+    );
+    const wrongHz = ours.replace("$2\r\n10", "$2\r\n11");
+    expect(verdict(exchange("CONFIG GET PORT h*", wrongHz, redis)).kind).toBe(
+      "different",
+    );
+  });
+
+  it("explains COMMAND INFO's empty key specifications, and nothing else in it", () => {
+    const entry = (keySpecs: string, arity = ":2") =>
+      `*1\r\n*10\r\n$3\r\nget\r\n${arity}\r\n*1\r\n+readonly\r\n:1\r\n:1\r\n:1\r\n*1\r\n+@read\r\n*0\r\n${keySpecs}*0\r\n`;
+    const specs = "*1\r\n*2\r\n$5\r\nflags\r\n*1\r\n+RO\r\n";
+    expect(
+      verdict(exchange("COMMAND INFO get", entry("*0\r\n"), entry(specs))),
+    ).toEqual({
+      kind: "explained",
+      ids: ["key-specifications"],
+    });
+    expect(
+      verdict(exchange("COMMAND INFO get", entry("*0\r\n", ":3"), entry(specs)))
+        .kind,
+    ).toBe("different");
+  });
+
+  it("explains CLIENT SETINFO, which Redis 7.0 does not have", () => {
+    expect(
+      verdict(
+        exchange(
+          "CLIENT SETINFO lib-name x",
+          "+OK\r\n",
+          "-ERR unknown subcommand 'SETINFO'. Try CLIENT HELP.\r\n",
+        ),
+      ),
+    ).toEqual({ kind: "explained", ids: ["client-setinfo"] });
+    // Not another subcommand's error.
+    expect(
+      verdict(
+        exchange(
+          "CLIENT GETNAME",
+          "+OK\r\n",
+          "-ERR unknown subcommand 'GETNAME'. Try CLIENT HELP.\r\n",
+        ),
+      ).kind,
+    ).toBe("different");
+  });
+});
