@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Redis, type RedisOptions } from "ioredis";
 import { RawSocket } from "./raw-socket.ts";
+import { namingCommands } from "./replies.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -137,7 +138,9 @@ export interface ServerUnderTest {
   /**
    * An ioredis client connected to the server, disconnected after the suite.
    * It never reconnects or retries, so a server that hangs up shows up as a
-   * failed command instead of a silent retry. `options` adds to that, e.g.
+   * failed command instead of a silent retry. An error reply fails with the
+   * command that got it and the test line that sent it
+   * (`SET k v EX 10 → ERR syntax error`: see replies.ts). `options` adds to that, e.g.
    * the RESP2-only settings chapter 02 needs.
    */
   client(options?: RedisOptions): Promise<Redis>;
@@ -207,7 +210,7 @@ export function useServer(
       });
       clients.push(client);
       await client.connect();
-      return client;
+      return namingCommands(client);
     },
   };
 }

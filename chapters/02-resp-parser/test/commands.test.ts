@@ -96,18 +96,26 @@ describe("errors from the command table", () => {
     );
   });
 
-  it("a HELLO keyword is compared as a C string: a NUL byte ends it", async () => {
-    const client = await server.raw();
-    await client.send(encodeCommand("HELLO", "2", "SETNAME\0junk", "my-app"));
-    await expectBytes(client, "*14\r\n$6\r\nserver\r\n");
-  });
+  it(
+    "a HELLO keyword is compared as a C string: a NUL byte ends it",
+    { tags: ["fidelity"] },
+    async () => {
+      const client = await server.raw();
+      await client.send(encodeCommand("HELLO", "2", "SETNAME\0junk", "my-app"));
+      await expectBytes(client, "*14\r\n$6\r\nserver\r\n");
+    },
+  );
 
-  it("a HELLO option is quoted up to a NUL byte, like any C string", async () => {
-    await expectReply(
-      encodeCommand("HELLO", "2", "x\0y"),
-      "-ERR Syntax error in HELLO option 'x'\r\n",
-    );
-  });
+  it(
+    "a HELLO option is quoted up to a NUL byte, like any C string",
+    { tags: ["fidelity"] },
+    async () => {
+      await expectReply(
+        encodeCommand("HELLO", "2", "x\0y"),
+        "-ERR Syntax error in HELLO option 'x'\r\n",
+      );
+    },
+  );
 
   it("an empty command name is unknown too", async () => {
     await expectReply(
@@ -248,52 +256,60 @@ describe("COMMAND", () => {
     }
   });
 
-  it("COMMAND INFO describes a command as Redis does, and answers null for unknown names", async () => {
-    const redis = await server.client(RESP2_ONLY);
-    const [ping, echo, unknown] = (await redis.call(
-      "COMMAND",
-      "INFO",
-      "ping",
-      "ECHO",
-      "no-such-command",
-    )) as unknown[][];
-    expect(ping!.slice(0, 7)).toEqual([
-      "ping",
-      -1,
-      ["fast"],
-      0,
-      0,
-      0,
-      ["@fast", "@connection"],
-    ]);
-    expect(echo!.slice(0, 3)).toEqual([
-      "echo",
-      2,
-      ["loading", "stale", "fast"],
-    ]);
-    expect(unknown).toBeNull();
-  });
+  it(
+    "COMMAND INFO describes a command as Redis does, and answers null for unknown names",
+    { tags: ["fidelity"] },
+    async () => {
+      const redis = await server.client(RESP2_ONLY);
+      const [ping, echo, unknown] = (await redis.call(
+        "COMMAND",
+        "INFO",
+        "ping",
+        "ECHO",
+        "no-such-command",
+      )) as unknown[][];
+      expect(ping!.slice(0, 7)).toEqual([
+        "ping",
+        -1,
+        ["fast"],
+        0,
+        0,
+        0,
+        ["@fast", "@connection"],
+      ]);
+      expect(echo!.slice(0, 3)).toEqual([
+        "echo",
+        2,
+        ["loading", "stale", "fast"],
+      ]);
+      expect(unknown).toBeNull();
+    },
+  );
 
-  it("COMMAND DOCS gives redis-cli its hints: summary, group and arguments", async () => {
-    const redis = await server.client(RESP2_ONLY);
-    const [name, docs] = (await redis.call("COMMAND", "DOCS", "echo")) as [
-      string,
-      unknown[],
-    ];
-    expect(name).toBe("echo");
-    expect(docs).toEqual([
-      "summary",
-      "Echo the given string",
-      "since",
-      "1.0.0",
-      "group",
-      "connection",
-      "complexity",
-      "O(1)",
-      "arguments",
-      [["name", "message", "type", "string"]],
-    ]);
-  });
+  it(
+    "COMMAND DOCS gives redis-cli its hints: summary, group and arguments",
+    { tags: ["fidelity"] },
+    async () => {
+      const redis = await server.client(RESP2_ONLY);
+      const [name, docs] = (await redis.call("COMMAND", "DOCS", "echo")) as [
+        string,
+        unknown[],
+      ];
+      expect(name).toBe("echo");
+      expect(docs).toEqual([
+        "summary",
+        "Echo the given string",
+        "since",
+        "1.0.0",
+        "group",
+        "connection",
+        "complexity",
+        "O(1)",
+        "arguments",
+        [["name", "message", "type", "string"]],
+      ]);
+    },
+  );
 
   it("a subcommand has its own arity, and an unknown one points to HELP", async () => {
     await expectReply(

@@ -3,6 +3,7 @@
  * tests never share data, and the text of an error reply.
  */
 import { randomBytes } from "node:crypto";
+import { errorText } from "../../../shared/replies.ts";
 
 /** Key names no other test uses: `key("a")` is "<random prefix>:a". */
 export function keysForThisTest(): (name: string) => string {
@@ -12,13 +13,14 @@ export function keysForThisTest(): (name: string) => string {
 
 /**
  * The full text of the error a command was answered with ("ERR ..."), to
- * compare with Redis's exactly; fails if the command succeeded.
+ * compare with Redis's exactly (without the command that the harness's
+ * clients add to their errors); fails if the command succeeded.
  */
 export async function errorOf(reply: Promise<unknown>): Promise<string> {
   try {
     await reply;
   } catch (error) {
-    return (error as Error).message;
+    return errorText(error);
   }
   throw new Error("expected an error reply, but the command succeeded");
 }

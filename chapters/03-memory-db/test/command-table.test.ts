@@ -65,10 +65,22 @@ describe("errors from the command table", () => {
   });
 });
 
+/** The first eight fields of COMMAND INFO; tips are often left out, for none. */
+type InfoRow = [
+  name: string,
+  arity: number,
+  flags: string[],
+  first: number,
+  last: number,
+  step: number,
+  categories: string[],
+  tips?: string[],
+];
+
 describe("COMMAND INFO: arity, flags, key positions, categories", () => {
   // Copied from Redis 7.0.15's answers: the first eight fields (name,
   // arity, flags, first key, last key, key step, ACL categories, tips).
-  it.each([
+  const rows: InfoRow[] = [
     ["get", 2, ["readonly", "fast"], 1, 1, 1, ["@read", "@string", "@fast"]],
     ["set", -3, ["write", "denyoom"], 1, 1, 1, ["@write", "@string", "@slow"]],
     // MSET key value [key value ...]: every second argument is a key.
@@ -274,20 +286,33 @@ describe("COMMAND INFO: arity, flags, key positions, categories", () => {
       0,
       ["@slow", "@connection"],
     ],
-  ])(
-    "%s: arity %i, flags %j, keys %i..%i step %i, categories %j",
-    async (name, arity, flags, first, last, step, categories, tips = []) => {
+  ];
+
+  it.each(rows)(
+    "%s: arity %i, flags %j, keys %i..%i step %i",
+    async (name, arity, flags, first, last, step) => {
       const info = await commandInfo(name);
-      expect(info.slice(0, 8)).toEqual([
-        name,
-        arity,
-        flags,
-        first,
-        last,
-        step,
-        categories,
-        tips,
-      ]);
+      expect(info.slice(0, 6)).toEqual([name, arity, flags, first, last, step]);
+    },
+  );
+
+  // ACL categories and tips are Redis's own data, which the table carries
+  // and nothing in this chapter acts on.
+  it.each(rows)(
+    "%s: ACL categories and tips, as Redis 7.0.15 lists them",
+    { tags: ["fidelity"] },
+    async (
+      name,
+      _arity,
+      _flags,
+      _first,
+      _last,
+      _step,
+      categories,
+      tips = [],
+    ) => {
+      const info = await commandInfo(name);
+      expect(info.slice(6, 8)).toEqual([categories, tips]);
     },
   );
 
@@ -332,94 +357,98 @@ describe("COMMAND INFO: arity, flags, key positions, categories", () => {
   );
 });
 
-describe("COMMAND DOCS: the argument hints redis-cli shows", () => {
-  /** The `arguments` field of a command's docs, or undefined if it has none. */
-  async function argumentDocs(name: string): Promise<unknown> {
-    const redis = await server.client();
-    const [, docs] = (await redis.call("COMMAND", "DOCS", name)) as [
-      string,
-      unknown[],
-    ];
-    const at = docs.indexOf("arguments");
-    return at === -1 ? undefined : docs[at + 1];
-  }
+describe(
+  "COMMAND DOCS: the argument hints redis-cli shows",
+  { tags: ["fidelity"] },
+  () => {
+    /** The `arguments` field of a command's docs, or undefined if it has none. */
+    async function argumentDocs(name: string): Promise<unknown> {
+      const redis = await server.client();
+      const [, docs] = (await redis.call("COMMAND", "DOCS", name)) as [
+        string,
+        unknown[],
+      ];
+      const at = docs.indexOf("arguments");
+      return at === -1 ? undefined : docs[at + 1];
+    }
 
-  // Redis 7.0.15's own descriptions, names and all.
-  it.each([
-    [
-      "flushdb",
+    // Redis 7.0.15's own descriptions, names and all.
+    it.each([
       [
+        "flushdb",
         [
-          "name",
-          "async",
-          "type",
-          "oneof",
-          "flags",
-          ["optional"],
-          "arguments",
           [
+            "name",
+            "async",
+            "type",
+            "oneof",
+            "flags",
+            ["optional"],
+            "arguments",
             [
-              "name",
-              "async",
-              "type",
-              "pure-token",
-              "token",
-              "ASYNC",
-              "since",
-              "4.0.0",
-            ],
-            [
-              "name",
-              "sync",
-              "type",
-              "pure-token",
-              "token",
-              "SYNC",
-              "since",
-              "6.2.0",
+              [
+                "name",
+                "async",
+                "type",
+                "pure-token",
+                "token",
+                "ASYNC",
+                "since",
+                "4.0.0",
+              ],
+              [
+                "name",
+                "sync",
+                "type",
+                "pure-token",
+                "token",
+                "SYNC",
+                "since",
+                "6.2.0",
+              ],
             ],
           ],
         ],
       ],
-    ],
-    [
-      "config|get",
       [
+        "config|get",
         [
-          "name",
-          "parameter",
-          "type",
-          "block",
-          "flags",
-          ["multiple"],
-          "arguments",
-          [["name", "parameter", "type", "string"]],
-        ],
-      ],
-    ],
-    [
-      "config|set",
-      [
-        [
-          "name",
-          "parameter_value",
-          "type",
-          "block",
-          "flags",
-          ["multiple"],
-          "arguments",
           [
-            ["name", "parameter", "type", "string"],
-            ["name", "value", "type", "string"],
+            "name",
+            "parameter",
+            "type",
+            "block",
+            "flags",
+            ["multiple"],
+            "arguments",
+            [["name", "parameter", "type", "string"]],
           ],
         ],
       ],
-    ],
-    ["command|getkeys", undefined],
-  ])("%s", async (name, expected) => {
-    expect(await argumentDocs(name)).toEqual(expected);
-  });
-});
+      [
+        "config|set",
+        [
+          [
+            "name",
+            "parameter_value",
+            "type",
+            "block",
+            "flags",
+            ["multiple"],
+            "arguments",
+            [
+              ["name", "parameter", "type", "string"],
+              ["name", "value", "type", "string"],
+            ],
+          ],
+        ],
+      ],
+      ["command|getkeys", undefined],
+    ])("%s", async (name, expected) => {
+      expect(await argumentDocs(name)).toEqual(expected);
+    });
+  },
+);
 
 describe("COMMAND GETKEYS", () => {
   it.each([

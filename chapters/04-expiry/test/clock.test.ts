@@ -27,6 +27,7 @@
 import { describe, expect, onTestFinished } from "vitest";
 import { Redis, type RedisOptions } from "ioredis";
 import { itInProcess, startChapterServer } from "../../../shared/harness.ts";
+import { errorText, namingCommands } from "../../../shared/replies.ts";
 import { ManualClock } from "./manual-clock.ts";
 import { infoNumber } from "./client-helpers.ts";
 
@@ -63,7 +64,7 @@ async function clientOf(
     await ended;
   });
   await redis.connect();
-  return redis;
+  return namingCommands(redis);
 }
 
 describe("a deadline, to the millisecond", () => {
@@ -271,9 +272,7 @@ describe("once expired, every command treats the key as missing", () => {
       await redis.set("other", "o");
       clock.advance(151);
 
-      const answer = await redis
-        .call(command, ...args)
-        .catch((error: Error) => error.message);
+      const answer = await redis.call(command, ...args).catch(errorText);
       expect(answer).toEqual(reply);
       expect(await redis.pttl("k")).toBe(ttlAfter);
     },
@@ -303,6 +302,7 @@ describe("DBSIZE counts an expired key until something deletes it", () => {
 
   itInProcess(
     "SCAN deletes the expired keys it meets, and TYPE none lets them through, as Redis 7.0 does",
+    { tags: ["fidelity"] },
     async () => {
       const { clock, redis } = await serverOnManualClock();
       await redis.set("a", "v", "PX", 150);

@@ -39,6 +39,7 @@ import {
   startChapterServer,
   type ChapterServer,
 } from "../../../shared/harness.ts";
+import { namingCommands } from "../../../shared/replies.ts";
 
 /** The redis-server binary to restart under REDIS_URL (see the header). */
 const redisServerBin = process.env.REDIS_SERVER_BIN;
@@ -77,7 +78,10 @@ export interface RestartableServer {
   readonly aofPath: string;
   /** Whether the append-only data exists on disk: our file, or Redis 7's folder. */
   hasAppendOnlyData(): boolean;
-  /** An ioredis client, disconnected when the server stops (and when the test ends). */
+  /**
+   * An ioredis client, disconnected when the server stops (and when the
+   * test ends); its error replies name their command, as the harness's do.
+   */
   client(options?: RedisOptions): Promise<Redis>;
   /**
    * Graceful stop, then a start on the same folder, with the settings of
@@ -153,7 +157,7 @@ export async function startRestartableServer(
       });
       clients.add(client);
       await client.connect();
-      return client;
+      return namingCommands(client);
     },
     async restart(changes = {}, ours) {
       await stop();

@@ -31,6 +31,7 @@ import {
   keysForThisTest,
   pollUntil,
   serverTimeMs,
+  sleep,
 } from "./client-helpers.ts";
 import {
   aofBytes,
@@ -669,6 +670,46 @@ describe("every write comes back after a restart", () => {
       await pipeline.exec();
       const after = await expectSameAfterRestart(server);
       expect(after.size).toBe(501);
+    },
+  );
+});
+
+// The file is replayed later than its commands ran. `SET k 1 PXAT T` then
+// `INCR k`, written before T and replayed after it, must rebuild k as it
+// was, 2 with its deadline, which then counts: k is gone. A replay that
+// let k expire halfway would have INCR start a new k, at 1 and immortal.
+// Likewise `PEXPIREAT k T` then `PERSIST k` must leave k, with no deadline,
+// where deleting k at once for a past T would lose it.
+describe("nothing expires while the file is replayed", () => {
+  itRestarts(
+    "keys whose deadline passed while the server was down replay as they were written",
+    async () => {
+      const { server, redis } = await freshServer();
+      const key = keysForThisTest();
+      await redis.set(key("counter"), "1", "PX", 2000);
+      expect(await redis.incr(key("counter"))).toBe(2);
+      await redis.set(key("appended"), "a", "PX", 2000);
+      expect(await redis.append(key("appended"), "b")).toBe(2);
+      await redis.set(key("persisted"), "v");
+      expect(await redis.pexpire(key("persisted"), 2000)).toBe(1);
+      expect(await redis.persist(key("persisted"))).toBe(1);
+      const deadline = Math.max(
+        await redis.pexpiretime(key("counter")),
+        await redis.pexpiretime(key("appended")),
+      );
+      // Stopped before the deadline, so no cycle deleted anything and the
+      // file holds the writes alone; started again once it has passed.
+      expect(deadline).toBeGreaterThan(await serverTimeMs(redis));
+      await server.stop();
+      await sleep(deadline - Date.now() + 50);
+      await server.restart();
+
+      const replayed = await server.client();
+      expect(await replayed.get(key("counter"))).toBeNull();
+      expect(await replayed.get(key("appended"))).toBeNull();
+      expect(await replayed.get(key("persisted"))).toBe("v");
+      expect(await replayed.pttl(key("persisted"))).toBe(-1);
+      expect(await replayed.dbsize()).toBe(1);
     },
   );
 });
