@@ -4,16 +4,26 @@
  * This chapter builds the part of Redis that has nothing to do with Redis
  * yet: accepting many clients, reading and writing without letting a slow
  * client eat our memory, surviving clients that vanish, and shutting down
- * without cutting anyone off mid-reply. Every later chapter keeps this file
- * and plugs a smarter handler into it.
- *
- * Layout:
- * - `main.ts`       command line → config → start, banner, signals
- * - `config.ts`     `redis-server`-style arguments and config file
- * - `server.ts`     (this file) the listening socket and the set of connections
- * - `connection.ts` one client: back-pressure, errors, polite close
- * - `echo.ts`       the protocol of this chapter: send every byte back
+ * without cutting anyone off mid-reply. Every later chapter keeps network/
+ * as it is and plugs a smarter handler into it.
  */
+// #region layout
+/*
+ * Where everything is, in src/:
+ *
+ * main.ts                      command line → config → start; banner, signals
+ * server.ts                    this file: startServer
+ * config/                      settings, read as redis-server reads them
+ *   config-file.ts             reads arguments and config files; never changes
+ *   directives.ts              ServerConfig, defaults, directive table; grows
+ * network/                     TCP, knowing nothing of Redis
+ *   tcp-server.ts              listening socket, the connections, shutdown
+ *   connection.ts              one socket: back-pressure, errors, polite close
+ * protocol/                    what the bytes mean: in this chapter, nothing
+ *   echo-handler.ts            the handler: send every byte back
+ */
+// #endregion layout
+
 import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
 import { serve, type RunningServer } from "./network/tcp-server.ts";
 import { createEchoHandler } from "./protocol/echo-handler.ts";

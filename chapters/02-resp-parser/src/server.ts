@@ -5,21 +5,37 @@
  * protocol handler: a streaming parser turns bytes into commands, a command
  * table runs them, and an encoder turns their replies back into bytes. Any
  * Redis client can now connect, ping, and ask what the server can do.
- *
- * Layout:
- * - `main.ts`          command line → config → start, banner, signals
- * - `config.ts`        `redis-server`-style arguments and config file
- * - `server.ts`        (this file) the listening socket and the set of connections
- * - `connection.ts`    one client: back-pressure, errors, polite close
- * - `protocol.ts`      the handler: bytes → commands → replies → one write
- * - `input-buffer.ts`  bytes received but not parsed yet, without quadratic copying
- * - `resp-parser.ts`   RESP requests, incrementally, with Redis's limits
- * - `inline.ts`        commands typed as a line of text, split as Redis does
- * - `reply.ts`         reply values and their encoder
- * - `command.ts`       what a command is: arity, flags, docs, and a function
- * - `command-table.ts` lookup, arity checks, Redis's error texts
- * - `commands/`        the commands themselves, grouped as Redis's docs group them
  */
+// #region layout
+/*
+ * Where everything is, in src/:
+ *
+ * main.ts                      command line → config → start; banner, signals
+ * server.ts                    this file: startServer, COMMANDS
+ * config/                      settings, read as redis-server reads them
+ *   config-file.ts             reads arguments and config files; never changes
+ *   directives.ts              ServerConfig, defaults, directive table; grows
+ * network/                     TCP, knowing nothing of Redis
+ *   tcp-server.ts              listening socket, the connections, shutdown
+ *   connection.ts              one socket: back-pressure, errors, polite close
+ * protocol/                    RESP: bytes in, replies out
+ *   input-buffer.ts            bytes not parsed yet, without quadratic copies
+ *   resp-parser.ts             RESP requests, incrementally, Redis's limits
+ *   inline.ts                  commands typed as a line of text, as in telnet
+ *   reply.ts                   reply values and their one encoder
+ * dispatch/                    from a parsed command to its reply
+ *   client-loop.ts             the per-client loop: bytes → commands → replies
+ *   command-table.ts           the dispatcher: lookup and arity checks
+ *   command-spec.ts            a command: arity, flags, docs, run()
+ *   session.ts                 one connection's state: id, name, closing
+ *   arguments.ts               reading a client's arguments
+ * commands/                    the commands, one file per family
+ *   connection-commands.ts     PING, ECHO, QUIT, HELLO
+ *   introspection-commands.ts  COMMAND and its subcommands (COUNT, DOCS, ...)
+ *   docs/                      COMMAND DOCS data, one file per command file
+ */
+// #endregion layout
+
 import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
 import { serve, type RunningServer } from "./network/tcp-server.ts";
 import { createRespHandler } from "./dispatch/client-loop.ts";

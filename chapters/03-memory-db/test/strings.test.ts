@@ -518,7 +518,7 @@ describe("APPEND, STRLEN, GETRANGE, SETRANGE", () => {
   });
 
   // Deliberate difference: V8's longest string is 2^29 - 24 characters, 24
-  // bytes short of Redis's 512 MB (MAX_STRING_BYTES in db.ts). Real Redis
+  // bytes short of Redis's 512 MB (MAX_STRING_BYTES in keyspace.ts). Real Redis
   // would build this 512 MB string; ours refuses it, cheaply.
   itInProcess(
     "SETRANGE beyond V8's longest string is refused, though still under 512 MB",

@@ -4,31 +4,61 @@
  * Chapter 03's server, with time: a key can be given a deadline (EXPIRE,
  * SET ... EX, GETEX, ...), after which no command sees it. Two mechanisms
  * delete expired keys, as in Redis: lazily, when a command looks one up
- * (db.ts), and actively, by a cycle that samples the keys with a deadline
+ * (database.ts), and actively, by a cycle that samples the keys with a deadline
  * a few times a second (active-expiry.ts). The clock is injected, so tests
  * can move time instead of waiting for it.
- *
- * Layout:
- * - `main.ts`          command line → config → start, banner, signals
- * - `config.ts`        `redis-server`-style arguments and config file
- * - `server.ts`        (this file) the listening socket and the set of connections
- * - `connection.ts`    one client: back-pressure, errors, polite close
- * - `protocol.ts`      the handler: bytes → commands → replies → one write
- * - `input-buffer.ts`  bytes received but not parsed yet, without quadratic copying
- * - `resp-parser.ts`   RESP requests, incrementally, with Redis's limits
- * - `inline.ts`        commands typed as a line of text, split as Redis does
- * - `reply.ts`         reply values and their encoder
- * - `command.ts`       what a command is: arity, flags, docs, and a function
- * - `command-table.ts` lookup, arity and authentication checks, Redis's error texts
- * - `dict.ts`          a hash table with Redis's resumable SCAN and random keys
- * - `db.ts`            the databases, how keys, values and deadlines are stored; lazy expiry
- * - `clock.ts`         wall clock, monotonic clock and timers, replaceable by tests
- * - `active-expiry.ts` the cycle that samples volatile keys and deletes expired ones
- * - `glob.ts`          Redis's glob patterns, for KEYS, SCAN and CONFIG GET
- * - `integers.ts`      64-bit integers for INCR and friends, exactly
- * - `long-double.ts`   INCRBYFLOAT's 80-bit arithmetic, exactly
- * - `commands/`        the commands themselves, grouped as Redis's docs group them
  */
+// #region layout
+/*
+ * Where everything is, in src/:
+ *
+ * main.ts                      command line → config → start; banner, signals
+ * server.ts                    this file: startServer, COMMANDS, shared state
+ * config/                      settings, read as redis-server reads them
+ *   config-file.ts             reads arguments and config files; never changes
+ *   directives.ts              ServerConfig, defaults, directive table; grows
+ * network/                     TCP, knowing nothing of Redis
+ *   tcp-server.ts              listening socket, the connections, shutdown
+ *   connection.ts              one socket: back-pressure, errors, polite close
+ * protocol/                    RESP: bytes in, replies out
+ *   input-buffer.ts            bytes not parsed yet, without quadratic copies
+ *   resp-parser.ts             RESP requests, incrementally, Redis's limits
+ *   inline.ts                  commands typed as a line of text, as in telnet
+ *   reply.ts                   reply values and their one encoder
+ * dispatch/                    from a parsed command to its reply
+ *   client-loop.ts             the per-client loop: bytes → commands → replies
+ *   command-table.ts           the dispatcher: lookup, arity and AUTH checks
+ *   command-spec.ts            a command: arity, flags, keys, docs, run()
+ *   session.ts                 one connection's state: database, name, AUTH
+ *   server-state.ts            what all connections share: data, settings
+ *   arguments.ts               reading a client's arguments
+ * keyspace/                    where the data lives
+ *   keyspace.ts                keys, values, deadlines; the numbered databases
+ *   database.ts                one database: values, deadlines, lazy expiry
+ *   dict.ts                    hash table with Redis's resumable SCAN
+ *   glob.ts                    Redis's glob patterns: KEYS, SCAN, CONFIG GET
+ * numbers/                     exact arithmetic for the counters
+ *   integers.ts                64-bit integers for INCR and friends
+ *   long-double.ts             INCRBYFLOAT's 80-bit long double, exactly
+ * expiry/                      time, and keys that run out of it
+ *   clock.ts                   the clocks and timers, replaceable by tests
+ *   active-expiry.ts           the cycle that samples and deletes expired keys
+ * commands/                    the commands, one file per family
+ *   connection-commands.ts     PING, ECHO, QUIT, HELLO, AUTH, SELECT, CLIENT
+ *   introspection-commands.ts  COMMAND and its subcommands (COUNT, DOCS, ...)
+ *   database-commands.ts       DBSIZE, FLUSHDB, FLUSHALL, SWAPDB
+ *   info-command.ts            INFO, whose sections grow every chapter
+ *   config-command.ts          CONFIG GET, CONFIG SET (over directives.ts)
+ *   server-commands.ts         TIME
+ *   string-commands.ts         SET, GET and their variants; MSET, MGET
+ *   string-range-commands.ts   APPEND, STRLEN, GETRANGE, SETRANGE
+ *   counter-commands.ts        INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT
+ *   key-commands.ts            DEL, EXISTS, TYPE, KEYS, SCAN, RENAME, COPY, ...
+ *   expiry-commands.ts         EXPIRE, TTL, PERSIST and kin; EX/PX parsing
+ *   docs/                      COMMAND DOCS data, one file per command file
+ */
+// #endregion layout
+
 import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
 import { serve, type RunningServer } from "./network/tcp-server.ts";
 import { createRespHandler } from "./dispatch/client-loop.ts";

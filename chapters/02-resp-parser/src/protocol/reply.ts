@@ -53,7 +53,7 @@ export const NULL: Reply = { type: "null" };
 // #region encoder
 /**
  * Collects the encoded replies to one batch of commands, so that they leave
- * in a single socket write (see protocol.ts). Protocol text accumulates in a
+ * in a single socket write (see client-loop.ts). Protocol text accumulates in a
  * string and only becomes bytes when a Buffer has to be appended, or at the
  * end: a pipeline of a thousand PINGs costs one conversion, not a thousand.
  */

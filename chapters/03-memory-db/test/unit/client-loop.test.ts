@@ -1,5 +1,5 @@
 /**
- * Unit tests for protocol.ts, the handler between the connection and the
+ * Unit tests for client-loop.ts, the handler between the connection and the
  * commands, driven with a fake client so that every call it makes can be
  * counted: above all, that the replies to one read leave in one write.
  * (The benchmark in the article shows why that matters; this pins that it

@@ -1,7 +1,7 @@
 /**
  * Active expiry: deleting expired keys that nobody asks for.
  *
- * Lazy expiry (in db.ts) deletes a key when a command looks it up after its
+ * Lazy expiry (database.ts) deletes a key when a command looks it up after its
  * deadline. A key nobody looks up again would stay in memory for ever, so
  * Redis also goes looking for expired keys, a few times a second. It does
  * not keep the deadlines sorted (a heap or a timing wheel would cost memory

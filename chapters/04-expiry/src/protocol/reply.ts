@@ -17,7 +17,7 @@
  * | array   | `*`        | `*2\r\n:1\r\n:2\r\n`       |
  *
  * Every string here is a byte string: one character per byte (latin1).
- * That is how the keyspace stores keys and values (see db.ts), and error
+ * That is how the keyspace stores keys and values (see keyspace.ts), and error
  * texts quote the client's own arguments, so their bytes go back exactly as
  * they were sent, whatever they are.
  */
@@ -57,7 +57,7 @@ const INLINE_STRING_LIMIT = 16 * 1024;
 
 /**
  * Collects the encoded replies to one batch of commands, so that they leave
- * in a single socket write (see protocol.ts). Protocol text accumulates in a
+ * in a single socket write (see client-loop.ts). Protocol text accumulates in a
  * string and only becomes bytes when a Buffer has to be appended, or at the
  * end: a pipeline of a thousand PINGs costs one conversion, not a thousand.
  */

@@ -53,7 +53,7 @@ function context(): CommandContext {
 
 describe("an argument longer than V8's longest string", () => {
   // Legal in Redis (up to 512 MB), but 24 bytes too long to become a
-  // JavaScript string (see MAX_STRING_BYTES in db.ts). Commands without
+  // JavaScript string (see MAX_STRING_BYTES in keyspace.ts). Commands without
   // keys convert arguments too: a KEYS pattern once threw here, and the
   // client was disconnected instead of answered.
   const huge = Buffer.allocUnsafe(MAX_STRING_BYTES + 1); // never filled: not read

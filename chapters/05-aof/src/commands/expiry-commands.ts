@@ -9,7 +9,7 @@
  *
  * Every deadline is computed in 64-bit integer arithmetic (bigints), with
  * Redis's overflow checks, and stored as wall-clock milliseconds: see
- * `Deadline` in db.ts.
+ * `Deadline` in keyspace.ts.
  */
 import {
   logAs,

@@ -17,7 +17,7 @@ import { STRING_RANGE_DOCS } from "./docs/string-range-docs.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 
-/** Redis's limit on a string's length: 512 MB, or V8's a little below it (see db.ts). */
+/** Redis's limit on a string's length: 512 MB, or V8's a little below it (see keyspace.ts). */
 const MAX_STRING_LENGTH = Math.min(512 * 1024 * 1024, MAX_STRING_BYTES);
 
 // #region append

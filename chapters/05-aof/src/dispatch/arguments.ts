@@ -52,7 +52,7 @@ export function quoteArgument(arg: Buffer, maxBytes = 128): string {
 // #region byte-string
 /**
  * An argument as a byte string, one character per byte: the form keys and
- * values take in the keyspace (see db.ts). It is a copy, so the stored key
+ * values take in the keyspace (keyspace.ts). It is a copy, so the stored key
  * does not keep the socket's whole input chunk alive.
  */
 export function byteString(arg: Buffer): string {

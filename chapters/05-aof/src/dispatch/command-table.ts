@@ -130,7 +130,7 @@ const NOAUTH = error("NOAUTH Authentication required.");
 
 // #endregion auth-required
 
-/** See `MAX_STRING_BYTES` in db.ts: a deliberate, 24-byte difference from Redis. */
+/** See `MAX_STRING_BYTES` in keyspace.ts: a deliberate, 24-byte difference from Redis. */
 function tooLongForAString(arg: Buffer): boolean {
   return arg.length > MAX_STRING_BYTES;
 }

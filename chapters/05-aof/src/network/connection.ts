@@ -82,7 +82,7 @@ export class Connection implements Client {
     // Nagle's algorithm holds back a small write until the previous one is
     // acknowledged, hoping to merge it with more. A Redis reply is small and
     // the client is waiting for it, so send at once, as Redis does. We
-    // already send each batch of replies in one write (see protocol.ts).
+    // already send each batch of replies in one write (see client-loop.ts).
     socket.setNoDelay(true);
     // #endregion no-delay
     this.#handler = createHandler(this);

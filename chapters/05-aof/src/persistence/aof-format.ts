@@ -13,7 +13,7 @@
 // #region encode-command
 /**
  * A command's words, each a Buffer or a byte string (one character per
- * byte, as db.ts keeps keys and values), encoded in one allocation.
+ * byte, as the keyspace keeps keys and values), encoded in one allocation.
  */
 export function encodeCommand(words: readonly (Buffer | string)[]): Buffer {
   let size = `*${words.length}\r\n`.length;

@@ -213,7 +213,7 @@ function randomDeadline(random: SeededRandom, now: number): string {
  * deadline. Then the clock moves a second, so some of those deadlines
  * are past but the keys still in the table when the rewrite starts.
  *
- * Filled through db.ts rather than commands, ten times faster: what the
+ * Filled through the databases rather than commands, ten times faster: what the
  * AOF held before the rewrite does not matter, the rewrite replaces it.
  */
 function fill(world: World): void {

@@ -1,5 +1,5 @@
 /**
- * Unit tests for db.ts as this chapter changes it. Article step 1 (a
+ * Unit tests for database.ts as this chapter changes it. Article step 1 (a
  * deadline per key): deadlines in a second table, in wall-clock
  * milliseconds up to 2^63 - 1, exact past 2^53. Article step 2 (lazy
  * expiry): every lookup checks the deadline first, the time is read once
