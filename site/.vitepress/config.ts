@@ -103,6 +103,20 @@ export default withMermaid(
     },
     // Mermaid alone is a chunk of a few MB; it is loaded only on pages with a
     // diagram, so Vite's 500 kB warning would only be noise in every build.
-    vite: { build: { chunkSizeWarningLimit: 4096 } },
+    vite: {
+      build: { chunkSizeWarningLimit: 4096 },
+      // Mermaid 11 imports fastdom, CommonJS files, as default exports.
+      // The production build converts it; `npm run docs` serves modules as
+      // they are unless told to pre-bundle one, and without this every page
+      // with a diagram fails to hydrate ("does not provide an export named
+      // 'default'"). The mermaid plugin pre-bundles mermaid's other such
+      // dependencies itself.
+      optimizeDeps: {
+        include: [
+          "mermaid > fastdom",
+          "mermaid > fastdom/extensions/fastdom-promised.js",
+        ],
+      },
+    },
   }),
 );
