@@ -17,7 +17,15 @@ export type Verdict =
   | { readonly kind: "same" }
   | { readonly kind: "normalised"; readonly rule: string }
   | { readonly kind: "explained"; readonly ids: readonly string[] }
-  | { readonly kind: "different" };
+  | {
+      readonly kind: "different";
+      /**
+       * The replies with the known differences found in them taken out,
+       * and which those were: what is left is the unexplained part.
+       */
+      readonly residual?: Exchange;
+      readonly without?: readonly string[];
+    };
 
 export function compareExchange(
   exchange: Exchange,
@@ -54,5 +62,7 @@ export function compareExchange(
 
   const whole = known.find((k) => k.matches?.(exchange, context) === true);
   if (whole !== undefined) return { kind: "explained", ids: [whole.id] };
-  return { kind: "different" };
+  return used.length > 0
+    ? { kind: "different", residual: rewritten, without: used }
+    : { kind: "different" };
 }

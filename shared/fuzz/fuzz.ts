@@ -401,15 +401,22 @@ class FuzzRun {
       case "explained":
         for (const id of verdict.ids) bump(this.#explained, id);
         return true;
-      case "different":
+      case "different": {
+        // Shown with the known differences found in it taken out, if any.
+        const shown = verdict.residual ?? exchange;
+        const note =
+          verdict.without === undefined
+            ? ""
+            : ` (replies shown without: ${verdict.without.join(", ")})`;
         this.#record(
           index,
-          `command ${index}: ${what}`,
-          exchange.ours,
-          exchange.redis,
+          `command ${index}: ${what}${note}`,
+          shown.ours,
+          shown.redis,
           commandName(exchange.args),
         );
         return false;
+      }
     }
   }
 
@@ -422,7 +429,8 @@ class FuzzRun {
     kind: string,
   ): void {
     this.#unexplained += 1;
-    const signature = `${kind}\n${shape(ours)}\n${shape(redis)}`;
+    const [oursShown, redisShown] = aroundFirstDifference(ours.raw, redis.raw);
+    const signature = `${kind}\n${shape(oursShown)}\n${shape(redisShown)}`;
     const seen = this.#seen.get(signature);
     if (seen !== undefined) {
       seen.count += 1;
@@ -436,8 +444,8 @@ class FuzzRun {
     }
     const { chapter, seed } = this.#options;
     this.#print(`DIFFERENCE at ${headline}`);
-    this.#print(`    ours:  ${escapeBytes(ours.raw)}`);
-    this.#print(`    redis: ${escapeBytes(redis.raw)}`);
+    this.#print(`    ours:  ${oursShown}`);
+    this.#print(`    redis: ${redisShown}`);
     this.#print(`    reproduce: ${reproduce(chapter, seed, index)}`);
   }
 
@@ -566,7 +574,7 @@ class FuzzRun {
 
   /** After a connection failed: if a server died, that ends the run, as a difference. */
   async #checkAlive(): Promise<void> {
-    await sleep(200);
+    await sleep(100);
     for (const server of [this.#ours, this.#redis]) {
       if (!server.exited()) continue;
       this.#fatal = true;
@@ -655,9 +663,30 @@ function startsScanWalk({ args, ours, redis }: Exchange): boolean {
   );
 }
 
-/** A reply with its quoted arguments and numbers blurred: differences of one kind share a shape. */
-function shape(reply: RespReply): string {
-  return escapeBytes(reply.raw, 120)
+/** Bytes shown of each reply in a report. */
+const SHOWN_BYTES = 400;
+
+/**
+ * Both replies, escaped, cut to SHOWN_BYTES around where they first differ:
+ * in two 5 kB COMMAND DOCS replies the difference is rarely in the first
+ * few hundred bytes.
+ */
+function aroundFirstDifference(a: Buffer, b: Buffer): [string, string] {
+  let first = 0;
+  while (first < a.length && first < b.length && a[first] === b[first]) {
+    first += 1;
+  }
+  const start = first < SHOWN_BYTES - 100 ? 0 : first - 100;
+  const show = (bytes: Buffer): string =>
+    (start > 0 ? `(${bytes.length} bytes, from byte ${start}) ...` : "") +
+    escapeBytes(bytes.subarray(start), SHOWN_BYTES);
+  return [show(a), show(b)];
+}
+
+/** A shown reply with its quoted arguments and numbers blurred: differences of one kind share a shape. */
+function shape(shown: string): string {
+  return shown
+    .slice(0, 160)
     .replace(/'[^']*'/g, "'…'")
     .replace(/\d+/g, "N");
 }

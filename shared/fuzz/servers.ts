@@ -43,6 +43,11 @@ process.on("exit", () => {
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+// A signal ends the process without "exit" handlers unless it is handled:
+// Ctrl-C must not leave a redis-server behind.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => process.exit(130));
+}
 
 /** Starts `command args` in `cwd`, keeping the tail of what it prints. */
 function launch(command: string, args: readonly string[], cwd: string) {
