@@ -229,6 +229,10 @@ class FuzzRun {
       initialConfig,
     );
     print(`commands covered: ${run.#source.covered.join(" ")}`);
+    const uncovered = run.#source.uncovered;
+    if (uncovered.length > 0) {
+      print(`commands without a generator yet: ${uncovered.join(" ")}`);
+    }
     return run;
   }
 
@@ -590,16 +594,26 @@ class FuzzRun {
   }
 }
 
-/** What the chapter has: its commands (from COMMAND), its CONFIG parameters and databases. */
+/**
+ * What the chapter has: its commands and subcommands (from its COMMAND
+ * reply: each entry's first field is the name, its tenth the subcommands'
+ * entries), its CONFIG parameters and how many databases it has.
+ */
 async function readCapabilities(peer: Peer): Promise<Capabilities> {
   const [listing] = await askOne(peer, [word("COMMAND")]);
+  const nameOf = (entry: RespReply): string | undefined => {
+    const first = itemsOf(entry)?.[0];
+    return first === undefined ? undefined : textOf(first);
+  };
   const commands = new Set<string>();
   for (const entry of itemsOf(listing!) ?? []) {
-    const fields = itemsOf(entry) ?? [];
-    const name = textOf(fields[0]!);
+    const name = nameOf(entry);
     if (name !== undefined) commands.add(name);
-    for (const sub of itemsOf(fields[9] ?? replyOf("*0\r\n")) ?? []) {
-      const subName = textOf(itemsOf(sub)?.[0] ?? replyOf("*0\r\n"));
+    const subcommands = itemsOf(entry)?.[9];
+    for (const sub of subcommands === undefined
+      ? []
+      : (itemsOf(subcommands) ?? [])) {
+      const subName = nameOf(sub);
       if (subName !== undefined) commands.add(subName);
     }
   }
@@ -620,7 +634,8 @@ async function readCapabilities(peer: Peer): Promise<Capabilities> {
     configParameters = items
       .filter((_, i) => i % 2 === 0)
       .map((item) => textOf(item) ?? "");
-    databases = Number(textOf(itemsOf(dbs!)?.[1] ?? replyOf("$2\r\n16\r\n")));
+    const value = itemsOf(dbs!)?.[1];
+    if (value !== undefined) databases = Number(textOf(value));
   }
   return { commands, configParameters, databases };
 }

@@ -60,7 +60,7 @@ export interface GeneratorContext {
 export interface CommandGenerator {
   /** The command written, lower case; undefined for one every chapter can take (unknown commands). */
   readonly command: string | undefined;
-  /** How often, relative to the others. */
+  /** How often, relative to the others (a whole number; common commands have 20-40). */
   readonly weight: number;
   generate(random: FuzzRandom, context: GeneratorContext): FuzzCommand;
 }
@@ -128,6 +128,14 @@ export class CommandSource {
         this.#choices.flatMap(([g]) => (g.command ? [g.command] : [])),
       ),
     ];
+  }
+
+  /** The chapter's commands no generator writes: a new chapter's to-do list. */
+  get uncovered(): string[] {
+    const covered = new Set(this.covered);
+    return [...this.#context.capabilities.commands].filter(
+      (name) => !name.includes("|") && !covered.has(name),
+    );
   }
 
   next(): FuzzCommand {
