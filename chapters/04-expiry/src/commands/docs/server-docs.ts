@@ -1,8 +1,8 @@
 /**
- * What COMMAND DOCS tells clients about TIME: summary, version and
- * complexity, as Redis 7.0 documents them (redis-cli shows them as hints
- * while you type). Data only, kept apart from server-commands.ts so that the
- * commands' code reads on its own.
+ * What COMMAND DOCS tells clients about the commands in server-commands.ts:
+ * summaries, versions, complexity, history and arguments, as Redis 7.0
+ * documents them (redis-cli shows them as hints while you type). Data only,
+ * kept apart from the commands' code so that it reads on its own.
  */
 import type { CommandDocs } from "../../dispatch/command-spec.ts";
 
