@@ -309,4 +309,14 @@ describe("the reply comparer", () => {
       ).kind,
     ).toBe("different");
   });
+
+  it("explains NOPROTO for HELLO 3 only", () => {
+    const noproto = "-NOPROTO unsupported protocol version\r\n";
+    const map = "*2\r\n$6\r\nserver\r\n$5\r\nredis\r\n";
+    expect(verdict(exchange("HELLO 3", noproto, map))).toEqual({
+      kind: "explained",
+      ids: ["hello-resp3"],
+    });
+    expect(verdict(exchange("HELLO 2", noproto, map)).kind).toBe("different");
+  });
 });

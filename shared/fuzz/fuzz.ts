@@ -155,6 +155,8 @@ class FuzzRun {
   #resyncs = 0;
   #checkpoints = 0;
   #fatal = false;
+  /** Set by a known difference after which the connections are no longer alike. */
+  #connectionsDiffer = false;
   readonly #normalised = new Map<string, number>();
   readonly #explained = new Map<string, number>();
   readonly #seen = new Map<string, Seen>();
@@ -383,7 +385,7 @@ class FuzzRun {
       await this.#reconnect();
     } else {
       const last = batch.at(-1)!;
-      if (commandName(last.args) === "quit") {
+      if (commandName(last.args) === "quit" || this.#connectionsDiffer) {
         await this.#reconnect();
       } else if (last.expires !== undefined && !diverged) {
         const index = firstIndex + batch.length - 1;
@@ -403,7 +405,11 @@ class FuzzRun {
         bump(this.#normalised, verdict.rule);
         return true;
       case "explained":
-        for (const id of verdict.ids) bump(this.#explained, id);
+        for (const id of verdict.ids) {
+          bump(this.#explained, id);
+          if (KNOWN_DIFFERENCES.find((k) => k.id === id)?.reconnect === true)
+            this.#connectionsDiffer = true;
+        }
         return true;
       case "different": {
         // Shown with the known differences found in it taken out, if any.
@@ -433,8 +439,19 @@ class FuzzRun {
     kind: string,
   ): void {
     this.#unexplained += 1;
-    const [oursShown, redisShown] = aroundFirstDifference(ours.raw, redis.raw);
-    const signature = `${kind}\n${shape(oursShown)}\n${shape(redisShown)}`;
+    const first = firstDifference(ours.raw, redis.raw);
+    const [oursShown, redisShown] = [ours.raw, redis.raw].map((raw) =>
+      shownFrom(raw, first),
+    );
+    // One signature per kind of difference: the command's name and what
+    // each side has where they part, blurred (see `shape`).
+    const signature = [kind, ours.raw, redis.raw]
+      .map((part) =>
+        typeof part === "string"
+          ? part
+          : shape(part.subarray(first, first + 80)),
+      )
+      .join("\n");
     const seen = this.#seen.get(signature);
     if (seen !== undefined) {
       seen.count += 1;
@@ -568,6 +585,7 @@ class FuzzRun {
   }
 
   async #reconnect(): Promise<void> {
+    this.#connectionsDiffer = false;
     this.#peers.ours.close();
     this.#peers.redis.close();
     this.#peers = {
@@ -660,10 +678,19 @@ function replyAt(result: ReadResult, position: number): RespReply {
   );
 }
 
-/** QUIT closes the connection; SCAN 0 is walked; a lapsing deadline is followed by a lookup: each ends its batch. */
+/**
+ * Commands after which the runner acts, so each ends its batch: QUIT closes
+ * the connection; HELLO may leave it in another protocol (hello-resp3);
+ * SCAN 0 is walked; a lapsing deadline is followed by a lookup.
+ */
 function endsBatch(command: FuzzCommand): boolean {
   const name = commandName(command.args);
-  return name === "quit" || name === "scan" || command.expires !== undefined;
+  return (
+    name === "quit" ||
+    name === "hello" ||
+    name === "scan" ||
+    command.expires !== undefined
+  );
 }
 
 /** A SCAN from cursor 0 that both servers answered with a first batch. */
@@ -681,27 +708,31 @@ function startsScanWalk({ args, ours, redis }: Exchange): boolean {
 /** Bytes shown of each reply in a report. */
 const SHOWN_BYTES = 400;
 
-/**
- * Both replies, escaped, cut to SHOWN_BYTES around where they first differ:
- * in two 5 kB COMMAND DOCS replies the difference is rarely in the first
- * few hundred bytes.
- */
-function aroundFirstDifference(a: Buffer, b: Buffer): [string, string] {
+/** Where two byte strings first differ (the shorter one's length if one is the other's start). */
+function firstDifference(a: Buffer, b: Buffer): number {
   let first = 0;
   while (first < a.length && first < b.length && a[first] === b[first]) {
     first += 1;
   }
-  const start = first < SHOWN_BYTES - 100 ? 0 : first - 100;
-  const show = (bytes: Buffer): string =>
-    (start > 0 ? `(${bytes.length} bytes, from byte ${start}) ...` : "") +
-    escapeBytes(bytes.subarray(start), SHOWN_BYTES);
-  return [show(a), show(b)];
+  return first;
 }
 
-/** A shown reply with its quoted arguments and numbers blurred: differences of one kind share a shape. */
-function shape(shown: string): string {
-  return shown
-    .slice(0, 160)
+/**
+ * A reply, escaped, cut to SHOWN_BYTES around where it first differs from
+ * the other: in two 5 kB COMMAND DOCS replies the difference is rarely in
+ * the first few hundred bytes.
+ */
+function shownFrom(bytes: Buffer, first: number): string {
+  const start = first < SHOWN_BYTES - 100 ? 0 : first - 100;
+  return (
+    (start > 0 ? `(${bytes.length} bytes, from byte ${start}) ...` : "") +
+    escapeBytes(bytes.subarray(start), SHOWN_BYTES)
+  );
+}
+
+/** Bytes with quoted arguments and numbers blurred: differences of one kind share a shape. */
+function shape(bytes: Buffer): string {
+  return escapeBytes(bytes)
     .replace(/'[^']*'/g, "'…'")
     .replace(/\d+/g, "N");
 }

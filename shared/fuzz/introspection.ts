@@ -112,3 +112,48 @@ function nameOfEntry(entry: RespReply): string {
 function byName<T>(name: (item: T) => string): (a: T, b: T) => number {
   return (a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
 }
+
+/**
+ * A COMMAND DOCS reply without the argument named `argument` of command
+ * `command` (at the top level of its arguments): for an option block a
+ * chapter does not have yet.
+ */
+export function withoutArgument(
+  reply: RespReply,
+  command: string,
+  argument: string,
+): RespReply {
+  const items = itemsOf(reply);
+  if (items === undefined) return reply;
+  const edited: RespReply[] = [];
+  for (let i = 0; i + 1 < items.length; i += 2) {
+    let docs = items[i + 1]!;
+    const fields = itemsOf(docs);
+    if (textOf(items[i]!) === command && fields !== undefined) {
+      const kept: RespReply[] = [];
+      for (let j = 0; j + 1 < fields.length; j += 2) {
+        let value = fields[j + 1]!;
+        if (textOf(fields[j]!) === "arguments") {
+          value = arrayOf(
+            (itemsOf(value) ?? []).filter(
+              (arg) => argumentName(arg) !== argument,
+            ),
+          );
+        }
+        kept.push(fields[j]!, value);
+      }
+      docs = arrayOf(kept);
+    }
+    edited.push(items[i]!, docs);
+  }
+  return arrayOf(edited);
+}
+
+/** The `name` field of an argument's docs map. */
+function argumentName(arg: RespReply): string | undefined {
+  const fields = itemsOf(arg) ?? [];
+  for (let j = 0; j + 1 < fields.length; j += 2) {
+    if (textOf(fields[j]!) === "name") return textOf(fields[j + 1]!);
+  }
+  return undefined;
+}

@@ -20,7 +20,11 @@ import {
   type CompareContext,
   type Exchange,
 } from "./exchange.ts";
-import { editIntrospection, introspectionKind } from "./introspection.ts";
+import {
+  editIntrospection,
+  introspectionKind,
+  withoutArgument,
+} from "./introspection.ts";
 import { isError, textOf, type RespReply } from "./resp.ts";
 
 export interface KnownDifference {
@@ -31,6 +35,11 @@ export interface KnownDifference {
   matches?(exchange: Exchange, context: CompareContext): boolean;
   /** The exchange with this difference taken out of the replies (unchanged if it is not there). */
   rewrite?(exchange: Exchange, context: CompareContext): Exchange;
+  /**
+   * After this difference the two connections may no longer be alike (a
+   * protocol or a name set on one side only): the runner opens new ones.
+   */
+  readonly reconnect?: boolean;
 }
 
 /** The lines of a HELP reply. */
@@ -148,6 +157,35 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
         args[2]?.toString("latin1").toLowerCase() === "client" &&
         args[3]?.toString("latin1").toLowerCase() === "setinfo" &&
         text === "ERR Invalid command specified"
+      );
+    },
+  },
+  {
+    id: "set-before-expiry",
+    reason:
+      "chapter 03 has no expiry: its SET takes NX, XX and GET only (EX and the rest are a syntax error, on purpose), and its COMMAND DOCS for SET leaves out the `expiration` block, which comes with chapter 04",
+    rewrite(exchange, { commands }) {
+      if (introspectionKind(exchange.args) !== "docs" || commands.has("expire"))
+        return exchange;
+      return {
+        ...exchange,
+        redis: withoutArgument(exchange.redis, "set", "expiration"),
+      };
+    },
+  },
+  {
+    id: "hello-resp3",
+    reason:
+      "the chapters speak RESP2 only: HELLO 3 gets NOPROTO, as Redis answers versions it lacks, before any option is read, and clients carry on in RESP2; Redis 7 switches to RESP3 (chapter 02's HELLO tests)",
+    reconnect: true,
+    matches({ args, ours }) {
+      const version = args[1]?.toString("latin1") ?? "";
+      return (
+        commandName(args) === "hello" &&
+        /^\d+$/.test(version) &&
+        Number(version) === 3 &&
+        ours.raw.toString("latin1") ===
+          "-NOPROTO unsupported protocol version\r\n"
       );
     },
   },
