@@ -64,7 +64,9 @@ async function expectSameAfterRestart(
   expect(before.size, "keys written before the restart").toBeGreaterThan(0);
   await server.restart();
   const after = await snapshotKeyspace(server);
-  expect(differences(before, after)).toEqual([]);
+  const changed = differences(before, after);
+  const first = changed[0] ?? "";
+  expect(changed, `keys the restart changed, first ${first}`).toEqual([]);
   return after;
 }
 
