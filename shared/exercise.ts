@@ -313,7 +313,9 @@ export async function typeCheckCopy(copyDir: string): Promise<number> {
   const code = await new Promise<number>((resolve) =>
     child.once("close", (status) => resolve(status ?? 1)),
   );
-  const errors = [...output.matchAll(/error TS\d+:/g)].length;
+  // Counted without the colours tsc adds for a terminal.
+  const plain = output.replace(/\u001b\[[0-9;]*m/g, "");
+  const errors = [...plain.matchAll(/error TS\d+:/g)].length;
   // tsc failed for a reason other than type errors (a bad config): say so.
   return code !== 0 && errors === 0 ? 1 : errors;
 }
