@@ -16,6 +16,7 @@
  * config/                      settings, read as redis-server reads them
  *   config-file.ts             reads arguments and config files; never changes
  *   directives.ts              ServerConfig, defaults, directive table; grows
+ *   config-values.ts           one value: addresses, integers, sizes, yes/no
  * network/                     TCP, knowing nothing of Redis
  *   tcp-server.ts              listening socket, the connections, shutdown
  *   connection.ts              one socket: back-pressure, errors, polite close

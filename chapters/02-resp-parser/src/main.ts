@@ -7,7 +7,8 @@
  */
 import { realpathSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { ConfigError, loadConfig } from "./config/config-file.ts";
+import { loadConfig } from "./config/config-file.ts";
+import { ConfigError } from "./config/config-values.ts";
 import type { ServerConfig } from "./config/directives.ts";
 import { startServer } from "./server.ts";
 import type { RunningServer } from "./network/tcp-server.ts";

@@ -5,7 +5,7 @@
  * really uses, so this file grows with the server; config-file.ts, which
  * reads the command line and the files, stays the same.
  */
-import { parseAddress, parseInteger, parseMemory } from "./config-file.ts";
+import { parseAddress, parseInteger, parseMemory } from "./config-values.ts";
 
 /** Everything the server can be told at start-up. */
 export interface ServerConfig {

@@ -12,7 +12,7 @@ import {
   type Reply,
 } from "../protocol/reply.ts";
 import { byteString, SYNTAX_ERROR } from "../dispatch/arguments.ts";
-import { ConfigError } from "../config/config-file.ts";
+import { ConfigError } from "../config/config-values.ts";
 import { DIRECTIVES, type ServerConfig } from "../config/directives.ts";
 import { globMatch } from "../keyspace/glob.ts";
 import { wrongNumberOfArguments } from "../dispatch/command-table.ts";

@@ -1,12 +1,13 @@
 /**
- * Unit tests for config-file.ts and directives.ts: argument and config-file
- * parsing, without starting anything.
+ * Unit tests for config-file.ts, config-values.ts and directives.ts: argument
+ * and config-file parsing, without starting anything.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig } from "../../src/config/config-file.ts";
+import { loadConfig } from "../../src/config/config-file.ts";
+import { ConfigError } from "../../src/config/config-values.ts";
 import { DEFAULT_CONFIG } from "../../src/config/directives.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rfs-config-unit-"));

@@ -11,7 +11,7 @@ import {
   parseAddress,
   parseInteger,
   parseMemory,
-} from "./config-file.ts";
+} from "./config-values.ts";
 
 /** Everything the server can be told at start-up. */
 export interface ServerConfig {

@@ -14,7 +14,7 @@ import {
   parseInteger,
   parseMemory,
   parseYesNo,
-} from "./config-file.ts";
+} from "./config-values.ts";
 
 /** Everything the server can be told at start-up. */
 export interface ServerConfig {
