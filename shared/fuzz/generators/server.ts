@@ -108,7 +108,7 @@ function configSet(random: FuzzRandom, context: GeneratorContext): Buffer[] {
   for (let i = 0; i < count; i++) {
     if (settable.length === 0 || random.chance(0.1)) {
       args.push(
-        word(random.pick(["no-such-parameter", "maxmemory-x", ""])),
+        word(random.pick(["no-such-parameter", "maxmemory-x", "", "hz\0junk"])),
         value(random),
       );
     } else {

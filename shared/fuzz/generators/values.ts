@@ -251,12 +251,23 @@ export function anyWord(random: FuzzRandom): Buffer {
   const roll = random.below(4);
   if (roll === 0) return key(random);
   if (roll === 1) return bytes(integerText(random));
-  // Options every chapter that has the command knows, and one nobody does.
-  // (Not EX or PX: before chapter 04, `SET k v PX 5` is refused on purpose.)
+  // Options every chapter that has the command knows, and one nobody does;
+  // Redis compares options as C strings, so `nx\0junk` is NX. (Not EX or
+  // PX: before chapter 04, `SET k v PX 5` is refused on purpose.)
   if (roll === 2)
     return bytes(
       random.anyCase(
-        random.pick(["nx", "xx", "get", "count", "match", "replace", "foo"]),
+        random.pick([
+          "nx",
+          "xx",
+          "get",
+          "count",
+          "match",
+          "replace",
+          "foo",
+          "nx\0junk",
+          "\0",
+        ]),
       ),
     );
   return random.bytes(random.between(0, 6));
