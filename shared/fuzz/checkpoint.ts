@@ -6,10 +6,9 @@
  *
  * In every database: DBSIZE, KEYS * (sorted), and for each key its TYPE,
  * its PTTL from chapter 04 on (close, not equal: see CLOCK_LAG_MS) and its
- * value, read by the
- * command VALUE_READERS names for its type. Chapters that add types add a
- * reader each (an unordered type, a set or a hash, needs its reply sorted
- * before comparing).
+ * value, read by the command VALUE_READERS names for its type. Chapters
+ * that add types add a reader each (an unordered type, a set or a hash,
+ * needs its reply sorted before comparing).
  */
 import { askBoth, type Peer } from "./peer.ts";
 import { closeMilliseconds } from "./normalise.ts";

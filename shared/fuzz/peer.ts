@@ -11,8 +11,11 @@ import { encodeCommand, parseReply, replyEnd, type RespReply } from "./resp.ts";
 /** How a read of N replies ended. */
 export interface ReadResult {
   readonly replies: RespReply[];
-  /** Set when fewer replies than asked for arrived. */
-  readonly failure?: "connection closed" | "no reply in time" | string;
+  /**
+   * Set when fewer replies than asked for arrived: "connection closed",
+   * "no reply in time", or why the bytes could not be read.
+   */
+  readonly failure?: string;
 }
 
 const READ_TIMEOUT_MS = 10_000;
