@@ -341,12 +341,13 @@ describe("SCAN: the cursor and the options, parsed as Redis parses them", () => 
   // The cursor was once turned into a BigInt before its size was checked:
   // 50 MB of digits took ten seconds, with every client waiting.
   it("a cursor of 50 million digits is refused at once", async () => {
+    // A server that turned the digits into a BigInt before checking the
+    // range would take minutes here, and the test's timeout catches that.
+    // No stopwatch: a wall-clock limit would fail on a busy machine.
     const redis = await emptyDb();
-    const started = performance.now();
     expect(await errorOf(redis.call("SCAN", "1".repeat(50_000_000)))).toBe(
       "ERR invalid cursor",
     );
-    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it("leading zeros do not count: a million of them, then 0, is the start", async () => {
