@@ -520,6 +520,24 @@ describe("CONFIG SET", () => {
     expect(await errorOf(redis.call("CONFIG", "SET", ...args))).toBe(message);
   });
 
+  it(
+    "an unknown name is quoted up to its first NUL byte, at any length",
+    { tags: ["fidelity"] },
+    async () => {
+      // Redis formats the name with %s, which stops at a NUL; found by the
+      // differential fuzzer.
+      const redis = await server.client();
+      const long = "x".repeat(300);
+      expect(
+        await errorOf(
+          redis.call("CONFIG", "SET", Buffer.from(`${long}\0junk`), "1"),
+        ),
+      ).toBe(
+        `ERR Unknown option or number of arguments for CONFIG SET - '${long}'`,
+      );
+    },
+  );
+
   it.each([
     [["shutdown-timeout", "7", "client-query-buffer-limit", "lots"]],
     [["client-query-buffer-limit", "lots", "shutdown-timeout", "7"]],

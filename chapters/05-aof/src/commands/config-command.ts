@@ -11,7 +11,7 @@ import {
   simple,
   type Reply,
 } from "../protocol/reply.ts";
-import { byteString, SYNTAX_ERROR } from "../dispatch/arguments.ts";
+import { byteString, cStringOf, SYNTAX_ERROR } from "../dispatch/arguments.ts";
 import { ConfigError } from "../config/config-values.ts";
 import { DIRECTIVES, type ServerConfig } from "../config/directives.ts";
 import { globMatch } from "../keyspace/glob.ts";
@@ -93,8 +93,10 @@ const configSet: CommandSpec = {
         ? DIRECTIVES[name]
         : undefined;
       if (directive === undefined) {
+        // Redis prints the name with %s: it ends at the first NUL byte.
+        const quoted = cStringOf(args[i]!).toString("latin1");
         return error(
-          `ERR Unknown option or number of arguments for CONFIG SET - '${asked}'`,
+          `ERR Unknown option or number of arguments for CONFIG SET - '${quoted}'`,
         );
       }
       if (!directive.mutable)
