@@ -447,6 +447,26 @@ describe(
     ])("%s", async (name, expected) => {
       expect(await argumentDocs(name)).toEqual(expected);
     });
+
+    // Found by the differential fuzzer: GETSET is this chapter's one
+    // deprecated command, and Redis says so between complexity and arguments.
+    it("a deprecated command says since when, and what replaces it", async () => {
+      const redis = await server.client();
+      const [, docs] = (await redis.call("COMMAND", "DOCS", "getset")) as [
+        string,
+        unknown[],
+      ];
+      const at = docs.indexOf("complexity");
+      expect(docs.slice(at + 2, at + 9)).toEqual([
+        "doc_flags",
+        ["deprecated"],
+        "deprecated_since",
+        "6.2.0",
+        "replaced_by",
+        "`SET` with the `!GET` argument",
+        "arguments",
+      ]);
+    });
   },
 );
 

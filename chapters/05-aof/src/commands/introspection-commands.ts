@@ -65,6 +65,16 @@ function commandDocs(spec: CommandSpec): Reply {
     bulk("complexity"),
     bulk(docs.complexity),
   ];
+  if (docs.deprecated !== undefined) {
+    fields.push(
+      bulk("doc_flags"),
+      array([simple("deprecated")]),
+      bulk("deprecated_since"),
+      bulk(docs.deprecated.since),
+      bulk("replaced_by"),
+      bulk(docs.deprecated.replacedBy),
+    );
+  }
   if (docs.history !== undefined) {
     fields.push(
       bulk("history"),

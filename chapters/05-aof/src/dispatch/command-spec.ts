@@ -106,6 +106,8 @@ export interface CommandDocs {
   /** The family it belongs to in Redis's documentation: `connection`, `server`, `string`, ... */
   readonly group: string;
   readonly complexity: string;
+  /** For a command Redis keeps only for old clients: since when, and what to use instead. */
+  readonly deprecated?: { readonly since: string; readonly replacedBy: string };
   readonly history?: readonly (readonly [version: string, change: string])[];
   readonly arguments?: readonly ArgumentDoc[];
 }

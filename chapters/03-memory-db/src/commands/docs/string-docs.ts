@@ -65,6 +65,10 @@ export const STRING_DOCS = {
     since: "1.0.0",
     group: GROUP,
     complexity: "O(1)",
+    deprecated: {
+      since: "6.2.0",
+      replacedBy: "`SET` with the `!GET` argument",
+    },
     arguments: [KEY_ARG, VALUE_ARG],
   },
   getdel: {
