@@ -3,7 +3,7 @@
  * green ("The steps, and the commands"): `npm run exercise 04` reports on
  * them in this order, and `npm run exercise 04 -- <name>` runs one. Each is
  * a black-box test file of this folder without `.test.ts`; a repository
- * check keeps the two lists equal (shared/checks/steps.test.ts).
+ * check keeps the two lists equal (shared/checks/exercise.test.ts).
  */
 import type { ArticleStep } from "../../../shared/exercise.ts";
 
