@@ -99,3 +99,54 @@ describe("inline commands, as typed into nc or telnet", () => {
     await expectBytes(client, "$6\r\ninline\r\n$5\r\narray\r\n+PONG\r\n");
   });
 });
+
+describe("inline arguments, split as Redis's sdssplitargs() splits them", () => {
+  // Each line is `ECHO <argument>`, and the reply shows the one argument
+  // the line became. Every row was checked against redis-server 7.0.15.
+  it.each([
+    ['a"b c"', "ab c", "a quote may start in the middle of a word"],
+    ['ab""', "ab", "an empty quote at the end of a word adds nothing"],
+    ['""', "", "an empty quote is an empty argument"],
+    ['"\\x41\\x4a\\x4A"', "AJJ", "\\xHH is one byte, hex digits in any case"],
+    ['"\\x00\\xff"', "\x00\xff", "\\xHH can make any byte, NUL included"],
+    ['"\\x4G"', "x4G", "\\x without two hex digits is a plain x"],
+    ['"\\x4"', "x4", "\\x with one hex digit before the quote, too"],
+    ['"\\n\\r\\t\\b\\a"', "\n\r\t\b\x07", "the five letter escapes"],
+    ['"\\q\\\\\\""', 'q\\"', "a backslash before anything else stands for it"],
+    ['"it\'s"', "it's", "a single quote is plain inside double quotes"],
+    ["'say \"hi\"'", 'say "hi"', "a double quote is plain inside single ones"],
+    ["'a\\'b'", "a'b", "\\' is the one escape inside single quotes"],
+    ["'a\\nb\\\\c\\\"d'", 'a\\nb\\\\c\\"d', "any other backslash is kept"],
+  ])("ECHO %s answers %j (%s)", async (argument, expected) => {
+    const client = await server.raw();
+    await client.send(`ECHO ${argument}\r\n`);
+    await expectBytes(client, bulkReply(Buffer.from(expected, "latin1")));
+  });
+
+  it("a closing quote followed by a space ends the argument", async () => {
+    const client = await server.raw();
+    await client.send('ECHO "a" b\r\nECHO "a b"\r\n');
+    await expectBytes(
+      client,
+      "-ERR wrong number of arguments for 'echo' command\r\n$3\r\na b\r\n",
+    );
+  });
+
+  // C's isspace() ends a quoted argument and separates arguments, but an
+  // unquoted word ends only at a space, tab, \r or \n.
+  it.each([
+    ['"a"\v', "a", "\\v after a closing quote ends the argument"],
+    ["'a'\f", "a", "so does \\f"],
+    ["\va", "a", "\\v between arguments is whitespace"],
+    ["a\vb", "a\vb", "yet \\v inside an unquoted word is part of it"],
+    ["a\fb", "a\fb", "and so is \\f"],
+  ])(
+    "ECHO %j answers %j (%s)",
+    { tags: ["fidelity"] },
+    async (argument, expected) => {
+      const client = await server.raw();
+      await client.send(`ECHO ${argument}\r\n`);
+      await expectBytes(client, bulkReply(Buffer.from(expected, "latin1")));
+    },
+  );
+});

@@ -12,7 +12,7 @@ import {
   useServer,
 } from "../../../shared/harness.ts";
 import { RawSocket } from "../../../shared/raw-socket.ts";
-import { expectBytes } from "./resp-helpers.ts";
+import { bulkReply, expectBytes } from "./resp-helpers.ts";
 
 const server = useServer();
 
@@ -114,6 +114,52 @@ describe("structure", () => {
   ])("inline %j (%s) has unbalanced quotes", (request) =>
     expectProtocolError(request, "unbalanced quotes in request"),
   );
+});
+
+describe("quotes an inline line leaves unbalanced", () => {
+  // Each was checked against redis-server 7.0.15: the same error, then the
+  // connection closed.
+  it.each([
+    ["ECHO 'a'b\r\n", "a closing single quote followed by a letter"],
+    ['ECHO "a""b"\r\n', "a closing quote followed by another quote"],
+    ["ECHO a'b c'd\r\n", "a quote opened mid-word, closed before a letter"],
+    ['ECHO a""b\r\n', "an empty quote mid-word, followed by a letter"],
+    ['ECHO "a\\"\r\n', "an escaped double quote, which does not close"],
+    ["ECHO '\\'\r\n", "an escaped single quote, which does not close"],
+  ])("inline %j (%s) has unbalanced quotes", (request) =>
+    expectProtocolError(request, "unbalanced quotes in request"),
+  );
+});
+
+describe("the inline limit, at its exact edge", () => {
+  // Redis refuses once more than 64 KiB (65,536 bytes) are waiting with no
+  // \n among them, whatever size its reads happen to be: checked against
+  // redis-server 7.0.15 at 65,535, 65,536, 65,537 and 65,538 bytes.
+  const LIMIT = 64 * KiB;
+  /** An inline ECHO of `bytes` bytes in all, without its line end. */
+  const echoLine = (bytes: number): string =>
+    `ECHO ${"a".repeat(bytes - "ECHO ".length)}`;
+
+  it("65,536 bytes without a line end are waited for, and answered once it comes", async () => {
+    const client = await server.raw();
+    await client.send(echoLine(LIMIT));
+    // Each round trip on another connection is at least one more turn of
+    // the server's event loop, and each turn reads what this connection
+    // sent: had 65,536 bytes been one too many, the error would be here.
+    const other = await server.raw();
+    for (let i = 0; i < 10; i++) {
+      await other.send("PING\r\n");
+      await expectBytes(other, "+PONG\r\n");
+    }
+    expect(client.state).toBe("open");
+
+    await client.send("\r\n");
+    const argument = Buffer.from("a".repeat(LIMIT - "ECHO ".length));
+    await expectBytes(client, bulkReply(argument));
+  });
+
+  it("65,537 bytes without a line end are too big an inline request", () =>
+    expectProtocolError(echoLine(LIMIT + 1), "too big inline request"));
 });
 
 describe("client-query-buffer-limit", () => {
