@@ -12,9 +12,12 @@
  * Each test makes its own keys under a random prefix: the tests share a
  * server (a real Redis one under REDIS_URL) and must not see each other's
  * data.
+ *
+ * The last describe block is step 5's ("atomic without locks"): twenty
+ * clients at once on the same keys, and not one write lost.
  */
 import { describe, expect, it } from "vitest";
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
 import { errorOf, keysForThisTest } from "./client-helpers.ts";
 
@@ -426,5 +429,86 @@ describe("INCRBYFLOAT", () => {
     expect(await errorOf(redis.call("INCRBYFLOAT", key("k")))).toBe(
       "ERR wrong number of arguments for 'incrbyfloat' command",
     );
+  });
+});
+
+describe("atomic without locks (step 5): no client's write is lost to another's", () => {
+  const CLIENTS = 20;
+
+  /** `CLIENTS` connections of their own, so their commands really interleave at the server. */
+  function manyClients(): Promise<Redis[]> {
+    return Promise.all(Array.from({ length: CLIENTS }, () => server.client()));
+  }
+
+  /** The replies of one pipeline, failing on any error reply. */
+  async function replies(pipeline: ChainableCommander): Promise<unknown[]> {
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, reply]) => {
+      if (error) throw error;
+      return reply;
+    });
+  }
+
+  it("20 clients × 500 pipelined INCRs on one key end at exactly 10,000", async () => {
+    const key = keysForThisTest()("counter");
+    const PER_CLIENT = 500;
+    const clients = await manyClients();
+    const answers = await Promise.all(
+      clients.map((redis) => {
+        const pipeline = redis.pipeline();
+        for (let i = 0; i < PER_CLIENT; i++) pipeline.incr(key);
+        return replies(pipeline);
+      }),
+    );
+
+    expect(await clients[0]!.get(key)).toBe(String(CLIENTS * PER_CLIENT));
+    // Each INCR read the value the one before it wrote: every count from
+    // 1 to 10,000 was answered exactly once, in order for each client.
+    const all = answers.flat() as number[];
+    expect(new Set(all).size).toBe(CLIENTS * PER_CLIENT);
+    expect(Math.min(...all)).toBe(1);
+    expect(Math.max(...all)).toBe(CLIENTS * PER_CLIENT);
+    for (const mine of answers as number[][]) {
+      expect(mine.every((n, i) => i === 0 || n > mine[i - 1]!)).toBe(true);
+    }
+  });
+
+  it("20 clients interleaving INCRBYFLOAT and APPEND lose nothing", async () => {
+    const key = keysForThisTest();
+    const PER_CLIENT = 100;
+    const clients = await manyClients();
+    /** Client 7's piece is "07.": three bytes, so the pieces can be counted. */
+    const pieceOf = (client: number): string =>
+      `${String(client).padStart(2, "0")}.`;
+    const answers = await Promise.all(
+      clients.map((redis, client) => {
+        const pipeline = redis.pipeline();
+        for (let i = 0; i < PER_CLIENT; i++) {
+          pipeline.incrbyfloat(key("float"), "1.5");
+          pipeline.append(key("text"), pieceOf(client));
+        }
+        return replies(pipeline);
+      }),
+    );
+
+    const total = CLIENTS * PER_CLIENT;
+    const redis = clients[0]!;
+    expect(await redis.get(key("float"))).toBe(String(total * 1.5));
+    const text = (await redis.get(key("text")))!;
+    expect(text.length).toBe(total * 3);
+    // Whole pieces only, each client's 100 of them.
+    const pieces = text.match(/.../g)!;
+    for (let client = 0; client < CLIENTS; client++) {
+      expect(pieces.filter((piece) => piece === pieceOf(client)).length).toBe(
+        PER_CLIENT,
+      );
+    }
+    // And no two commands saw the same value: every sum and every length
+    // was answered once.
+    const all = answers.flat();
+    const sums = all.filter((_, i) => i % 2 === 0);
+    const lengths = all.filter((_, i) => i % 2 === 1);
+    expect(new Set(sums).size).toBe(total);
+    expect(new Set(lengths).size).toBe(total);
   });
 });

@@ -211,6 +211,114 @@ describe("the empty key name and a lone *", () => {
   });
 });
 
+describe("glob patterns, quirks included, in KEYS and SCAN MATCH alike", () => {
+  // Single-byte keys, and a few longer ones, written as bytes (latin1:
+  // "\xff" is the byte 0xff). Each row's answer is redis-server 7.0.15's.
+  const KEYS = [
+    "\x00",
+    "*",
+    "-",
+    "\\",
+    "]",
+    "^",
+    "`",
+    "a",
+    "b",
+    "m",
+    "x",
+    "z",
+    "\x80",
+    "\xff",
+    "[abc",
+    "x[",
+    "abc",
+    "a\x00c",
+    "a\xffc",
+  ];
+
+  /** What KEYS and a whole SCAN MATCH walk answer for `pattern`, as latin1, sorted. */
+  async function matchedBy(
+    pattern: string,
+  ): Promise<{ keys: string[]; scan: string[] }> {
+    const redis = await emptyDb();
+    await redis.mset(KEYS.flatMap((key) => [Buffer.from(key, "latin1"), "v"]));
+    const bytes = Buffer.from(pattern, "latin1");
+    const keys = (await redis.callBuffer("KEYS", bytes)) as Buffer[];
+    const scan = new Set<string>();
+    let cursor = "0";
+    do {
+      const [next, batch] = (await redis.callBuffer(
+        "SCAN",
+        cursor,
+        "MATCH",
+        bytes,
+      )) as [Buffer, Buffer[]];
+      for (const key of batch) scan.add(key.toString("latin1"));
+      cursor = next.toString();
+    } while (cursor !== "0");
+    return {
+      keys: sorted(keys.map((key) => key.toString("latin1"))),
+      scan: sorted(scan),
+    };
+  }
+
+  it.each([
+    ["[z-a]", ["a", "b", "m", "x", "z"], "a reversed range means the same"],
+    [
+      "[^a-z]",
+      ["\x00", "*", "-", "\\", "]", "^", "`", "\x80", "\xff"],
+      "^ negates a range",
+    ],
+    ["\\*", ["*"], "a backslash makes * plain"],
+    ["x\\[", ["x["], "and [ too"],
+    ["[\\]]", ["]"], "and ] between brackets"],
+    [
+      "a?c",
+      ["a\x00c", "a\xffc", "abc"],
+      "? matches any byte, NUL and 0xff too",
+    ],
+    ["?", KEYS.filter((key) => key.length === 1), "? is exactly one byte"],
+  ])("%j matches %j (%s)", async (pattern, expected) => {
+    const { keys, scan } = await matchedBy(pattern);
+    expect(keys).toEqual(sorted(expected));
+    expect(scan).toEqual(sorted(expected));
+  });
+
+  // Malformed patterns are no error: they mean what Redis's loop makes of
+  // them (the article lists the rules).
+  it.each([
+    ["[a-]", ["]", "^", "`", "a"], "a range from ] to a, the [ left open"],
+    ["[abc", ["a", "b"], "an unclosed [ runs to the end of the pattern"],
+    ["x[", [], "a [ at the very end matches nothing"],
+    [
+      "[a-\xff]",
+      ["\x00", "*", "-", "\\", "]", "^", "`", "a", "\xff"],
+      "ranges compare signed chars: 0xff is -1, below a",
+    ],
+  ])(
+    "%j matches %j (%s)",
+    { tags: ["fidelity"] },
+    async (pattern, expected) => {
+      const { keys, scan } = await matchedBy(pattern);
+      expect(keys).toEqual(sorted(expected));
+      expect(scan).toEqual(sorted(expected));
+    },
+  );
+
+  // Matched by trying every position after every star, as Redis did before
+  // CVE-2022-36021, the key without a b would take some 10^33 steps. No
+  // stopwatch: the test's own timeout is the limit.
+  it("a pattern with ten stars against 10,000 a's is answered", async () => {
+    const redis = await emptyDb();
+    const noB = "a".repeat(10_000);
+    await redis.mset(noB, "v", `${noB}b`, "v");
+    const pattern = `${"*a".repeat(10)}*b`;
+    expect(await redis.keys(pattern)).toEqual([`${noB}b`]);
+    const walk = await scanAll(redis, ["MATCH", pattern]);
+    expect([...walk.keys]).toEqual([`${noB}b`]);
+  });
+});
+
 describe("SCAN: TYPE", () => {
   // Redis 7.0 compares the type name ignoring letter case.
   it.each(["string", "STRING", "String"])(

@@ -242,6 +242,67 @@ describe("INFO", () => {
   });
 });
 
+describe("INFO's keyspace_hits and keyspace_misses: which writes count as reads", () => {
+  /** Both counters, read with one INFO (which counts as neither). */
+  async function hitsAndMisses(
+    redis: Redis,
+  ): Promise<{ hits: number; misses: number }> {
+    const { fields } = parseInfo(await redis.info("stats"));
+    return {
+      hits: Number(fields.get("keyspace_hits")),
+      misses: Number(fields.get("keyspace_misses")),
+    };
+  }
+
+  /** How much `command` moved the counters. */
+  async function countedBy(
+    redis: Redis,
+    command: [string, ...string[]],
+  ): Promise<{ hits: number; misses: number }> {
+    const before = await hitsAndMisses(redis);
+    await redis.call(...command);
+    const after = await hitsAndMisses(redis);
+    return {
+      hits: after.hits - before.hits,
+      misses: after.misses - before.misses,
+    };
+  }
+
+  // Checked against redis-server 7.0.15 with CONFIG RESETSTAT: SET looks a
+  // key up for reading only when it must answer the old value.
+  it("SET ... GET is a read: a hit for an existing key, a miss for a missing one", async () => {
+    const redis = await server.client({ ...SILENT, db: DB });
+    const key = `key:${randomUUID()}`;
+    await redis.set(key, "old");
+    expect(await countedBy(redis, ["SET", key, "new", "GET"])).toEqual({
+      hits: 1,
+      misses: 0,
+    });
+    expect(
+      await countedBy(redis, ["SET", `missing:${randomUUID()}`, "v", "GET"]),
+    ).toEqual({ hits: 0, misses: 1 });
+    // With NX, GET still reads: the old value is the answer, nothing is set.
+    expect(await countedBy(redis, ["SET", key, "newer", "NX", "GET"])).toEqual({
+      hits: 1,
+      misses: 0,
+    });
+    expect(await redis.get(key)).toBe("new");
+  });
+
+  it("a SET without GET reads nothing, with NX or XX or without", async () => {
+    const redis = await server.client({ ...SILENT, db: DB });
+    const key = `key:${randomUUID()}`;
+    const none = { hits: 0, misses: 0 };
+    expect(await countedBy(redis, ["SET", key, "v"])).toEqual(none);
+    expect(await countedBy(redis, ["SET", key, "v2"])).toEqual(none);
+    expect(await countedBy(redis, ["SET", key, "v3", "NX"])).toEqual(none);
+    expect(await countedBy(redis, ["SET", key, "v4", "XX"])).toEqual(none);
+    expect(
+      await countedBy(redis, ["SET", `missing:${randomUUID()}`, "v", "XX"]),
+    ).toEqual(none);
+  });
+});
+
 describe("CONFIG GET", () => {
   it("takes a glob pattern", async () => {
     const redis = await server.client();
