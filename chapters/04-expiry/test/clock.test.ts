@@ -16,11 +16,14 @@
  * 2. once expired, every command answers as for a missing key, and a
  *    command that writes it makes a new key, without the old deadline;
  * 3. DBSIZE counts an expired key until a lookup or the cycle deletes it;
- * 4. the cycle collects untouched keys at its next tick, at the pace
+ * 4. which commands delete an expired key and which pass it by, and what
+ *    INFO's expired_keys counts: keys whose time ran out, not keys EXPIRE
+ *    deleted with a time already past;
+ * 5. the cycle collects untouched keys at its next tick, at the pace
  *    CONFIG SET hz asks for, and INFO's expired_keys counts both ways;
- * 5. deadlines are wall-clock moments: setting the date moves them closer
+ * 6. deadlines are wall-clock moments: setting the date moves them closer
  *    or further, as it does in Redis;
- * 6. a closed server leaves no timer behind.
+ * 7. a closed server leaves no timer behind.
  *
  * All in-process: under REDIS_URL there is no clock of ours to move.
  */
@@ -321,6 +324,95 @@ describe("DBSIZE counts an expired key until something deletes it", () => {
       expect(await redis.scan(0, "TYPE", "none")).toEqual(["0", ["b"]]);
       expect(await redis.dbsize()).toBe(1);
       expect(await infoNumber(redis, "stats", "expired_keys")).toBe(2);
+    },
+  );
+});
+
+// Redis 7.0.15's answers, checked on a real server with its cycle switched
+// off (--enable-debug-command yes, then DEBUG SET-ACTIVE-EXPIRE 0), keys
+// set with PX 100 and left 300 ms to expire: the same state as at 151 ms
+// here, where the cycle last ran at 100 ms and next runs at 200.
+describe("what deletes an expired key, and what INFO's expired_keys counts", () => {
+  /** Sets `expiring` keys with PX 150 and `live` ones without, then moves to 151 ms. */
+  async function expiredAndLive(expiring: string[], live: string[] = []) {
+    const { clock, redis } = await serverOnManualClock();
+    for (const key of expiring) await redis.set(key, "old", "PX", 150);
+    for (const key of live) await redis.set(key, "v");
+    clock.advance(151);
+    return { clock, redis };
+  }
+
+  itInProcess(
+    "KEYS leaves expired keys out, and in place: DBSIZE and expired_keys do not move",
+    async () => {
+      const { redis } = await expiredAndLive(["a", "b"], ["c"]);
+      expect(await redis.keys("*")).toEqual(["c"]);
+      expect(await redis.keys("a")).toEqual([]);
+      expect(await redis.dbsize()).toBe(3);
+      expect(await infoNumber(redis, "stats", "expired_keys")).toBe(0);
+    },
+  );
+
+  itInProcess(
+    "RANDOMKEY never answers an expired key, and deletes each one it picks",
+    async () => {
+      const expiring = Array.from({ length: 20 }, (_, i) => `gone:${i}`);
+      const { redis } = await expiredAndLive(expiring, ["live"]);
+      for (let i = 0; i < 10; i++) {
+        expect(await redis.randomkey()).toBe("live");
+      }
+      // Which expired keys it happened to pick is chance; that each one
+      // picked was deleted, and counted, is not.
+      const expired = await infoNumber(redis, "stats", "expired_keys");
+      expect(await redis.dbsize()).toBe(21 - expired);
+
+      // With only expired keys left, it picks until none is left.
+      expect(await redis.del("live")).toBe(1);
+      expect(await redis.randomkey()).toBeNull();
+      expect(await redis.dbsize()).toBe(0);
+      expect(await infoNumber(redis, "stats", "expired_keys")).toBe(20);
+    },
+  );
+
+  itInProcess(
+    "writing over an expired key counts it as expired, whatever the write",
+    async () => {
+      const writes: [string, ...string[]][] = [
+        ["SET", "k0", "new"],
+        ["APPEND", "k1", "x"],
+        ["INCR", "k2"],
+        ["MSET", "k3", "1", "unrelated", "2"],
+        ["SETNX", "k4", "new"],
+        ["GETSET", "k5", "new"],
+      ];
+      const { redis } = await expiredAndLive(writes.map(([, key]) => key!));
+      for (const [i, write] of writes.entries()) {
+        await redis.call(...write);
+        expect(
+          await infoNumber(redis, "stats", "expired_keys"),
+          write.join(" "),
+        ).toBe(i + 1);
+      }
+    },
+  );
+
+  itInProcess(
+    "EXPIRE with a time already past deletes a live key without counting it as expired",
+    async () => {
+      const { clock, redis } = await expiredAndLive(["dead"], ["p", "q", "r"]);
+      expect(await redis.expire("p", -1)).toBe(1);
+      expect(await redis.pexpireat("q", 1)).toBe(1);
+      expect(
+        await redis.expireat("r", Math.floor(clock.now() / 1000) - 1),
+      ).toBe(1);
+      expect(await redis.exists("p", "q", "r")).toBe(0);
+      expect(await redis.dbsize()).toBe(1); // "dead", expired but not deleted
+      expect(await infoNumber(redis, "stats", "expired_keys")).toBe(0);
+
+      // A key whose own time ran out is counted, even when EXPIRE finds it.
+      expect(await redis.expire("dead", 100)).toBe(0);
+      expect(await redis.dbsize()).toBe(0);
+      expect(await infoNumber(redis, "stats", "expired_keys")).toBe(1);
     },
   );
 });
