@@ -12,21 +12,26 @@
  * - Damage in the middle (a bad byte, a wrong length, a line of text, an
  *   unknown command) is not a crash: the server refuses to start whatever
  *   `aof-load-truncated` says, names the offset, and leaves the file alone
- *   for a human (and `redis-check-aof --fix`).
+ *   for a human (and `redis-check-aof --fix`). So is a command that fails
+ *   on replay, where Redis 7.0.15 logs it and loads the rest: a deliberate
+ *   difference, named in its test.
  * - No file, or an empty one, is an empty keyspace.
  * - redis-check-aof, Redis's own checker, accepts the files our server
- *   writes, and agrees with it on where a torn file stops being valid.
+ *   writes, and agrees with it on where a torn file stops being valid; and
+ *   redis-server itself loads them.
  *
  * The files are written byte by byte, so every offset is known. Ours only
  * (`itInProcess`, skipped under REDIS_URL): Redis 7 keeps its AOF as a
  * directory of files with a manifest, so this surgery on a single file
  * only makes sense for ours. The redis-check-aof tests are skipped when it
- * is not installed (Debian's redis-tools has it).
+ * is not installed (Debian's redis-tools has it), and the redis-server one
+ * when neither REDIS_SERVER_BIN nor `redis-server` names a binary.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { onTestFinished } from "vitest";
 import { spawnSync } from "node:child_process";
 import {
+  copyFileSync,
   existsSync,
   mkdtempSync,
   readFileSync,
@@ -44,11 +49,19 @@ import {
   type ChapterServer,
 } from "../../../shared/harness.ts";
 import { runMain } from "../../../shared/child-server.ts";
+import { startRedis } from "./persistence-helpers.ts";
 
 /** Whether Redis's checker is installed (apt-get install redis-tools). */
 const hasRedisCheckAof =
   spawnSync("redis-check-aof", [], { stdio: "ignore" }).error === undefined;
 const itWithRedisCheckAof = it.skipIf(external || !hasRedisCheckAof);
+
+/** The redis-server to load our files with: `npm run test:redis`'s, or the one installed. */
+const redisServerBinary = process.env.REDIS_SERVER_BIN ?? "redis-server";
+const hasRedisServer =
+  spawnSync(redisServerBinary, ["--version"], { stdio: "ignore" }).error ===
+  undefined;
+const itWithRedisServer = it.skipIf(external || !hasRedisServer);
 
 const AOF_NAME = "appendonly.aof";
 
@@ -148,6 +161,29 @@ async function contents(
 /** "offset 48", as a whole word: not "offset 480". */
 const offset = (n: number): RegExp => new RegExp(`\\boffset ${n}\\b`);
 // #endregion servers
+
+/** Writes of every kind the AOF logs, in several databases. */
+async function writeSomeOfEverything(server: ChapterServer): Promise<void> {
+  const client = await connect(server);
+  await client.set("plain", "value");
+  await client.set("binary", Buffer.from([0, 13, 10, 255, 36, 42]));
+  await client.set("empty", "");
+  await client.set("volatile", "v", "EX", 1000);
+  await client.incr("counter");
+  await client.incrbyfloat("float", "1.5");
+  await client.expire("plain", 5000);
+  await client.persist("plain");
+  await client.append("plain", "+more");
+  await client.select(3);
+  await client.mset("x", "1", "y", "2");
+  await client.rename("x", "x2");
+  await client.copy("y", "y-copy", "DB", 0);
+  await client.del("y");
+  await client.swapdb(3, 4);
+  await client.select(5);
+  await client.set("gone", "soon");
+  await client.flushdb();
+}
 
 /** What redis-check-aof says of a file, and its exit code. */
 function redisCheckAof(path: string): {
@@ -319,6 +355,38 @@ describe("damage in the middle: refused whatever aof-load-truncated says, the fi
   );
 });
 
+describe("a command that fails on replay: refused, where Redis 7.0.15 loads the rest (a deliberate difference)", () => {
+  // Redis 7.0.15, started on this very file (as an old-style
+  // appendonly.aof, which it migrates), logs "== CRITICAL == This server is
+  // sending an error to its AOF-loading-client: 'value is not an integer or
+  // out of range' after processing the command 'incr'" and starts with k
+  // = abc and j = 1. Ours never writes a command that fails, so such a file
+  // was damaged after, and replaying past the damage would build a
+  // keyspace that never existed: the article's "Replaying" section.
+  itInProcess(
+    "INCR on a word is refused, naming the command, its offset and the error, and the file is left alone (Redis logs it and goes on)",
+    async () => {
+      const before = Buffer.concat([
+        resp("SELECT", "0"),
+        resp("SET", "k", "abc"),
+      ]);
+      const bytes = Buffer.concat([
+        before,
+        resp("INCR", "k"),
+        resp("SET", "j", "1"),
+      ]);
+      const { dir, path } = folderWith(bytes);
+      const error = await refusal(dir);
+      expect(error.message).toMatch(offset(before.length));
+      expect(error.message).toContain("'INCR'");
+      expect(error.message).toContain(
+        "value is not an integer or out of range",
+      );
+      expect(readFileSync(path)).toEqual(bytes);
+    },
+  );
+});
+
 describe("MULTI ... EXEC blocks", () => {
   const unfinished = Buffer.concat([
     resp("MULTI"),
@@ -401,29 +469,6 @@ describe("nothing to load", () => {
 });
 
 describe("redis-check-aof, Redis's own checker, on our files", () => {
-  /** Writes of every kind the AOF logs, in several databases. */
-  async function writeSomeOfEverything(server: ChapterServer): Promise<void> {
-    const client = await connect(server);
-    await client.set("plain", "value");
-    await client.set("binary", Buffer.from([0, 13, 10, 255, 36, 42]));
-    await client.set("empty", "");
-    await client.set("volatile", "v", "EX", 1000);
-    await client.incr("counter");
-    await client.incrbyfloat("float", "1.5");
-    await client.expire("plain", 5000);
-    await client.persist("plain");
-    await client.append("plain", "+more");
-    await client.select(3);
-    await client.mset("x", "1", "y", "2");
-    await client.rename("x", "x2");
-    await client.copy("y", "y-copy", "DB", 0);
-    await client.del("y");
-    await client.swapdb(3, 4);
-    await client.select(5);
-    await client.set("gone", "soon");
-    await client.flushdb();
-  }
-
   itWithRedisCheckAof("accepts a file our server wrote", async () => {
     const { dir, path } = folderWith();
     const server = await startOn(dir, { appendfsync: "always" });
@@ -483,6 +528,72 @@ describe("redis-check-aof, Redis's own checker, on our files", () => {
       const { status, output } = redisCheckAof(path);
       expect(status).toBe(1);
       expect(output).toContain(`ok_up_to=${WHOLE.length},`);
+    },
+  );
+});
+
+describe("redis-server 7.0.15 itself loads our file", () => {
+  /** Every key of the 16 databases with its value and PEXPIRETIME, byte for byte. */
+  async function everyKey(client: Redis): Promise<Record<string, string>> {
+    const found: Record<string, string> = {};
+    for (let db = 0; db < 16; db++) {
+      await client.select(db);
+      for (const key of await client.keysBuffer("*")) {
+        const value = await client.getBuffer(key);
+        const deadline = await client.pexpiretime(key);
+        found[`db${db} ${JSON.stringify(key.toString("latin1"))}`] =
+          `${JSON.stringify(value?.toString("latin1"))} pexpiretime ${deadline}`;
+      }
+    }
+    await client.select(0);
+    return found;
+  }
+
+  // Redis 7 keeps its AOF as a folder with a manifest; finding a single
+  // appendonly.aof where its folder should be, it moves the file in as its
+  // base and loads it.
+  itWithRedisServer(
+    "with appendonly yes, it migrates our appendonly.aof into its folder and has every key, deadlines included",
+    async () => {
+      const ours = folderWith();
+      const server = await startOn(ours.dir, { appendfsync: "always" });
+      await writeSomeOfEverything(server);
+      const client = await connect(server);
+      await client.set("deadline", "v", "PXAT", 4_102_444_800_123);
+      const expected = await everyKey(client);
+      await server.close();
+      expect(Object.keys(expected).length).toBeGreaterThan(5);
+
+      const theirs = folderWith();
+      copyFileSync(ours.path, theirs.path);
+      const redis = await startRedis(
+        theirs.dir,
+        { appendonly: "yes" },
+        redisServerBinary,
+      );
+      const redisClient = new Redis({
+        ...redis.address,
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+        lazyConnect: true,
+      });
+      onTestFinished(async () => {
+        if (redisClient.status === "end") return;
+        const ended = new Promise((resolve) =>
+          redisClient.once("end", resolve),
+        );
+        redisClient.disconnect();
+        await ended;
+      });
+      await redisClient.connect();
+
+      expect(await everyKey(redisClient)).toEqual(expected);
+      expect(existsSync(join(theirs.dir, "appendonlydir", AOF_NAME))).toBe(
+        true,
+      );
+      expect(existsSync(theirs.path)).toBe(false);
+      redisClient.disconnect();
+      await redis.stop();
     },
   );
 });

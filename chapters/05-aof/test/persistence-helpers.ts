@@ -170,7 +170,7 @@ export async function startRestartableServer(
 }
 
 /** One run of a server, between a start and a stop. */
-interface RunningInstance {
+export interface RunningInstance {
   /** Where ioredis connects: `{ host, port }` or `{ path }` of a Unix socket. */
   readonly address: { host: string; port: number } | { path: string };
   stop(): Promise<void>;
@@ -239,11 +239,14 @@ const liveRedisProcesses = ((): Set<ChildProcess> => {
 
 /**
  * A throwaway redis-server on a Unix socket in `dir`, with no TCP port and
- * no snapshots: nothing another test or program could run into.
+ * no snapshots: nothing another test or program could run into. Killed
+ * when the test ends if nobody stopped it. (Exported for tests that start
+ * a Redis on our files: `binary` is then whichever one they found.)
  */
-async function startRedis(
+export async function startRedis(
   dir: string,
   settings: Settings,
+  binary: string = redisServerBin!,
 ): Promise<RunningInstance> {
   const socketPath = join(dir, "redis.sock");
   const args = [
@@ -260,7 +263,7 @@ async function startRedis(
       value,
     ]),
   ];
-  const child = spawn(redisServerBin!, args, {
+  const child = spawn(binary, args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
   liveRedisProcesses.add(child);
@@ -290,13 +293,13 @@ async function startRedis(
     if (spawnError !== undefined || child.exitCode !== null) {
       await kill();
       throw new Error(
-        `${redisServerBin} ${args.join(" ")} did not start: ${spawnError?.message ?? ""}\n${output}`,
+        `${binary} ${args.join(" ")} did not start: ${spawnError?.message ?? ""}\n${output}`,
       );
     }
     if (Date.now() > deadline) {
       await kill();
       throw new Error(
-        `${redisServerBin} did not answer PING within ${START_LIMIT_MS} ms:\n${output}`,
+        `${binary} did not answer PING within ${START_LIMIT_MS} ms:\n${output}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));

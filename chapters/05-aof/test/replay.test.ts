@@ -24,6 +24,8 @@
  * under `npm run test:redis`.
  */
 import { describe, expect } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { itInProcess } from "../../../shared/harness.ts";
 import {
@@ -714,6 +716,77 @@ describe("nothing expires while the file is replayed", () => {
       expect(await replayed.dbsize()).toBe(1);
     },
   );
+});
+
+// Read in both servers' files: ours, and Redis 7's incremental file (the
+// manifest's `type i` entry), with appendfsync always so that every reply
+// comes after the write.
+describe("a SET with a time is logged as SET key value PXAT, without NX, XX or GET", () => {
+  /** The file the server appends its writes to now. */
+  function appendedFile(server: RestartableServer): string {
+    if (server.kind === "ours") return server.aofPath;
+    const folder = join(server.dir, "appendonlydir");
+    const manifest = readFileSync(
+      join(folder, "appendonly.aof.manifest"),
+      "latin1",
+    );
+    const incremental = /^file (\S+) seq \d+ type i$/m.exec(manifest);
+    if (incremental === null)
+      throw new Error(`no incremental file in:\n${manifest}`);
+    return join(folder, incremental[1]!);
+  }
+
+  const cases: {
+    command: string[];
+    /** Run first, on the key "k". */
+    setup?: string[];
+    /** The deadline logged, given the key's PEXPIRETIME after the command. */
+    logged: (deadline: number) => number;
+  }[] = [
+    { command: ["SET", "k", "v", "EX", "100", "NX"], logged: (d) => d },
+    {
+      command: ["SET", "k", "v", "PX", "100000", "XX", "GET"],
+      setup: ["SET", "k", "old"],
+      logged: (d) => d,
+    },
+    {
+      command: ["SET", "k", "v", "EXAT", String(YEAR_2100), "NX", "GET"],
+      logged: () => YEAR_2100 * 1000,
+    },
+    // Redis 7.0 rewrites the command even when the time was PXAT already.
+    {
+      command: ["SET", "k", "v", "PXAT", String(YEAR_2100_MS), "NX"],
+      logged: () => YEAR_2100_MS,
+    },
+    {
+      command: ["SET", "k", "v", "GET", "XX", "PXAT", String(YEAR_2100_MS)],
+      setup: ["SET", "k", "old"],
+      logged: () => YEAR_2100_MS,
+    },
+  ];
+
+  for (const { command, setup, logged } of cases) {
+    itRestarts(
+      `${command.join(" ")} is logged as SET k v PXAT <deadline>`,
+      async () => {
+        const server = await startRestartableServer({ appendfsync: "always" });
+        const redis = await server.client();
+        // The first write of a fresh file SELECTs database 0; not ours to check here.
+        await redis.call("SET", "unrelated", "x");
+        if (setup !== undefined) await redis.call(...(setup as [string]));
+        const path = appendedFile(server);
+        const from = readFileSync(path).length;
+        await redis.call(...(command as [string]));
+        const bytes = readFileSync(path).subarray(from);
+        const deadline = logged(await redis.pexpiretime("k"));
+        expect(bytes.toString("latin1")).toBe(
+          aofCommand("SET", "k", "v", "PXAT", String(deadline)).toString(
+            "latin1",
+          ),
+        );
+      },
+    );
+  }
 });
 
 // Redis 7 writes a multi-part AOF (base, incremental files, manifest);
