@@ -10,10 +10,11 @@
  * restart would give the key another 100 seconds. And keys that expired
  * before the stop must not come back after it.
  *
- * Then, for our server only, what the file holds: nothing for a write
- * that changed nothing, the result rather than the recipe for commands
- * that read the clock, a SELECT only when the database changes, and a DEL
- * for a key the server expired. Redis 7 writes a multi-part AOF (a folder
+ * Then what a SET with a time is logged as, read in both servers' files
+ * (ours, and Redis 7's incremental file). Then, for our server only, what
+ * the file holds: nothing for a write that changed nothing, the result
+ * rather than the recipe for commands that read the clock, a SELECT only
+ * when the database changes, and a DEL for a key the server expired. Redis 7 writes a multi-part AOF (a folder
  * with a base file, incremental files and a manifest) where ours is one
  * file, like Redis 6's: those tests read our file, so they are skipped
  * under REDIS_URL. (Where Redis 7.0 logs the same thing, the comments say
