@@ -722,7 +722,7 @@ describe("nothing expires while the file is replayed", () => {
 // Read in both servers' files: ours, and Redis 7's incremental file (the
 // manifest's `type i` entry), with appendfsync always so that every reply
 // comes after the write.
-describe("a SET with a time is logged as SET key value PXAT, without NX, XX or GET", () => {
+describe("a SET is logged without GET; with a time, as SET key value PXAT without NX or XX", () => {
   /** The file the server appends its writes to now. */
   function appendedFile(server: RestartableServer): string {
     if (server.kind === "ours") return server.aofPath;
@@ -784,6 +784,37 @@ describe("a SET with a time is logged as SET key value PXAT, without NX, XX or G
           aofCommand("SET", "k", "v", "PXAT", String(deadline)).toString(
             "latin1",
           ),
+        );
+      },
+    );
+  }
+
+  // Without a time, Redis 7.0 logs the command as sent, minus every GET:
+  // the old value was the reply's business, not the data's.
+  const withoutTime: { command: string[]; logged: string[] }[] = [
+    { command: ["set", "k", "v2", "GET"], logged: ["set", "k", "v2"] },
+    {
+      command: ["SET", "k", "v3", "get", "KEEPTTL"],
+      logged: ["SET", "k", "v3", "KEEPTTL"],
+    },
+    {
+      command: ["SET", "k", "v4", "GET", "XX", "GET"],
+      logged: ["SET", "k", "v4", "XX"],
+    },
+  ];
+  for (const { command, logged } of withoutTime) {
+    itRestarts(
+      `${command.join(" ")} is logged as ${logged.join(" ")}`,
+      async () => {
+        const server = await startRestartableServer({ appendfsync: "always" });
+        const redis = await server.client();
+        await redis.call("SET", "k", "old");
+        const path = appendedFile(server);
+        const from = readFileSync(path).length;
+        await redis.call(...(command as [string]));
+        const bytes = readFileSync(path).subarray(from);
+        expect(bytes.toString("latin1")).toBe(
+          aofCommand(...logged).toString("latin1"),
         );
       },
     );

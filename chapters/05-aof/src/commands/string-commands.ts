@@ -113,6 +113,14 @@ export const set: CommandSpec = {
       return returnOld ? answer : NULL;
     }
     storeWithDeadline(context, key, byteString(args[2]!), deadline, keepTtl);
+    // GET shaped the reply, not the data: Redis 7.0 logs the SET without it
+    // (with a time, storeWithDeadline has logged a SET without it already).
+    if (returnOld && deadline === undefined) {
+      const withoutGet = args.filter(
+        (arg, i) => i < 3 || !isKeyword(arg, "get"),
+      );
+      logAs(context, ...withoutGet.map(byteString));
+    }
     return answer;
   },
 };
