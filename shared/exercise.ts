@@ -124,6 +124,9 @@ export function parseExerciseArgs(
   };
   const known = new Set(steps.map((step) => step.name));
   for (const word of words) {
+    // npm passes on a second `--` (`npm run exercise 04 -- step -- --core`):
+    // it separates nothing here, and vitest would read it as "no more filters".
+    if (word === "--") continue;
     if (word === "--core") request.core = true;
     else if (word.startsWith("-")) request.vitestArgs.push(word);
     else {

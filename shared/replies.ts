@@ -116,13 +116,15 @@ const SHOWN_ARGUMENTS = 12;
  */
 export function describeCommand(words: readonly string[]): string {
   const shown = words.slice(0, SHOWN_ARGUMENTS + 1).map((word) => {
-    const cut =
-      word.length > SHOWN_ARGUMENT_LENGTH
-        ? `${word.slice(0, SHOWN_ARGUMENT_LENGTH)}…(${word.length} bytes)`
-        : word;
-    return /^[\x21-\x7e]+$/.test(cut) && !cut.includes('"')
-      ? cut
-      : JSON.stringify(cut);
+    const head = word.slice(0, SHOWN_ARGUMENT_LENGTH);
+    const quoted =
+      /^[\x21-\x7e]+$/.test(head) && !head.includes('"')
+        ? head
+        : JSON.stringify(head);
+    // A string argument counts characters, a Buffer's (read as latin1) bytes.
+    return word.length > SHOWN_ARGUMENT_LENGTH
+      ? `${quoted}…(${word.length} characters)`
+      : quoted;
   });
   const hidden = words.length - shown.length;
   return hidden > 0

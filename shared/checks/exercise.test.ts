@@ -71,6 +71,15 @@ describe("npm run exercise NN -- ...", () => {
     ]);
   });
 
+  it("skips the second `--` npm passes on (`npm run exercise 04 -- clock -- --core`)", () => {
+    expect(parseExerciseArgs(["clock", "--", "--core"], steps)).toEqual({
+      steps: ["clock"],
+      core: true,
+      vitestArgs: [],
+      unknown: [],
+    });
+  });
+
   it("runs the chapter's project on the copy, without fidelity tests under --core", () => {
     const { args, env } = vitestCommand({
       chapter: fake,
@@ -196,7 +205,7 @@ describe("error replies that name their command", () => {
       'SET "a b" "" "q\\""',
     );
     expect(describeCommand(["SET", "k", "x".repeat(50)])).toBe(
-      `SET k "${"x".repeat(40)}…(50 bytes)"`,
+      `SET k ${"x".repeat(40)}…(50 characters)`,
     );
     expect(
       describeCommand([

@@ -30,9 +30,10 @@ import {
 } from "../../site/.vitepress/chapter-diff.ts";
 
 const USAGE =
-  "npm run diff NN MM [-- --tests] [-- PATH]   (for example: npm run diff 04 05 -- keyspace)";
+  "npm run diff NN MM [-- [--tests] [PATH]]   (for example: npm run diff 04 05 -- --tests keyspace)";
 
-const args = process.argv.slice(2);
+// npm passes on a second `--` (`npm run diff 04 05 -- --tests -- aof`): skip it.
+const args = process.argv.slice(2).filter((arg) => arg !== "--");
 const withTests = args.includes("--tests");
 const names = args.filter((arg) => !arg.startsWith("--"));
 const [fromName, toName, pathFilter = "", ...extra] = names;
@@ -76,9 +77,7 @@ if (withTests) {
 
 const summary = [
   `src: ${parts[0]!.summary}`,
-  ...(withTests
-    ? [`test: ${parts[1]!.summary.replace("source", "test")}`]
-    : []),
+  ...(withTests ? [`test: ${parts[1]!.summary}`] : []),
 ].join("\n");
 const text = `${summary}\n\n${parts.map((part) => part.patch).join("")}`;
 

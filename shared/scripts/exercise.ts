@@ -1,5 +1,5 @@
 /**
- * `npm run exercise NN [-- step ...] [-- --core]`: do chapter NN yourself.
+ * `npm run exercise NN [-- [step ...] [--core]]`: do chapter NN yourself.
  *
  * The first time, copies chapter NN-1 into `exercises/NN-name/` (git-ignored).
  * Every time, type-checks that folder (errors are printed, and the tests
@@ -19,7 +19,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { EXERCISES_DIR, REPO_ROOT } from "../chapters.ts";
+import { EXERCISES_DIR, previousChapter, REPO_ROOT } from "../chapters.ts";
 import { chapterFromArgs } from "./command-line.ts";
 import {
   describeSteps,
@@ -35,8 +35,19 @@ import {
 import { runVitest } from "./run-vitest.ts";
 
 const { chapter, chapters, rest } = chapterFromArgs(
-  "npm run exercise NN [-- step ...] [-- --core]   (copies chapter NN-1 for you to extend)",
+  "npm run exercise NN [-- [step ...] [--core]]   (copies chapter NN-1 for you to extend)",
 );
+
+if (previousChapter(chapter, chapters) === undefined) {
+  console.error(
+    `Chapter ${chapter.id} is the first chapter: there is no earlier one to start from.`,
+  );
+  console.error(
+    `Build it from scratch and test it with: npm run test:chapter ${chapter.id.slice(0, 2)}`,
+  );
+  console.error("Exercises start with chapter 02: npm run exercise 02");
+  process.exit(2);
+}
 
 const steps = await loadSteps(chapter);
 const request = parseExerciseArgs(rest, steps);
@@ -51,14 +62,8 @@ if (request.unknown.length > 0) {
   process.exit(2);
 }
 
-const exercise = prepareExercise(chapter, chapters, EXERCISES_DIR);
-if (exercise === undefined) {
-  console.error(
-    `Chapter ${chapter.id} is the first chapter: there is no earlier one to start from.`,
-  );
-  console.error("Exercises start with chapter 02: npm run exercise 02");
-  process.exit(2);
-}
+// Only once the words were understood: a typo must not leave a copy behind.
+const exercise = prepareExercise(chapter, chapters, EXERCISES_DIR)!;
 const where = relative(REPO_ROOT, exercise.dir);
 console.log(
   exercise.created

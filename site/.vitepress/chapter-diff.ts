@@ -97,9 +97,13 @@ function files(count: number): string {
   return count === 1 ? "1 file" : `${count} files`;
 }
 
-/** "3 files changed: 1 added, 2 modified (+40 −7 lines)." */
-function summarise(changes: readonly FileChange[]): string {
-  if (changes.length === 0) return "No source file changed.";
+/**
+ * "3 files changed: 1 added, 2 modified (+40 −7 lines)." `kind` names the
+ * files when none changed: "No source file changed.", "No test file
+ * matching 'aof' changed."
+ */
+function summarise(changes: readonly FileChange[], kind: string): string {
+  if (changes.length === 0) return `No ${kind} changed.`;
   const counts = (["added", "modified", "removed"] as const)
     .map((status) => ({
       status,
@@ -196,7 +200,10 @@ export function diffChapterSources(
     // Only ---/+++ headers per file: jsdiff's "Index:" and "====" lines
     // would be noise in an article.
     patch: patches.length === 0 ? "" : formatPatch(patches, FILE_HEADERS_ONLY),
-    summary: summarise(changes),
+    summary: summarise(
+      changes,
+      `${folder === "src" ? "source" : "test"} file${pathFilter === "" ? "" : ` matching '${pathFilter}'`}`,
+    ),
     sources,
   };
 }
