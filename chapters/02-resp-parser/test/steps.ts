@@ -1,9 +1,9 @@
 /**
- * This chapter's article steps, in the order its Exercises section makes
- * them green: `npm run exercise 02` reports on them in this order, and
- * `npm run exercise 02 -- <name>` runs one. Each is a black-box test file of
- * this folder without `.test.ts`; a repository check keeps the two lists
- * equal (shared/checks/exercise.test.ts).
+ * This chapter's article steps, in the order its walkthrough makes them
+ * green ("The steps, and the commands"): `npm run exercise 02` reports on
+ * them in this order, and `npm run exercise 02 -- <name>` runs one. Each is
+ * a black-box test file of this folder without `.test.ts`; a repository
+ * check keeps the two lists equal (shared/checks/exercise.test.ts).
  */
 import type { ArticleStep } from "../../../shared/exercise.ts";
 

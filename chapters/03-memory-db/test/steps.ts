@@ -1,6 +1,6 @@
 /**
  * This chapter's article steps, in the order its walkthrough makes them
- * green ("The steps, and how to start"): `npm run exercise 03` reports on
+ * green ("The steps, and the commands"): `npm run exercise 03` reports on
  * them in this order, and `npm run exercise 03 -- <name>` runs one. Each is
  * a black-box test file of this folder without `.test.ts`; a repository
  * check keeps the two lists equal (shared/checks/exercise.test.ts).
