@@ -12,14 +12,20 @@
  *   implementation in any language. Tests that look inside our process
  *   (`server.local`) are skipped then, with `itInProcess`.
  *
- * It also cleans up: raw sockets opened through it are destroyed and the
- * server is closed. (shared/leak-check.ts then fails a test file that leaves
- * a socket, listener or timer behind.)
+ * It also cleans up: raw sockets and clients opened through it are closed,
+ * and so is the server. (shared/leak-check.ts then fails a test file that
+ * leaves a socket, listener or timer behind.)
  */
 import { afterAll, beforeAll, inject, it, onTestFinished } from "vitest";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Redis, type RedisOptions } from "ioredis";
+import {
+  createClient,
+  ErrorReply,
+  type RedisClientOptions,
+  type RedisClientType,
+} from "redis";
 import { RawSocket } from "./raw-socket.ts";
 import { namingCommands } from "./replies.ts";
 
@@ -144,6 +150,12 @@ export interface ServerUnderTest {
    * the RESP2-only settings chapter 02 needs.
    */
   client(options?: RedisOptions): Promise<Redis>;
+  /**
+   * A node-redis 6 client connected to the server (RESP3 only: see
+   * `connectNodeRedis`), destroyed after the suite. `options` adds to
+   * createClient's, e.g. `{ database: 3 }`.
+   */
+  nodeRedis(options?: NodeRedisOptions): Promise<NodeRedisClient>;
 }
 
 /**
@@ -157,6 +169,7 @@ export function useServer(
   let local: ChapterServer | undefined;
   const sockets: RawSocket[] = [];
   const clients: Redis[] = [];
+  const nodeRedisClients: NodeRedisClient[] = [];
 
   beforeAll(async () => {
     if (external) {
@@ -171,6 +184,8 @@ export function useServer(
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await Promise.all(clients.map(disconnect));
+    // destroy() is safe on a client the test already closed (or QUIT).
+    for (const client of nodeRedisClients) client.destroy();
     await local?.close();
   });
 
@@ -212,7 +227,102 @@ export function useServer(
       await client.connect();
       return namingCommands(client);
     },
+    async nodeRedis(options = {}) {
+      const client = await connectNodeRedis(where(), options);
+      nodeRedisClients.push(client);
+      return client;
+    },
   };
+}
+
+/** A node-redis 6 client, with the commands `createClient()` gives it. */
+export type NodeRedisClient = RedisClientType;
+
+/** What a test may add to createClient's options: anything but where to connect. */
+export type NodeRedisOptions = Omit<RedisClientOptions, "socket" | "url">;
+
+/** How long node-redis gets to connect and finish its handshake. */
+const NODE_REDIS_CONNECT_LIMIT_MS = 5_000;
+
+/**
+ * Connects a node-redis 6 client (npm's `redis`, the official client) to
+ * `address`; the caller destroys it. (Most tests want `server.nodeRedis()`,
+ * which does that after the suite.)
+ *
+ * node-redis 6 speaks RESP3 only. It opens each connection with `HELLO 3`,
+ * pipelined with `SELECT` if `database` is set, two `CLIENT SETINFO` and a
+ * `CLIENT MAINT_NOTIFICATIONS` (it ignores the errors of those three, so a
+ * server without CLIENT still serves it). A server that answers `HELLO 3`
+ * with NOPROTO makes its default client reconnect forever, and a test would
+ * hang until vitest's timeout says nothing useful. So here:
+ *
+ * - no reconnecting: a failed handshake rejects `connect()` at once, and a
+ *   server that hangs up mid-test fails the commands that were waiting;
+ * - a deadline for the whole handshake, which node-redis's `connectTimeout`
+ *   does not cover (it stops at the TCP connection);
+ * - an error that names the address and the reply that stopped it.
+ */
+export async function connectNodeRedis(
+  address: { host: string; port: number },
+  options: NodeRedisOptions = {},
+): Promise<NodeRedisClient> {
+  const client: NodeRedisClient = createClient({
+    ...options,
+    socket: {
+      ...address,
+      reconnectStrategy: false,
+      connectTimeout: NODE_REDIS_CONNECT_LIMIT_MS,
+    },
+  });
+  // node-redis also emits every connection error as an 'error' event, and an
+  // event nobody listens to is thrown as an uncaught exception, failing
+  // whichever test runs then. The command or connect() that failed rejects
+  // with the same error: that is where the test sees it.
+  client.on("error", () => {});
+  try {
+    await withDeadline(
+      client.connect(),
+      NODE_REDIS_CONNECT_LIMIT_MS,
+      "no answer to its handshake (HELLO 3 ...)",
+    );
+  } catch (error) {
+    client.destroy();
+    throw new Error(
+      `node-redis could not connect to ${address.host}:${address.port}: ` +
+        handshakeFailure(error),
+      { cause: error },
+    );
+  }
+  return client;
+}
+
+/** Why connect() failed, with a hint when the server refused RESP3. */
+function handshakeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // node-redis ignores the errors of its CLIENT commands: an error reply
+  // here answered HELLO 3 (or SELECT, with the `database` option).
+  if (!(error instanceof ErrorReply)) return error.message;
+  const hint = error.message.startsWith("NOPROTO")
+    ? ": the server does not speak RESP3, and node-redis 6 speaks nothing else"
+    : "";
+  return `its handshake was answered "${error.message}"${hint}`;
+}
+
+/** `promise`, or a rejection with `what` if it has not settled after `ms`. */
+async function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Closes an ioredis client and waits until its socket is gone. */
