@@ -5,17 +5,23 @@
  * comparer must tell normal variation and known differences from a wrong
  * reply, in both directions.
  */
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { CommandSource, type Capabilities } from "../fuzz/generators/index.ts";
 import { compareExchange } from "../fuzz/compare.ts";
 import type { CompareContext, Exchange } from "../fuzz/exchange.ts";
+import { Peer } from "../fuzz/peer.ts";
 import {
   encodeCommand,
   encodeInline,
   escapeBytes,
+  isError,
+  isNull,
   parseReply,
   replyEnd,
   replyOf,
+  RespFormatError,
+  textOf,
 } from "../fuzz/resp.ts";
 
 const CHAPTER_02_COMMANDS = [
@@ -169,6 +175,162 @@ describe("RESP framing", () => {
     expect(escapeBytes(Buffer.from('a\r\n\0"\\\xff', "latin1"))).toBe(
       'a\\r\\n\\0\\"\\\\\\xff',
     );
+  });
+});
+
+describe("RESP3 replies", () => {
+  it("reads each scalar type, keeping its bytes", () => {
+    const cases: [string, string, string | undefined][] = [
+      ["_\r\n", "_", undefined],
+      ["#t\r\n", "#", "t"],
+      ["#f\r\n", "#", "f"],
+      [",3.14\r\n", ",", "3.14"],
+      [",-inf\r\n", ",", "-inf"],
+      [
+        "(3492890328409238509324850943850943825024385\r\n",
+        "(",
+        "3492890328409238509324850943850943825024385",
+      ],
+      ["!21\r\nSYNTAX invalid syntax\r\n", "!", "SYNTAX invalid syntax"],
+      ["=15\r\ntxt:Some string\r\n", "=", "Some string"],
+    ];
+    for (const [bytes, type, text] of cases) {
+      const reply = replyOf(bytes);
+      expect(reply.type).toBe(type);
+      expect(reply.raw.toString("latin1")).toBe(bytes);
+      expect(textOf(reply)).toBe(text);
+    }
+    expect(isNull(replyOf("_\r\n"))).toBe(true);
+    expect(isNull(replyOf("$-1\r\n"))).toBe(true);
+    expect(isNull(replyOf("$0\r\n\r\n"))).toBe(false);
+    expect(isError(replyOf("!3\r\nERR\r\n"))).toBe(true);
+    expect(replyOf("=7\r\nmkd:# a\r\n").format).toBe("mkd");
+  });
+
+  it("reads a verbatim string whose text holds CR LF", () => {
+    const reply = replyOf("=10\r\ntxt:a\r\nb:c\r\n");
+    expect(reply.format).toBe("txt");
+    expect(textOf(reply)).toBe("a\r\nb:c");
+  });
+
+  it("reads maps as keys and values alternating, sets and pushes as lists", () => {
+    const map = replyOf("%2\r\n+first\r\n:1\r\n$6\r\nsecond\r\n_\r\n");
+    expect(map.type).toBe("%");
+    expect(map.items!.map((item) => item.raw.toString())).toEqual([
+      "+first\r\n",
+      ":1\r\n",
+      "$6\r\nsecond\r\n",
+      "_\r\n",
+    ]);
+    const set = replyOf("~2\r\n+a\r\n#t\r\n");
+    expect(set.items!.map((item) => item.type)).toEqual(["+", "#"]);
+    const push = replyOf(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n");
+    expect(push.type).toBe(">");
+    expect(push.items).toHaveLength(3);
+  });
+
+  it("reads nested aggregates, empty ones included", () => {
+    const bytes =
+      "*4\r\n%1\r\n$5\r\nflags\r\n~2\r\n+RO\r\n+access\r\n%0\r\n~0\r\n*2\r\n_\r\n=5\r\ntxt:x\r\n";
+    const reply = replyOf(bytes);
+    expect(reply.raw.toString()).toBe(bytes);
+    const [map, emptyMap, emptySet, array] = reply.items!;
+    expect(map!.items![1]!.items!.map((flag) => textOf(flag))).toEqual([
+      "RO",
+      "access",
+    ]);
+    expect(emptyMap!.items).toEqual([]);
+    expect(emptySet!.items).toEqual([]);
+    expect(array!.items!.map((item) => item.type)).toEqual(["_", "="]);
+  });
+
+  it("reads an attribute as part of the reply after it", () => {
+    const attributed =
+      "|1\r\n+key-popularity\r\n%2\r\n$1\r\na\r\n,0.19\r\n$1\r\nb\r\n,0.01\r\n*2\r\n:2039123\r\n:9543892\r\n";
+    const bytes = Buffer.from(attributed + "+OK\r\n");
+    const first = parseReply(bytes)!;
+    expect(first.end).toBe(attributed.length);
+    expect(replyEnd(bytes)).toBe(attributed.length);
+    expect(first.reply.type).toBe("*");
+    expect(first.reply.raw.toString()).toBe(attributed);
+    expect(first.reply.items!.map((item) => textOf(item))).toEqual([
+      "2039123",
+      "9543892",
+    ]);
+    expect(textOf(first.reply.attributes![0]!)).toBe("key-popularity");
+    expect(parseReply(bytes, first.end)!.reply.raw.toString()).toBe("+OK\r\n");
+  });
+
+  it("waits for the rest of a reply cut anywhere, as the framer does", () => {
+    const replies = [
+      "%2\r\n$2\r\nid\r\n:7\r\n$5\r\nflags\r\n~1\r\n+RO\r\n",
+      "_\r\n",
+      "=8\r\ntxt:a\r\nb\r\n",
+      "|1\r\n+k\r\n#f\r\n(12\r\n",
+      ">2\r\n+a\r\n,1.5\r\n",
+    ];
+    const bytes = Buffer.from(replies.join(""));
+    let start = 0;
+    for (const reply of replies) {
+      const end = start + reply.length;
+      for (let cut = start; cut < end; cut++) {
+        expect(replyEnd(bytes.subarray(0, cut), start)).toBeUndefined();
+        expect(parseReply(bytes.subarray(0, cut), start)).toBeUndefined();
+      }
+      expect(replyEnd(bytes, start)).toBe(end);
+      const parsed = parseReply(bytes, start)!;
+      expect(parsed.end).toBe(end);
+      expect(parsed.reply.raw.toString()).toBe(reply);
+      start = end;
+    }
+  });
+
+  it("refuses what no server sends: streamed replies, a verbatim string without format", () => {
+    const unreadable = [
+      "$?\r\n;4\r\nabcd\r\n;0\r\n",
+      "*?\r\n:1\r\n.\r\n",
+      "=3\r\ntxt\r\n",
+      ";4\r\n",
+    ];
+    for (const bytes of unreadable) {
+      expect(() => replyOf(bytes)).toThrow(RespFormatError);
+    }
+  });
+
+  it("gives a peer every reply, however the bytes are cut on the wire", async () => {
+    const replies = [
+      "%2\r\n$6\r\nserver\r\n$5\r\nredis\r\n$2\r\nid\r\n:3\r\n",
+      "=14\r\ntxt:# Server\r\n\r\n",
+      "*3\r\n_\r\n#t\r\n,0.5\r\n",
+    ];
+    const bytes = Buffer.from(replies.join(""));
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.setNoDelay(true);
+      // Five bytes at a time, each write a tick apart.
+      void (async () => {
+        for (let at = 0; at < bytes.length; at += 5) {
+          socket.write(bytes.subarray(at, at + 5));
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      })();
+    });
+    await new Promise<void>((resolve) =>
+      server.listen(0, "127.0.0.1", resolve),
+    );
+    const peer = await Peer.connect((server.address() as AddressInfo).port);
+    try {
+      const result = await peer.read(3, 5_000);
+      expect(result.failure).toBeUndefined();
+      expect(result.replies.map((reply) => reply.raw.toString())).toEqual(
+        replies,
+      );
+    } finally {
+      peer.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
