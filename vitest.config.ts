@@ -13,12 +13,21 @@
  */
 import { defineConfig } from "vitest/config";
 import { listChapters } from "./shared/chapters.ts";
-import { chapterProjects } from "./shared/projects.ts";
+import { chapterProjects, resp2Projects } from "./shared/projects.ts";
 import { FIDELITY_TAG } from "./shared/exercise.ts";
 
-const projects = chapterProjects(listChapters(), {
-  exerciseDir: process.env.EXERCISE_DIR,
-});
+const projects = [
+  ...chapterProjects(listChapters(), {
+    exerciseDir: process.env.EXERCISE_DIR,
+  }),
+  // A learner's exercise runs in RESP3 only, the protocol of ioredis's
+  // default client.
+  ...(process.env.EXERCISE_DIR === undefined
+    ? resp2Projects(listChapters(), {
+        cumulative: process.env.REDIS_URL !== undefined,
+      })
+    : []),
+];
 
 export default defineConfig({
   test: {
@@ -41,11 +50,18 @@ export default defineConfig({
     fileParallelism: process.env.REDIS_URL === undefined,
     projects: [
       ...projects.map(
-        ({ name, include, serverDir, chapterNumber, speaksRedis }) => ({
+        ({
+          name,
+          include,
+          serverDir,
+          chapterNumber,
+          speaksRedis,
+          protocol,
+        }) => ({
           test: {
             name,
             include,
-            provide: { serverDir, chapterNumber, speaksRedis },
+            provide: { serverDir, chapterNumber, speaksRedis, protocol },
             setupFiles: ["shared/leak-check.ts"],
             testTimeout: 30_000,
             hookTimeout: 30_000,

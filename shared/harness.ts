@@ -40,6 +40,11 @@ declare module "vitest" {
     chapterNumber: number;
     /** False for chapter 01, the echo server: REDIS_URL never applies to it. */
     speaksRedis: boolean;
+    /**
+     * The protocol `client()` speaks unless a test says otherwise: 3 (what
+     * ioredis asks for by default) in project `NN-name`, 2 in `NN-name-resp2`.
+     */
+    protocol: 2 | 3;
   }
   /**
    * The one tag (defined in vitest.config.ts): `{ tags: ["fidelity"] }` on
@@ -146,8 +151,9 @@ export interface ServerUnderTest {
    * It never reconnects or retries, so a server that hangs up shows up as a
    * failed command instead of a silent retry. An error reply fails with the
    * command that got it and the test line that sent it
-   * (`SET k v EX 10 → ERR syntax error`: see replies.ts). `options` adds to that, e.g.
-   * the RESP2-only settings chapter 02 needs.
+   * (`SET k v EX 10 → ERR syntax error`: see replies.ts). It speaks the
+   * project's protocol (RESP3, or RESP2 in the `-resp2` projects). `options`
+   * adds to that, e.g. no ready check for chapter 02, which has no INFO.
    */
   client(options?: RedisOptions): Promise<Redis>;
   /**
@@ -218,6 +224,7 @@ export function useServer(
     async client(options = {}) {
       const client = new Redis({
         ...where(),
+        protocol: inject("protocol"),
         retryStrategy: () => null,
         maxRetriesPerRequest: 0,
         ...options,

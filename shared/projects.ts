@@ -6,6 +6,12 @@
  * black-box suite from chapter 02 up to NN (the cumulative matrix: a later
  * chapter must not break an earlier one), plus chapter NN's own unit tests.
  * Chapter 01's echo suite runs only against chapter 01.
+ *
+ * Those projects speak RESP3, ioredis's default. Project `NN-name-resp2`
+ * runs chapter NN's own black-box suites again with clients that speak
+ * RESP2, so that every suite runs in both protocols without doubling the
+ * whole matrix. Against an external server (REDIS_URL) there is no matrix,
+ * so there the RESP2 project takes every suite from 02 up to NN.
  */
 import { speaksRedis, type Chapter } from "./chapters.ts";
 
@@ -23,6 +29,8 @@ export interface ChapterProject {
   chapterNumber: number;
   /** False for the echo chapter, whose suite must never talk to REDIS_URL. */
   speaksRedis: boolean;
+  /** The protocol the harness's ioredis clients speak (shared/harness.ts). */
+  protocol: 2 | 3;
 }
 
 export interface ProjectOptions {
@@ -54,6 +62,31 @@ export function chapterProjects(
       serverDir: options.exerciseDir ?? chapter.dir,
       chapterNumber: chapter.number,
       speaksRedis: speaksRedis(chapter),
+      protocol: 3,
+    };
+  });
+}
+
+/**
+ * The RESP2 projects: for each chapter that speaks Redis, its own suites
+ * (or, with `cumulative`, every suite from 02 up to it) with RESP2 clients.
+ * No unit tests: the RESP3 project already runs them.
+ */
+export function resp2Projects(
+  chapters: readonly Chapter[],
+  { cumulative }: { cumulative: boolean },
+): ChapterProject[] {
+  return chapters.filter(speaksRedis).map((chapter) => {
+    const suites = cumulative
+      ? chapters.filter((c) => speaksRedis(c) && c.number <= chapter.number)
+      : [chapter];
+    return {
+      name: `${chapter.id}-resp2`,
+      include: suites.map((c) => `chapters/${c.id}/test/*.test.ts`),
+      serverDir: chapter.dir,
+      chapterNumber: chapter.number,
+      speaksRedis: true,
+      protocol: 2,
     };
   });
 }

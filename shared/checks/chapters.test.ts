@@ -20,7 +20,7 @@ import {
   type Chapter,
 } from "../chapters.ts";
 import { prepareExercise } from "../exercise.ts";
-import { chapterProjects } from "../projects.ts";
+import { chapterProjects, resp2Projects } from "../projects.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "rfs-tooling-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -93,6 +93,7 @@ describe("vitest projects", () => {
       serverDir: chapters[0]!.dir,
       chapterNumber: 1,
       speaksRedis: false,
+      protocol: 3,
     });
     expect(two!.include).toEqual([
       "chapters/02-resp-parser/test/*.test.ts",
@@ -108,7 +109,22 @@ describe("vitest projects", () => {
       serverDir: chapters[2]!.dir,
       chapterNumber: 3,
       speaksRedis: true,
+      protocol: 3,
     });
+  });
+
+  it("runs each chapter's own suites again in RESP2, or every suite up to it against an external server", () => {
+    const own = resp2Projects(chapters, { cumulative: false });
+    expect(own.map((p) => [p.name, p.include, p.protocol])).toEqual([
+      ["02-resp-parser-resp2", ["chapters/02-resp-parser/test/*.test.ts"], 2],
+      ["03-memory-db-resp2", ["chapters/03-memory-db/test/*.test.ts"], 2],
+    ]);
+    const all = resp2Projects(chapters, { cumulative: true });
+    expect(all[1]!.include).toEqual([
+      "chapters/02-resp-parser/test/*.test.ts",
+      "chapters/03-memory-db/test/*.test.ts",
+    ]);
+    expect(all[1]!.serverDir).toBe(chapters[2]!.dir);
   });
 
   it("in exercise mode, starts the learner's copy and leaves out unit tests", () => {

@@ -1,7 +1,8 @@
 /**
  * `npm run test:chapter NN`: runs the vitest project of chapter NN, which is
  * chapter NN's server against every black-box suite from chapter 02 to NN,
- * plus chapter NN's unit tests (see vitest.config.ts).
+ * plus chapter NN's unit tests (see vitest.config.ts), in RESP3; and its
+ * RESP2 project, chapter NN's own suites with RESP2 clients.
  *
  * With REDIS_URL set, the same suites run against that server instead:
  * real Redis, or your own implementation in any language.
@@ -20,4 +21,7 @@ if (process.env.REDIS_URL !== undefined && !speaksRedis(chapter)) {
   process.exit(2);
 }
 
-process.exit(await runVitest(["--project", chapter.id, ...vitestArgs]));
+const projects = speaksRedis(chapter)
+  ? ["--project", chapter.id, "--project", `${chapter.id}-resp2`]
+  : ["--project", chapter.id];
+process.exit(await runVitest([...projects, ...vitestArgs]));

@@ -4,7 +4,9 @@
  * through REDIS_URL. A test that fails here but passes against our server is
  * a wrong test: it checks our behaviour, not Redis's.
  *
- * Runs the latest chapter's project, whose suites cover chapters 02 to NN.
+ * Runs the latest chapter's projects, whose suites cover chapters 02 to NN:
+ * once with RESP3 clients, once with RESP2 ones (with REDIS_URL set, the
+ * `-resp2` project takes every suite, see shared/projects.ts).
  * Set REDIS_SERVER to use another redis-server binary. Arguments after `--`
  * go to vitest: `npm run test:redis -- replay` runs the files matching it.
  *
@@ -45,10 +47,16 @@ let exitCode = 1;
 try {
   await waitForPong(port, Date.now() + 10_000);
   console.log(
-    `Running chapter suites 02..${latest.id.slice(0, 2)} against ${binary} on port ${port}.`,
+    `Running chapter suites 02..${latest.id.slice(0, 2)} against ${binary} on port ${port}, in RESP3 and in RESP2.`,
   );
   exitCode = await runVitest(
-    ["--project", latest.id, ...process.argv.slice(2)],
+    [
+      "--project",
+      latest.id,
+      "--project",
+      `${latest.id}-resp2`,
+      ...process.argv.slice(2),
+    ],
     {
       REDIS_URL: `redis://127.0.0.1:${port}`,
       REDIS_SERVER_BIN: binary,

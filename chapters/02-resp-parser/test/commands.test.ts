@@ -4,21 +4,19 @@
  * where the exact bytes matter (error texts, closing).
  *
  * ioredis 6 opens with `HELLO 3` and `CLIENT SETINFO`, then checks `INFO`.
- * This chapter has no RESP3, CLIENT or INFO, so these clients speak RESP2
- * and skip the rest. (From chapter 03 on, a default client works.)
+ * This chapter has HELLO but no CLIENT or INFO: ioredis ignores the errors
+ * to CLIENT SETINFO, but a failed ready check would end the connection, so
+ * these clients skip it. (From chapter 03 on, a default client works.) The
+ * harness runs this file twice, with RESP3 clients and with RESP2 ones.
  */
 import { describe, expect, it } from "vitest";
 import type { RedisOptions } from "ioredis";
-import { itInProcess, useServer } from "../../../shared/harness.ts";
+import { useServer } from "../../../shared/harness.ts";
 import { encodeCommand, expectBytes } from "./resp-helpers.ts";
 
 const server = useServer();
 
-const RESP2_ONLY: RedisOptions = {
-  protocol: 2,
-  disableClientInfo: true,
-  enableReadyCheck: false,
-};
+const NO_READY_CHECK: RedisOptions = { enableReadyCheck: false };
 
 /** Sends one raw request and expects exactly `reply` back. */
 async function expectReply(request: string | Buffer, reply: string) {
@@ -29,13 +27,13 @@ async function expectReply(request: string | Buffer, reply: string) {
 
 describe("PING and ECHO", () => {
   it("PING answers PONG, or its argument", async () => {
-    const redis = await server.client(RESP2_ONLY);
+    const redis = await server.client(NO_READY_CHECK);
     expect(await redis.ping()).toBe("PONG");
     expect(await redis.ping("hello")).toBe("hello");
   });
 
   it("ECHO returns its argument byte for byte", async () => {
-    const redis = await server.client(RESP2_ONLY);
+    const redis = await server.client(NO_READY_CHECK);
     const bytes = Buffer.from([0, 13, 10, 0xff, 0xe9, 32]);
     expect(await redis.echoBuffer(bytes)).toEqual(bytes);
     expect(await redis.echo("")).toBe("");
@@ -53,7 +51,7 @@ describe("PING and ECHO", () => {
 
 describe("errors from the command table", () => {
   it("a wrong number of arguments gets Redis's arity error, and the connection stays", async () => {
-    const redis = await server.client(RESP2_ONLY);
+    const redis = await server.client(NO_READY_CHECK);
     await expect(redis.call("ECHO")).rejects.toThrow(
       "ERR wrong number of arguments for 'echo' command",
     );
@@ -135,14 +133,14 @@ describe("QUIT", () => {
   });
 
   it("through ioredis, quit() resolves OK", async () => {
-    const redis = await server.client(RESP2_ONLY);
+    const redis = await server.client(NO_READY_CHECK);
     expect(await redis.quit()).toBe("OK");
   });
 });
 
 describe("HELLO", () => {
   it("HELLO 2 answers with the server's facts, as a flat list of pairs", async () => {
-    const redis = await server.client(RESP2_ONLY);
+    const redis = await server.client(NO_READY_CHECK);
     const reply = (await redis.call("HELLO", "2")) as unknown[];
     const facts = new Map<unknown, unknown>();
     for (let i = 0; i < reply.length; i += 2) facts.set(reply[i], reply[i + 1]);
@@ -158,10 +156,10 @@ describe("HELLO", () => {
 
   it("each connection has its own id, and HELLO without a version reports it", async () => {
     const first = (await (
-      await server.client(RESP2_ONLY)
+      await server.client(NO_READY_CHECK)
     ).call("HELLO")) as unknown[];
     const second = (await (
-      await server.client(RESP2_ONLY)
+      await server.client(NO_READY_CHECK)
     ).call("HELLO")) as unknown[];
     expect(first[7]).not.toBe(second[7]);
   });
@@ -207,12 +205,12 @@ describe("HELLO", () => {
       `ERR Syntax error in HELLO option '${"y".repeat(200)}'`,
     ],
   ])("HELLO %j is refused with %j", async (args, message) => {
-    const redis = await server.client(RESP2_ONLY);
+    const redis = await server.client(NO_READY_CHECK);
     await expect(redis.call("HELLO", ...args)).rejects.toThrow(message);
   });
 
   it("AUTH as the default user needs no password yet, and SETNAME takes a valid name", async () => {
-    const redis = await server.client(RESP2_ONLY);
+    const redis = await server.client(NO_READY_CHECK);
     const reply = (await redis.call(
       "HELLO",
       "2",
@@ -224,30 +222,11 @@ describe("HELLO", () => {
     )) as unknown[];
     expect(reply[0]).toBe("server");
   });
-
-  // Deliberate difference: real Redis 7 speaks RESP3 and accepts HELLO 3.
-  itInProcess(
-    "HELLO 3 is refused with NOPROTO, as RESP3 is not built yet",
-    async () => {
-      await expectReply(
-        "HELLO 3\r\n",
-        "-NOPROTO unsupported protocol version\r\n",
-      );
-    },
-  );
-
-  it("so a default ioredis client falls back to RESP2 and works", async () => {
-    const redis = await server.client({
-      disableClientInfo: true,
-      enableReadyCheck: false,
-    });
-    expect(await redis.ping()).toBe("PONG");
-  });
 });
 
 describe("COMMAND", () => {
   it("COMMAND COUNT matches the number of commands COMMAND lists", async () => {
-    const redis = await server.client(RESP2_ONLY);
+    const redis = await server.client(NO_READY_CHECK);
     const all = (await redis.call("COMMAND")) as unknown[][];
     expect(await redis.call("COMMAND", "COUNT")).toBe(all.length);
     const names = all.map((info) => info[0]);
@@ -260,7 +239,7 @@ describe("COMMAND", () => {
     "COMMAND INFO describes a command as Redis does, and answers null for unknown names",
     { tags: ["fidelity"] },
     async () => {
-      const redis = await server.client(RESP2_ONLY);
+      const redis = await server.client(NO_READY_CHECK);
       const [ping, echo, unknown] = (await redis.call(
         "COMMAND",
         "INFO",
@@ -290,7 +269,7 @@ describe("COMMAND", () => {
     "COMMAND DOCS gives redis-cli its hints: summary, group and arguments",
     { tags: ["fidelity"] },
     async () => {
-      const redis = await server.client(RESP2_ONLY);
+      const redis = await server.client(NO_READY_CHECK);
       const [name, docs] = (await redis.call("COMMAND", "DOCS", "echo")) as [
         string,
         unknown[],
@@ -323,7 +302,7 @@ describe("COMMAND", () => {
   });
 
   it("COMMAND HELP lists the subcommands", async () => {
-    const redis = await server.client(RESP2_ONLY);
+    const redis = await server.client(NO_READY_CHECK);
     const lines = (await redis.call("COMMAND", "HELP")) as string[];
     expect(lines[0]).toMatch(/^COMMAND <subcommand>/);
     expect(lines).toContain("COUNT");

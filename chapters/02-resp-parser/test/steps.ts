@@ -18,6 +18,11 @@ export const STEPS: readonly ArticleStep[] = [
     about: "replies, the command table, PING, ECHO, QUIT, HELLO and COMMAND",
   },
   {
+    name: "resp3",
+    about:
+      "HELLO 3 and the RESP3 types, each reply in the connection's protocol",
+  },
+  {
     name: "protocol-errors",
     about: "every limit and error text, checked before allocating",
   },

@@ -195,7 +195,7 @@ describe("framing: a round trip through our encoder", () => {
       }
       const writer = new ReplyWriter();
       for (const args of sent) {
-        writer.write(array(args.map((arg) => bulk(arg))));
+        writer.write(array(args.map((arg) => bulk(arg))), 2);
       }
       const stream = writer.take();
 
@@ -380,7 +380,7 @@ describe("protocol errors, with Redis's exact text", () => {
   it("reports a \\r where the $ should be as a space on the wire, as Redis does", () => {
     const { error: message } = parseUntilError("*1\r\n\r\n");
     const writer = new ReplyWriter();
-    writer.write(error(`ERR ${message}`));
+    writer.write(error(`ERR ${message}`), 2);
     expect(writer.take().toString("latin1")).toBe(
       "-ERR Protocol error: expected '$', got ' '\r\n",
     );

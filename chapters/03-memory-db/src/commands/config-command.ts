@@ -7,9 +7,10 @@ import {
   array,
   bulk,
   error,
+  map,
   OK,
-  simple,
   type Reply,
+  simple,
 } from "../protocol/reply.ts";
 import { byteString, cStringOf, SYNTAX_ERROR } from "../dispatch/arguments.ts";
 import { ConfigError } from "../config/config-values.ts";
@@ -54,8 +55,9 @@ const configGet: CommandSpec = {
         }
       }
     }
-    return array(
-      [...found].flatMap(([name, asked]) => [
+    // A map of name to value: in RESP2, the flat list name, value, name...
+    return map(
+      [...found].map(([name, asked]) => [
         bulk(asked),
         bulk(DIRECTIVES[name]!.show(server.config)),
       ]),

@@ -17,8 +17,11 @@ import {
   bulk,
   error,
   integer,
+  map,
   NULL,
+  set,
   simple,
+  type MapEntry,
   type Reply,
 } from "../protocol/reply.ts";
 import { INTROSPECTION_DOCS } from "./docs/introspection-docs.ts";
@@ -39,88 +42,85 @@ function commandInfo(spec: CommandSpec): Reply {
   return array([
     bulk(spec.name),
     integer(spec.arity),
-    array(spec.flags.map(simple)),
+    set(spec.flags.map(simple)),
     integer(first),
     integer(last),
     integer(step),
-    array(spec.categories.map(simple)),
-    array((spec.tips ?? []).map(bulk)),
-    array([]),
-    array((spec.subcommands ?? []).map(commandInfo)),
+    set(spec.categories.map(simple)),
+    set((spec.tips ?? []).map(bulk)),
+    set([]),
+    // Redis 7.0 sends its subcommands as an array, but "none" as an empty
+    // *set*: invisible in RESP2, where both are `*`, and kept for RESP3.
+    spec.subcommands === undefined
+      ? set([])
+      : array(spec.subcommands.map(commandInfo)),
   ]);
 }
 // #endregion command-info
 
 // #region command-docs
-/** One command as COMMAND DOCS describes it: a map (a flat array in RESP2) of the fields it has. */
+/**
+ * One command as COMMAND DOCS describes it: a map of the fields it has (a
+ * flat array in RESP2). Redis's choice of types is kept to the letter: the
+ * history is a *set* of [version, change] pairs, although its order matters.
+ */
 function commandDocs(spec: CommandSpec): Reply {
   const { docs } = spec;
-  const fields: Reply[] = [
-    bulk("summary"),
-    bulk(docs.summary),
-    bulk("since"),
-    bulk(docs.since),
-    bulk("group"),
-    bulk(docs.group),
-    bulk("complexity"),
-    bulk(docs.complexity),
+  const fields: MapEntry[] = [
+    [bulk("summary"), bulk(docs.summary)],
+    [bulk("since"), bulk(docs.since)],
+    [bulk("group"), bulk(docs.group)],
+    [bulk("complexity"), bulk(docs.complexity)],
   ];
   if (docs.deprecated !== undefined) {
     fields.push(
-      bulk("doc_flags"),
-      array([simple("deprecated")]),
-      bulk("deprecated_since"),
-      bulk(docs.deprecated.since),
-      bulk("replaced_by"),
-      bulk(docs.deprecated.replacedBy),
+      [bulk("doc_flags"), set([simple("deprecated")])],
+      [bulk("deprecated_since"), bulk(docs.deprecated.since)],
+      [bulk("replaced_by"), bulk(docs.deprecated.replacedBy)],
     );
   }
   if (docs.history !== undefined) {
-    fields.push(
-      bulk("history"),
-      array(
-        docs.history.map(([version, change]) =>
-          array([bulk(version), bulk(change)]),
-        ),
-      ),
+    const changes = docs.history.map(([version, change]) =>
+      array([bulk(version), bulk(change)]),
     );
+    fields.push([bulk("history"), set(changes)]);
   }
   if (docs.arguments !== undefined) {
-    fields.push(bulk("arguments"), array(docs.arguments.map(argumentDocs)));
+    fields.push([bulk("arguments"), array(docs.arguments.map(argumentDocs))]);
   }
   if (spec.subcommands !== undefined) {
-    fields.push(
-      bulk("subcommands"),
-      array(
-        spec.subcommands.flatMap((sub) => [bulk(sub.name), commandDocs(sub)]),
-      ),
-    );
+    const subcommands = spec.subcommands.map((sub): MapEntry => [
+      bulk(sub.name),
+      commandDocs(sub),
+    ]);
+    fields.push([bulk("subcommands"), map(subcommands)]);
   }
-  return array(fields);
+  return map(fields);
 }
 
 function argumentDocs(argument: ArgumentDoc): Reply {
-  const fields: Reply[] = [
-    bulk("name"),
-    bulk(argument.name),
-    bulk("type"),
-    bulk(argument.type),
+  const fields: MapEntry[] = [
+    [bulk("name"), bulk(argument.name)],
+    [bulk("type"), bulk(argument.type)],
   ];
   if (argument.token !== undefined) {
-    fields.push(bulk("token"), bulk(argument.token));
+    fields.push([bulk("token"), bulk(argument.token)]);
   }
   if (argument.since !== undefined) {
-    fields.push(bulk("since"), bulk(argument.since));
+    fields.push([bulk("since"), bulk(argument.since)]);
   }
   const flags = [
     ...(argument.optional === true ? ["optional"] : []),
     ...(argument.multiple === true ? ["multiple"] : []),
   ];
-  if (flags.length > 0) fields.push(bulk("flags"), array(flags.map(simple)));
+  if (flags.length > 0) fields.push([bulk("flags"), set(flags.map(simple))]);
   if (argument.arguments !== undefined) {
-    fields.push(bulk("arguments"), array(argument.arguments.map(argumentDocs)));
+    fields.push([
+      bulk("arguments"),
+      array(argument.arguments.map(argumentDocs)),
+    ]);
   }
-  return array(fields);
+  return map(fields);
 }
 // #endregion command-docs
 
@@ -168,9 +168,9 @@ const docs: CommandSpec = {
   docs: INTROSPECTION_DOCS["command|docs"],
   // A map from name to docs; unknown names are left out.
   run: (args, context) =>
-    array(
-      named(args, 2, context).flatMap((spec) =>
-        spec === undefined ? [] : [bulk(spec.name), commandDocs(spec)],
+    map(
+      named(args, 2, context).flatMap((spec): MapEntry[] =>
+        spec === undefined ? [] : [[bulk(spec.name), commandDocs(spec)]],
       ),
     ),
 };

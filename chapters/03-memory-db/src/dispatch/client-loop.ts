@@ -22,6 +22,7 @@ export function createRespHandler(
     const session: Session = {
       id: client.id,
       name: Buffer.alloc(0),
+      protocol: 2,
       libraryName: "",
       libraryVersion: "",
       db: server.keyspace.database(0),
@@ -40,7 +41,10 @@ export function createRespHandler(
           parser.unauthenticated = authRequired(context);
           let next = parser.next();
           while (next.kind === "command") {
-            replies.write(commands.execute(next.args, context));
+            const reply = commands.execute(next.args, context);
+            // In the protocol in force *after* the command: HELLO 3's own
+            // answer is already RESP3, as in Redis.
+            replies.write(reply, session.protocol);
             if (session.closeAfterReply) break; // QUIT: ignore what follows
             parser.unauthenticated = authRequired(context);
             next = parser.next();
@@ -50,7 +54,7 @@ export function createRespHandler(
           // After malformed input we cannot tell where the next command
           // starts, so, like Redis, we answer with the error and hang up.
           // Replies to the commands before it are still sent, first.
-          replies.write(error(`ERR ${thrown.message}`));
+          replies.write(error(`ERR ${thrown.message}`), session.protocol);
           session.closeAfterReply = true;
         }
         // All the replies to this chunk leave in one write (one system call,

@@ -45,6 +45,7 @@ function context(): CommandContext {
     libraryVersion: "",
     db: server.keyspace.database(0),
     authenticated: true,
+    protocol: 2 as const,
     closeAfterReply: false,
   };
   return { session, commands: COMMANDS, server };

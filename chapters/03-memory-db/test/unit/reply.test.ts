@@ -7,24 +7,41 @@
  * noticing: a bulk string's length counts bytes, not characters, and a
  * simple string or error is one line of bytes (latin1), never UTF-8, so it
  * can quote whatever bytes a client sent.
+ *
+ * The RESP3 types have two wire forms each, one per protocol; the expected
+ * bytes are those Redis 7.0.15 sends (checked with a raw socket against
+ * redis-server after `HELLO 3`, and without it).
  */
 import { describe, expect, it } from "vitest";
 import {
   array,
+  bigNumber,
+  boolean,
   bulk,
+  double,
   error,
   integer,
+  map,
   NULL,
+  NULL_ARRAY,
   OK,
+  push,
   ReplyWriter,
+  set,
   simple,
+  verbatim,
+  type Protocol,
   type Reply,
 } from "../../src/protocol/reply.ts";
 
-/** What `replies` look like on the wire, one character per byte. */
+/** What `replies` look like on the wire in RESP2, one character per byte. */
 function encode(...replies: Reply[]): string {
+  return encodeIn(2, ...replies);
+}
+
+function encodeIn(protocol: Protocol, ...replies: Reply[]): string {
   const writer = new ReplyWriter();
-  for (const reply of replies) writer.write(reply);
+  for (const reply of replies) writer.write(reply, protocol);
   return writer.take().toString("latin1");
 }
 
@@ -88,6 +105,91 @@ describe("each kind of reply", () => {
   });
 });
 
+describe("the RESP3 types, in each protocol", () => {
+  it.each<{ name: string; reply: Reply; resp3: string; resp2: string }>([
+    { name: "a missing string", reply: NULL, resp3: "_\r\n", resp2: "$-1\r\n" },
+    {
+      name: "a missing array",
+      reply: NULL_ARRAY,
+      resp3: "_\r\n",
+      resp2: "*-1\r\n",
+    },
+    { name: "true", reply: boolean(true), resp3: "#t\r\n", resp2: ":1\r\n" },
+    { name: "false", reply: boolean(false), resp3: "#f\r\n", resp2: ":0\r\n" },
+    {
+      name: "a double, with 17 significant digits",
+      reply: double(1.1),
+      resp3: ",1.1000000000000001\r\n",
+      resp2: "$18\r\n1.1000000000000001\r\n",
+    },
+    {
+      name: "infinity",
+      reply: double(-Infinity),
+      resp3: ",-inf\r\n",
+      resp2: "$4\r\n-inf\r\n",
+    },
+    {
+      name: "a big number",
+      reply: bigNumber(2n ** 64n),
+      resp3: "(18446744073709551616\r\n",
+      resp2: "$20\r\n18446744073709551616\r\n",
+    },
+    {
+      name: "verbatim text, whose length counts the format",
+      reply: verbatim("# Server\r\nredis_version:7.0.15\r\n"),
+      resp3: "=36\r\ntxt:# Server\r\nredis_version:7.0.15\r\n\r\n",
+      resp2: "$32\r\n# Server\r\nredis_version:7.0.15\r\n\r\n",
+    },
+    {
+      name: "a map, flat in RESP2",
+      reply: map([
+        [bulk("proto"), integer(3)],
+        [bulk("modules"), array([])],
+      ]),
+      resp3: "%2\r\n$5\r\nproto\r\n:3\r\n$7\r\nmodules\r\n*0\r\n",
+      resp2: "*4\r\n$5\r\nproto\r\n:3\r\n$7\r\nmodules\r\n*0\r\n",
+    },
+    {
+      name: "a set",
+      reply: set([simple("readonly"), simple("fast")]),
+      resp3: "~2\r\n+readonly\r\n+fast\r\n",
+      resp2: "*2\r\n+readonly\r\n+fast\r\n",
+    },
+    {
+      name: "an empty set",
+      reply: set([]),
+      resp3: "~0\r\n",
+      resp2: "*0\r\n",
+    },
+    {
+      name: "a push",
+      reply: push([bulk("message"), bulk("c"), bulk("m")]),
+      resp3: ">3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$1\r\nm\r\n",
+      resp2: "*3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$1\r\nm\r\n",
+    },
+    {
+      name: "types nested in types, each in its own form",
+      reply: array([map([[bulk("k"), set([NULL, double(0.5)])]]), NULL_ARRAY]),
+      resp3: "*2\r\n%1\r\n$1\r\nk\r\n~2\r\n_\r\n,0.5\r\n_\r\n",
+      resp2: "*2\r\n*2\r\n$1\r\nk\r\n*2\r\n$-1\r\n$3\r\n0.5\r\n*-1\r\n",
+    },
+  ])("encodes $name", ({ reply, resp3, resp2 }) => {
+    expect(encodeIn(3, reply)).toBe(resp3);
+    expect(encodeIn(2, reply)).toBe(resp2);
+  });
+
+  it("writes the five RESP2 types the same in RESP3", () => {
+    const replies = [
+      OK,
+      error("ERR e"),
+      integer(-1),
+      bulk("v"),
+      array([integer(1)]),
+    ];
+    expect(encodeIn(3, ...replies)).toBe(encodeIn(2, ...replies));
+  });
+});
+
 describe("simple strings and errors", () => {
   it("turn \\r and \\n into spaces, so that they stay one line", () => {
     expect(encode(simple("a\r\nb\rc\nd"))).toBe("+a  b c d\r\n");
@@ -103,8 +205,8 @@ describe("simple strings and errors", () => {
     // read as latin1. UTF-8 would send four bytes, c3 a9 c3 bf.
     const quoted = Buffer.from([0xe9, 0xff]).toString("latin1");
     const writer = new ReplyWriter();
-    writer.write(error(`ERR unknown command '${quoted}'`));
-    writer.write(simple(quoted));
+    writer.write(error(`ERR unknown command '${quoted}'`), 2);
+    writer.write(simple(quoted), 2);
     expect(writer.take()).toEqual(
       Buffer.concat([
         Buffer.from("-ERR unknown command '"),
@@ -127,15 +229,15 @@ describe("ReplyWriter", () => {
   it("hands out everything once with take(), then starts empty", () => {
     const writer = new ReplyWriter();
     expect(writer.empty).toBe(true);
-    writer.write(simple("PONG"));
-    writer.write(bulk(Buffer.from("hi")));
+    writer.write(simple("PONG"), 2);
+    writer.write(bulk(Buffer.from("hi")), 2);
     expect(writer.empty).toBe(false);
 
     expect(writer.take().toString("latin1")).toBe("+PONG\r\n$2\r\nhi\r\n");
     expect(writer.empty).toBe(true);
     expect(writer.take().length).toBe(0);
 
-    writer.write(integer(1));
+    writer.write(integer(1), 2);
     expect(writer.take().toString("latin1")).toBe(":1\r\n");
   });
 

@@ -15,9 +15,11 @@ import {
   bulk,
   error,
   integer,
+  map,
   NULL,
   OK,
   simple,
+  type Protocol,
   type Reply,
 } from "../protocol/reply.ts";
 import { parseInteger } from "../protocol/resp-parser.ts";
@@ -85,11 +87,11 @@ export const quit: CommandSpec = {
 /**
  * HELLO [protover [AUTH username password] [SETNAME clientname]]
  *
- * The handshake of modern clients: it picks the protocol version and
- * answers with facts about the server. We speak RESP2 only, so asking for
- * 3 gets the same NOPROTO error Redis gives for versions it lacks, and
- * clients such as ioredis then carry on in RESP2. (Real Redis 7 accepts 3:
- * a deliberate difference until a chapter adds RESP3.)
+ * The handshake of modern clients: it picks the protocol the connection
+ * speaks from now on, 2 or 3, and answers with facts about the server, as a
+ * map (so a RESP2 client sees a flat array of 14). Any other version gets
+ * NOPROTO, before any option is read; clients such as ioredis then carry on
+ * in RESP2, while node-redis 6, which speaks only RESP3, gives up.
  */
 export const hello: CommandSpec = {
   name: "hello",
@@ -100,14 +102,16 @@ export const hello: CommandSpec = {
   // #region hello-run
   run(args, context) {
     const { session, server } = context;
+    let protocol: Protocol | undefined;
     if (args.length >= 2) {
       const version = parseInteger(args[1]!);
       if (version === undefined) {
         return error("ERR Protocol version is not an integer or out of range");
       }
-      if (version !== 2) {
+      if (version !== 2 && version !== 3) {
         return error("NOPROTO unsupported protocol version");
       }
+      protocol = version === 3 ? 3 : 2;
     }
 
     // The options, one at a time from left to right, as Redis takes them:
@@ -145,21 +149,18 @@ export const hello: CommandSpec = {
       );
     }
 
-    return array([
-      bulk("server"),
-      bulk("redis"),
-      bulk("version"),
-      bulk(REDIS_VERSION),
-      bulk("proto"),
-      integer(2),
-      bulk("id"),
-      integer(session.id),
-      bulk("mode"),
-      bulk("standalone"),
-      bulk("role"),
-      bulk("master"),
-      bulk("modules"),
-      array([]),
+    // Only a successful HELLO switches, and before it answers: the reply
+    // to `HELLO 3` is already RESP3. HELLO without a version keeps the
+    // protocol and just reports.
+    if (protocol !== undefined) session.protocol = protocol;
+    return map([
+      [bulk("server"), bulk("redis")],
+      [bulk("version"), bulk(REDIS_VERSION)],
+      [bulk("proto"), integer(session.protocol)],
+      [bulk("id"), integer(session.id)],
+      [bulk("mode"), bulk("standalone")],
+      [bulk("role"), bulk("master")],
+      [bulk("modules"), array([])],
     ]);
   },
   // #endregion hello-run

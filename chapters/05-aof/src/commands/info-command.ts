@@ -5,7 +5,7 @@
  */
 import { arch, machine, release, type } from "node:os";
 import type { CommandContext, CommandSpec } from "../dispatch/command-spec.ts";
-import { bulk } from "../protocol/reply.ts";
+import { verbatim } from "../protocol/reply.ts";
 import { cStringOf, nameOf } from "../dispatch/arguments.ts";
 import { REDIS_VERSION } from "./connection-commands.ts";
 import { wallClockMicros } from "./server-commands.ts";
@@ -47,7 +47,8 @@ export const infoCommand: CommandSpec = {
           .map(([field, value]) => `${field}:${value}\r\n`)
           .join(""),
     );
-    return bulk(sections.join("\r\n"));
+    // Text for people to read: RESP3 says so with its verbatim type.
+    return verbatim(sections.join("\r\n"));
   },
 };
 

@@ -3,6 +3,7 @@
  * which they read and change through their context. One per connection.
  */
 import type { Database } from "../keyspace/database.ts";
+import type { Protocol } from "../protocol/reply.ts";
 
 // #region session
 /** Per-connection state that commands read and change. */
@@ -11,6 +12,8 @@ export interface Session {
   readonly id: number;
   /** Set by CLIENT SETNAME or HELLO SETNAME, kept as the client's bytes; empty means no name. */
   name: Buffer;
+  /** The protocol replies are written in: 2 until HELLO asks for 3. */
+  protocol: Protocol;
   /**
    * What the client library said it is, with CLIENT SETINFO (empty if it
    * did not). Kept for CLIENT LIST, which a later chapter adds.
@@ -38,6 +41,7 @@ export function newSession(
   return {
     id,
     name: Buffer.alloc(0),
+    protocol: 2,
     libraryName: "",
     libraryVersion: "",
     db,

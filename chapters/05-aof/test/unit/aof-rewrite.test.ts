@@ -109,6 +109,7 @@ class Client {
       libraryVersion: "",
       db: server.keyspace.database(0),
       authenticated: true,
+      protocol: 2,
       closeAfterReply: false,
     };
     this.context = { session, commands: COMMANDS, server, loggedAs: undefined };
