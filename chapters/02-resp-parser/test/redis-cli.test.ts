@@ -61,6 +61,20 @@ describe.skipIf(!hasRedisCli)("redis-cli", () => {
     expect(stderr).toBe("");
   });
 
+  it("redis-cli -3 speaks RESP3 and shows HELLO's reply as a map", async () => {
+    // --no-raw: the formatting a terminal gets, although stdout is a pipe.
+    const { stdout, stderr } = await run(
+      "redis-cli",
+      ["-3", "--no-raw", "-h", server.host, "-p", String(server.port)],
+      "hello 3\n",
+    );
+    expect(stdout).toMatch(
+      /^1# "server" => "redis"\n2# "version" => "7\.0\.15"\n3# "proto" => \(integer\) 3\n4# "id" => \(integer\) \d+\n/,
+    );
+    expect(stdout).toContain('7# "modules" => (empty array)\n');
+    expect(stderr).toBe("");
+  });
+
   it.skipIf(!hasScript)(
     "works as an interactive session, with no error lines",
     async () => {
