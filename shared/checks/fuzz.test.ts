@@ -12,6 +12,11 @@ import { compareExchange } from "../fuzz/compare.ts";
 import type { CompareContext, Exchange } from "../fuzz/exchange.ts";
 import { Peer } from "../fuzz/peer.ts";
 import {
+  protocolAfterHello,
+  protocolOfBlock,
+  PROTOCOL_BLOCK,
+} from "../fuzz/protocol.ts";
+import {
   encodeCommand,
   encodeInline,
   escapeBytes,
@@ -22,6 +27,7 @@ import {
   replyOf,
   RespFormatError,
   textOf,
+  type Protocol,
 } from "../fuzz/resp.ts";
 
 const CHAPTER_02_COMMANDS = [
@@ -121,6 +127,21 @@ describe("generators", () => {
         ).toEqual([]);
       }
     }
+  });
+
+  it("ask HELLO for protocol 2 and for 3, and for versions that do not exist", () => {
+    const source = new CommandSource(5, capabilities(CHAPTER_02_COMMANDS));
+    const versions = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const { args } = source.next();
+      if (args[0]!.toString("latin1").toLowerCase() !== "hello") continue;
+      const version = args[1]?.toString("latin1") ?? "(none)";
+      versions.set(version, (versions.get(version) ?? 0) + 1);
+    }
+    expect(versions.get("2")).toBeGreaterThan(50);
+    expect(versions.get("3")).toBeGreaterThan(50);
+    expect(versions.get("4")).toBeGreaterThan(0);
+    expect(versions.get("(none)")).toBeGreaterThan(0);
   });
 
   it("mark the keys whose deadline lapses during the run", () => {
@@ -334,6 +355,26 @@ describe("RESP3 replies", () => {
   });
 });
 
+describe("protocols", () => {
+  it("alternate in blocks that depend on a command's number only", () => {
+    expect(protocolOfBlock("both", 0)).toBe(2);
+    expect(protocolOfBlock("both", PROTOCOL_BLOCK - 1)).toBe(2);
+    expect(protocolOfBlock("both", PROTOCOL_BLOCK)).toBe(3);
+    expect(protocolOfBlock("both", 2 * PROTOCOL_BLOCK)).toBe(2);
+    expect(protocolOfBlock("3", 0)).toBe(3);
+    expect(protocolOfBlock("2", PROTOCOL_BLOCK)).toBe(2);
+  });
+
+  it("follow what HELLO's reply says: a map is RESP3, an array RESP2, an error no change", () => {
+    const map = replyOf("%1\r\n$5\r\nproto\r\n:3\r\n");
+    const array = replyOf("*2\r\n$5\r\nproto\r\n:2\r\n");
+    const error = replyOf("-NOPROTO unsupported protocol version\r\n");
+    expect(protocolAfterHello(map, 2)).toBe(3);
+    expect(protocolAfterHello(array, 3)).toBe(2);
+    expect(protocolAfterHello(error, 3)).toBe(3);
+  });
+});
+
 describe("the reply comparer", () => {
   const context: CompareContext = {
     commands: new Set(CHAPTER_04_COMMANDS),
@@ -344,8 +385,10 @@ describe("the reply comparer", () => {
     ours: string,
     redis: string,
     companion?: [string, string],
+    protocol: Protocol = 2,
   ): Exchange => ({
     args: command.split(" ").map((word) => Buffer.from(word)),
+    protocol,
     ours: replyOf(ours),
     redis: replyOf(redis),
     ...(companion === undefined
@@ -472,13 +515,138 @@ describe("the reply comparer", () => {
     ).toBe("different");
   });
 
-  it("explains NOPROTO for HELLO 3 only", () => {
-    const noproto = "-NOPROTO unsupported protocol version\r\n";
-    const map = "*2\r\n$6\r\nserver\r\n$5\r\nredis\r\n";
-    expect(verdict(exchange("HELLO 3", noproto, map))).toEqual({
-      kind: "explained",
-      ids: ["hello-resp3"],
+  // Redis 7.0.15's HELLO 3 reply, with connection id `id`.
+  const hello3 = (id: number, proto = ":3") =>
+    `%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n${proto}\r\n$2\r\nid\r\n:${id}\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n`;
+
+  it("compares HELLO's map with its id aside, and not a map with an array", () => {
+    expect(verdict(exchange("HELLO 3", hello3(5), hello3(9)))).toEqual({
+      kind: "normalised",
+      rule: "connection-id",
     });
-    expect(verdict(exchange("HELLO 2", noproto, map)).kind).toBe("different");
+    expect(verdict(exchange("HELLO 3", hello3(5, ":2"), hello3(9))).kind).toBe(
+      "different",
+    );
+    const asArray = hello3(5).replace("%7", "*14");
+    expect(verdict(exchange("HELLO 3", asArray, hello3(9))).kind).toBe(
+      "different",
+    );
+  });
+
+  it("compares INFO as verbatim text in RESP3, and only with verbatim text", () => {
+    const text = (version: string, pid: string) =>
+      `# Server\r\nredis_version:${version}\r\nprocess_id:${pid}\r\n`;
+    const verbatim = (body: string) => `=${body.length + 4}\r\ntxt:${body}\r\n`;
+    const bulk = (body: string) => `$${body.length}\r\n${body}\r\n`;
+    const redis = verbatim(text("7.0.15", "42"));
+    expect(
+      verdict(
+        exchange("INFO", verbatim(text("7.0.15", "7")), redis, undefined, 3),
+      ),
+    ).toEqual({ kind: "normalised", rule: "info-fields" });
+    expect(
+      verdict(exchange("INFO", bulk(text("7.0.15", "7")), redis, undefined, 3))
+        .kind,
+    ).toBe("different");
+    expect(
+      verdict(
+        exchange("INFO", verbatim(text("7.0.14", "7")), redis, undefined, 3),
+      ).kind,
+    ).toBe("different");
+  });
+
+  it("compares CONFIG GET's map in RESP3, and not a map with an array", () => {
+    const ours = "%2\r\n$4\r\nPORT\r\n$1\r\n0\r\n$2\r\nhz\r\n$2\r\n10\r\n";
+    const redis =
+      "%3\r\n$2\r\nhz\r\n$2\r\n10\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n$4\r\nPORT\r\n$4\r\n6379\r\n";
+    expect(
+      verdict(exchange("CONFIG GET PORT h*", ours, redis, undefined, 3)).kind,
+    ).toBe("normalised");
+    expect(
+      verdict(
+        exchange(
+          "CONFIG GET PORT h*",
+          ours.replace("%2", "*4"),
+          redis,
+          undefined,
+          3,
+        ),
+      ).kind,
+    ).toBe("different");
+  });
+
+  it("holds RANDOMKEY to the protocol's own nil", () => {
+    expect(
+      verdict(
+        exchange("RANDOMKEY", "$1\r\na\r\n", "$1\r\nb\r\n", undefined, 3),
+      ),
+    ).toEqual({ kind: "normalised", rule: "random-key" });
+    expect(
+      verdict(exchange("RANDOMKEY", "$-1\r\n", "_\r\n", undefined, 3)).kind,
+    ).toBe("different");
+    expect(
+      verdict(exchange("RANDOMKEY", "_\r\n", "$1\r\nb\r\n", undefined, 3)).kind,
+    ).toBe("different");
+  });
+
+  it("explains RESP3 COMMAND INFO's key specifications and missing commands, in RESP3's types", () => {
+    const get = (keySpecs: string) =>
+      `*10\r\n$3\r\nget\r\n:2\r\n~2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n~1\r\n+@read\r\n~0\r\n${keySpecs}~0\r\n`;
+    const lpush =
+      "*10\r\n$5\r\nlpush\r\n:-3\r\n~1\r\n+write\r\n:1\r\n:1\r\n:1\r\n~1\r\n+@list\r\n~0\r\n~0\r\n~0\r\n";
+    const specs = "~1\r\n%1\r\n$5\r\nflags\r\n~1\r\n+RO\r\n";
+    const redis = `*2\r\n${get(specs)}${lpush}`;
+    expect(
+      verdict(
+        exchange(
+          "COMMAND INFO get lpush",
+          `*2\r\n${get("~0\r\n")}_\r\n`,
+          redis,
+          undefined,
+          3,
+        ),
+      ),
+    ).toEqual({
+      kind: "explained",
+      ids: ["key-specifications", "command-subset"],
+    });
+    // RESP2's null, or an empty array for the key specifications, is not RESP3's.
+    for (const ours of [
+      `*2\r\n${get("~0\r\n")}$-1\r\n`,
+      `*2\r\n${get("*0\r\n")}_\r\n`,
+    ]) {
+      expect(
+        verdict(exchange("COMMAND INFO get lpush", ours, redis, undefined, 3))
+          .kind,
+      ).toBe("different");
+    }
+  });
+
+  it("sorts RESP3 COMMAND DOCS' map of subcommands, and keeps it a map", () => {
+    const docs = (first: string, second: string, type = "%2") =>
+      `%1\r\n$6\r\nconfig\r\n%1\r\n$11\r\nsubcommands\r\n${type}\r\n$${first.length}\r\n${first}\r\n%0\r\n$${second.length}\r\n${second}\r\n%0\r\n`;
+    const redis = docs("config|set", "config|get");
+    expect(
+      verdict(
+        exchange(
+          "COMMAND DOCS config",
+          docs("config|get", "config|set"),
+          redis,
+          undefined,
+          3,
+        ),
+      ),
+    ).toEqual({ kind: "normalised", rule: "subcommand-order" });
+    expect(
+      verdict(
+        exchange(
+          "COMMAND DOCS config",
+          docs("config|get", "config|set", "*4"),
+          redis,
+          undefined,
+          3,
+        ),
+      ).kind,
+    ).toBe("different");
   });
 });

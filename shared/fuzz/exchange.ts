@@ -2,9 +2,14 @@
  * One command and what each server answered: the unit every comparison in
  * the fuzzer works on (normalise.ts, known-differences.ts, compare.ts).
  */
-import { textOf, type RespReply } from "./resp.ts";
+import { textOf, type Protocol, type RespReply } from "./resp.ts";
 
 export interface Exchange {
+  /**
+   * The protocol the connection spoke when the command went out (a HELLO
+   * that switches it gets its own reply in the new one).
+   */
+  readonly protocol: Protocol;
   /** The command as sent, name in whatever case the generator chose. */
   readonly args: readonly Buffer[];
   readonly ours: RespReply;
@@ -36,9 +41,21 @@ export function integerOf(reply: RespReply): number | undefined {
   return reply.type === ":" ? Number(textOf(reply)) : undefined;
 }
 
-/** The elements of an array reply; undefined for anything else, a null array included. */
+/** The elements of an array reply; undefined for anything else, a null array, a set or a map included. */
 export function itemsOf(reply: RespReply): readonly RespReply[] | undefined {
   return reply.type === "*" ? reply.items : undefined;
+}
+
+/**
+ * The elements of an array, a set or a map (keys and values alternating),
+ * for replies that are one of these depending on the protocol: RESP2 sends
+ * a map as a flat array and a set as an array, RESP3 as `%` and `~`. A
+ * rule that reads them still compares the two replies' types.
+ */
+export function elementsOf(reply: RespReply): readonly RespReply[] | undefined {
+  return reply.type === "*" || reply.type === "~" || reply.type === "%"
+    ? reply.items
+    : undefined;
 }
 
 /** Two lists of replies with the same bytes, element by element. */

@@ -6,6 +6,7 @@
  *
  *     npm run fuzz -- 05                      # a random seed, printed
  *     npm run fuzz -- 05 --seed 42 --commands 20000
+ *     npm run fuzz -- 05 --protocol 3         # RESP3 only (default: both)
  *
  * It starts the chapter's server as a program and a throwaway redis-server
  * (servers.ts), reads which commands the chapter has from its own COMMAND
@@ -20,8 +21,11 @@
  * state of both servers is compared (checkpoint.ts). After an unexplained
  * difference both servers are brought back to the same state (emptied,
  * settings restored, new connections), so that one bug is not reported a
- * thousand times over. The last line is always
- * `N commands, N unexplained differences`.
+ * thousand times over. Commands go out in RESP2, in RESP3, or by default
+ * in both, in alternating blocks (protocol.ts); in RESP3 every connection
+ * opens with HELLO 3. The report counts commands and differences per
+ * protocol; its last line is always `N commands, N unexplained
+ * differences`.
  *
  * Chapters 06-08 extend it by adding, not editing:
  * - a generator file per command family (generators/lists.ts, hashes.ts,
@@ -45,12 +49,14 @@ import {
   isError,
   replyOf,
   textOf,
+  type Protocol,
   type RespReply,
 } from "./resp.ts";
 import { compareExchange } from "./compare.ts";
 import { compareState } from "./checkpoint.ts";
 import {
   commandName,
+  elementsOf,
   itemsOf,
   type CompareContext,
   type Exchange,
@@ -63,6 +69,14 @@ import {
 import { CONFIG_VALUES } from "./generators/server.ts";
 import { KNOWN_DIFFERENCES } from "./known-differences.ts";
 import {
+  helloArgs,
+  PROTOCOL_BLOCK,
+  protocolAfterHello,
+  protocolName,
+  protocolOfBlock,
+  type ProtocolChoice,
+} from "./protocol.ts";
+import {
   sleep,
   startChapterServer,
   startRedis,
@@ -74,6 +88,8 @@ export interface FuzzOptions {
   readonly seed: number;
   /** How many generated commands to send (companions and checks not counted). */
   readonly commands: number;
+  /** RESP2, RESP3, or both in alternating blocks (the default). */
+  readonly protocol?: ProtocolChoice;
   /** Where the report goes, line by line (console.log by default). */
   readonly print?: (line: string) => void;
 }
@@ -81,6 +97,14 @@ export interface FuzzOptions {
 export interface FuzzResult {
   readonly commands: number;
   readonly unexplained: number;
+  /** The same two figures for each protocol. */
+  readonly byProtocol: Readonly<Record<Protocol, Tally>>;
+}
+
+/** Commands sent in one protocol, and unexplained differences found in it. */
+export interface Tally {
+  commands: number;
+  unexplained: number;
 }
 
 /** Commands per pipelined batch: enough to keep both servers busy, few enough to stay in lockstep. */
@@ -147,7 +171,21 @@ class FuzzRun {
   readonly #source: CommandSource;
   /** Settings restored after a difference: the ones CONFIG SET may have changed, as they were at start. */
   readonly #initialConfig: [string, Buffer][];
+  readonly #protocolChoice: ProtocolChoice;
   readonly #started = performance.now();
+
+  /** The protocol of the current block: new connections open in it. */
+  #block: Protocol = 2;
+  /** The protocol the fuzzed connections speak now (a HELLO may have switched it). */
+  #protocol: Protocol = 2;
+  /** The protocol the checkpoint connections speak. */
+  #controlProtocol: Protocol = 2;
+  /** Batches run since a fuzzed HELLO took the connection out of the block's protocol. */
+  #offBlock = 0;
+  readonly #byProtocol: Record<Protocol, Tally> = {
+    2: { commands: 0, unexplained: 0 },
+    3: { commands: 0, unexplained: 0 },
+  };
 
   #done = 0;
   #unexplained = 0;
@@ -155,8 +193,6 @@ class FuzzRun {
   #resyncs = 0;
   #checkpoints = 0;
   #fatal = false;
-  /** Set by a known difference after which the connections are no longer alike. */
-  #connectionsDiffer = false;
   readonly #normalised = new Map<string, number>();
   readonly #explained = new Map<string, number>();
   readonly #seen = new Map<string, Seen>();
@@ -184,6 +220,7 @@ class FuzzRun {
     };
     this.#source = new CommandSource(options.seed, capabilities);
     this.#initialConfig = initialConfig;
+    this.#protocolChoice = options.protocol ?? "both";
   }
 
   static async open(
@@ -214,11 +251,17 @@ class FuzzRun {
     const [info] = await askOne(control.redis, [word("INFO"), word("server")]);
     const version = /redis_version:(\S+)/.exec(textOf(info!) ?? "")?.[1];
     const { chapter, seed, commands } = options;
+    const choice = options.protocol ?? "both";
     print(
       `fuzz: chapter ${chapter.id} (port ${ours.port}) against redis-server ${version ?? "?"} (port ${redis.port})`,
     );
     print(
-      `seed ${seed}, ${commands} commands; reproduce with: ${reproduce(chapter, seed, commands)}`,
+      `seed ${seed}, ${commands} commands; reproduce with: ${reproduce(chapter, seed, commands, choice)}`,
+    );
+    print(
+      choice === "both"
+        ? `protocols: RESP2 and RESP3, in turns of ${PROTOCOL_BLOCK} commands`
+        : `protocol: RESP${choice} only`,
     );
     const run = new FuzzRun(
       options,
@@ -244,6 +287,8 @@ class FuzzRun {
     let nextCheckpoint = CHECKPOINT_EVERY;
     let nextProgress = progressEvery;
     while (this.#done < total && !this.#fatal) {
+      const block = protocolOfBlock(this.#protocolChoice, this.#done);
+      if (block !== this.#block) await this.#switchProtocol(block);
       const batch: FuzzCommand[] = [];
       while (batch.length < BATCH && this.#done + batch.length < total) {
         const command = this.#source.next();
@@ -252,6 +297,7 @@ class FuzzRun {
       }
       await this.#runBatch(batch);
       if (this.#fatal) break;
+      await this.#backToBlock();
       if (this.#done >= nextCheckpoint) {
         await this.#checkpoint();
         nextCheckpoint += CHECKPOINT_EVERY;
@@ -305,10 +351,19 @@ class FuzzRun {
           : ""),
     );
     print(`time: ${this.#seconds()} s (seed ${this.#options.seed})`);
+    const tally = (protocol: Protocol): string => {
+      const { commands, unexplained } = this.#byProtocol[protocol];
+      return `${protocolName(protocol)} ${commands} commands, ${unexplained} unexplained`;
+    };
+    print(`by protocol: ${tally(2)}; ${tally(3)}`);
     print(
       `${this.#done} commands, ${this.#unexplained} unexplained differences`,
     );
-    return { commands: this.#done, unexplained: this.#unexplained };
+    return {
+      commands: this.#done,
+      unexplained: this.#unexplained,
+      byProtocol: this.#byProtocol,
+    };
   }
 
   #seconds(): string {
@@ -330,6 +385,7 @@ class FuzzRun {
     const expected = wire.length;
     const bytes = Buffer.concat(wire);
     const { ours, redis } = this.#peers;
+    const protocol = this.#protocol;
     ours.write(bytes);
     redis.write(bytes);
     const [a, b] = await Promise.all([
@@ -337,6 +393,7 @@ class FuzzRun {
       redis.read(expected),
     ]);
     this.#done += batch.length;
+    this.#byProtocol[protocol].commands += batch.length;
 
     let position = 0;
     let diverged = false;
@@ -358,6 +415,7 @@ class FuzzRun {
       }
       let exchange: Exchange = {
         args: command.args,
+        protocol,
         ours: oursReply,
         redis: redisReply,
         ...(companion === undefined ? {} : { companion }),
@@ -371,7 +429,7 @@ class FuzzRun {
       }
       if (command.companion !== undefined && companion !== undefined) {
         const ok = this.#judge(
-          { args: command.companion, ...companion },
+          { args: command.companion, protocol, ...companion },
           index,
           `${escapeCommand(command.companion)} (sent right after command ${index})`,
         );
@@ -385,7 +443,11 @@ class FuzzRun {
       await this.#reconnect();
     } else {
       const last = batch.at(-1)!;
-      if (commandName(last.args) === "quit" || this.#connectionsDiffer) {
+      if (commandName(last.args) === "hello") {
+        // Both switched (or neither: a difference, reset below).
+        this.#protocol = protocolAfterHello(b.replies.at(-1)!, protocol);
+      }
+      if (commandName(last.args) === "quit") {
         await this.#reconnect();
       } else if (last.expires !== undefined && !diverged) {
         const index = firstIndex + batch.length - 1;
@@ -395,8 +457,17 @@ class FuzzRun {
     if (diverged) await this.#resync();
   }
 
-  /** Judges one exchange; returns false for an unexplained difference (recorded and printed). */
-  #judge(exchange: Exchange, index: number, what: string): boolean {
+  /**
+   * Judges one exchange; returns false for an unexplained difference
+   * (recorded and printed, and counted in `countedIn`: the exchange's own
+   * protocol, or for the runner's own HELLOs the block's).
+   */
+  #judge(
+    exchange: Exchange,
+    index: number,
+    what: string,
+    countedIn: Protocol = exchange.protocol,
+  ): boolean {
     const verdict = compareExchange(exchange, this.#context);
     switch (verdict.kind) {
       case "same":
@@ -405,11 +476,7 @@ class FuzzRun {
         bump(this.#normalised, verdict.rule);
         return true;
       case "explained":
-        for (const id of verdict.ids) {
-          bump(this.#explained, id);
-          if (KNOWN_DIFFERENCES.find((k) => k.id === id)?.reconnect === true)
-            this.#connectionsDiffer = true;
-        }
+        for (const id of verdict.ids) bump(this.#explained, id);
         return true;
       case "different": {
         // Shown with the known differences found in it taken out, if any.
@@ -420,10 +487,11 @@ class FuzzRun {
             : ` (replies shown without: ${verdict.without.join(", ")})`;
         this.#record(
           index,
-          `command ${index}: ${what}${note}`,
+          `command ${index} (${protocolName(countedIn)}): ${what}${note}`,
           shown.ours,
           shown.redis,
           commandName(exchange.args),
+          countedIn,
         );
         return false;
       }
@@ -437,8 +505,10 @@ class FuzzRun {
     ours: RespReply,
     redis: RespReply,
     kind: string,
+    protocol: Protocol,
   ): void {
     this.#unexplained += 1;
+    this.#byProtocol[protocol].unexplained += 1;
     const first = firstDifference(ours.raw, redis.raw);
     const [oursShown, redisShown] = [ours.raw, redis.raw].map((raw) =>
       shownFrom(raw, first),
@@ -463,11 +533,10 @@ class FuzzRun {
         this.#print(`  (more differences: counted, not printed)`);
       return;
     }
-    const { chapter, seed } = this.#options;
     this.#print(`DIFFERENCE at ${headline}`);
     this.#print(`    ours:  ${oursShown}`);
     this.#print(`    redis: ${redisShown}`);
-    this.#print(`    reproduce: ${reproduce(chapter, seed, index)}`);
+    this.#print(`    reproduce: ${this.#reproduce(index)}`);
   }
 
   /**
@@ -518,7 +587,7 @@ class FuzzRun {
       walk(this.#peers.ours, exchange.ours),
       walk(this.#peers.redis, exchange.redis),
     ]);
-    return { args: exchange.args, ours, redis };
+    return { args: exchange.args, protocol: exchange.protocol, ours, redis };
   }
 
   /**
@@ -538,7 +607,12 @@ class FuzzRun {
     redis.write(encodeCommand(args));
     const [a, b] = await Promise.all([ours.read(1), redis.read(1)]);
     return this.#judge(
-      { args, ours: replyAt(a, 0), redis: replyAt(b, 0) },
+      {
+        args,
+        protocol: this.#protocol,
+        ours: replyAt(a, 0),
+        redis: replyAt(b, 0),
+      },
       index,
       `${escapeCommand(args)} (after command ${index}'s deadline passed)`,
     );
@@ -559,10 +633,11 @@ class FuzzRun {
     for (const difference of differences) {
       this.#record(
         this.#done,
-        `checkpoint after command ${this.#done}: ${difference.what}`,
+        `checkpoint after command ${this.#done} (${protocolName(this.#controlProtocol)}): ${difference.what}`,
         difference.ours,
         difference.redis,
         `checkpoint ${difference.what.replace(/ key ".*"/, " key")}`,
+        this.#controlProtocol,
       );
     }
     if (differences.length > 0) await this.#resync();
@@ -584,14 +659,104 @@ class FuzzRun {
     await this.#reconnect();
   }
 
+  /**
+   * New fuzzed connections to both servers, in the block's protocol: in
+   * RESP3 they open with HELLO 3, compared.
+   */
   async #reconnect(): Promise<void> {
-    this.#connectionsDiffer = false;
     this.#peers.ours.close();
     this.#peers.redis.close();
     this.#peers = {
       ours: await Peer.connect(this.#ours.port),
       redis: await Peer.connect(this.#redis.port),
     };
+    this.#protocol = 2;
+    if (this.#block === 3) {
+      this.#protocol = await this.#hello(
+        this.#peers,
+        await this.#openingHello(),
+        2,
+        `opening a connection (after command ${this.#done})`,
+      );
+    }
+  }
+
+  /**
+   * HELLO 3, with AUTH when a fuzzed CONFIG SET left a password (read from
+   * redis-server): HELLO 3 alone would get NOAUTH, and the connection would
+   * spend the RESP3 block in RESP2.
+   */
+  async #openingHello(): Promise<Buffer[]> {
+    const hello = helloArgs(3);
+    if (!this.#capabilities.commands.has("config|get")) return hello;
+    const [reply] = await askOne(this.#control.redis, [
+      word("CONFIG"),
+      word("GET"),
+      word("requirepass"),
+    ]);
+    const password = elementsOf(reply!)?.[1]?.data;
+    if (password === undefined || password.length === 0) return hello;
+    return [...hello, word("AUTH"), word("default"), Buffer.from(password)];
+  }
+
+  /**
+   * After a fuzzed HELLO switched the connection out of the block's
+   * protocol: one batch goes out in the new one (what follows a switch is
+   * what it tests), then the runner's own HELLO switches it back, so that
+   * a block is spent in its protocol.
+   */
+  async #backToBlock(): Promise<void> {
+    if (this.#protocol === this.#block) {
+      this.#offBlock = 0;
+      return;
+    }
+    this.#offBlock += 1;
+    if (this.#offBlock < 2) return;
+    this.#protocol = await this.#hello(
+      this.#peers,
+      helloArgs(this.#block),
+      this.#protocol,
+      `back to the block's protocol (after command ${this.#done})`,
+    );
+  }
+
+  /** The next block, in `protocol`: the checkpoint connections switch, the fuzzed ones are opened anew. */
+  async #switchProtocol(protocol: Protocol): Promise<void> {
+    this.#block = protocol;
+    this.#controlProtocol = await this.#hello(
+      this.#control,
+      helloArgs(protocol),
+      this.#controlProtocol,
+      `on the checkpoint connections (after command ${this.#done})`,
+    );
+    await this.#reconnect();
+  }
+
+  /**
+   * Sends `args`, a HELLO, to both servers on `peers` and judges the
+   * replies (a difference counts in the block's protocol); returns the
+   * protocol the connections speak after it.
+   */
+  async #hello(
+    peers: { ours: Peer; redis: Peer },
+    args: Buffer[],
+    before: Protocol,
+    where: string,
+  ): Promise<Protocol> {
+    peers.ours.write(encodeCommand(args));
+    peers.redis.write(encodeCommand(args));
+    const [a, b] = await Promise.all([peers.ours.read(1), peers.redis.read(1)]);
+    const exchange: Exchange = {
+      args,
+      protocol: before,
+      ours: replyAt(a, 0),
+      redis: replyAt(b, 0),
+    };
+    // A difference here is recorded, not reset: a reset opens connections
+    // with the same HELLO, which would differ again.
+    const what = `${escapeCommand(args)} ${where}`;
+    this.#judge(exchange, this.#done, what, this.#block);
+    return protocolAfterHello(exchange.redis, before);
   }
 
   /** After a connection failed: if a server died, that ends the run, as a difference. */
@@ -601,14 +766,18 @@ class FuzzRun {
       if (!server.exited()) continue;
       this.#fatal = true;
       this.#unexplained += 1;
+      this.#byProtocol[this.#protocol].unexplained += 1;
       this.#print(
         `FATAL: ${server.name} exited after command ${this.#done}; its last output:`,
       );
       this.#print(server.output());
-      this.#print(
-        `    reproduce: ${reproduce(this.#options.chapter, this.#options.seed, this.#done)}`,
-      );
+      this.#print(`    reproduce: ${this.#reproduce(this.#done)}`);
     }
+  }
+
+  #reproduce(count: number): string {
+    const { chapter, seed } = this.#options;
+    return reproduce(chapter, seed, count, this.#protocolChoice);
   }
 }
 
@@ -680,8 +849,9 @@ function replyAt(result: ReadResult, position: number): RespReply {
 
 /**
  * Commands after which the runner acts, so each ends its batch: QUIT closes
- * the connection; HELLO may leave it in another protocol (hello-resp3);
- * SCAN 0 is walked; a lapsing deadline is followed by a lookup.
+ * the connection; HELLO may switch its protocol, which the runner follows
+ * (so the commands after it are counted in the right one); SCAN 0 is
+ * walked; a lapsing deadline is followed by a lookup.
  */
 function endsBatch(command: FuzzCommand): boolean {
   const name = commandName(command.args);
@@ -746,6 +916,8 @@ export function reproduce(
   chapter: Chapter,
   seed: number,
   count: number,
+  protocol: ProtocolChoice = "both",
 ): string {
-  return `npm run fuzz -- ${chapter.id.slice(0, 2)} --seed ${seed} --commands ${count}`;
+  const option = protocol === "both" ? "" : ` --protocol ${protocol}`;
+  return `npm run fuzz -- ${chapter.id.slice(0, 2)} --seed ${seed} --commands ${count}${option}`;
 }

@@ -8,9 +8,22 @@
  * differences (the chapters have fewer subcommands than Redis, and leave
  * key specifications out). Each edit below removes one of them and
  * nothing else, so that what is left is still compared byte for byte.
+ *
+ * The replies have the same tree in both protocols, with other types:
+ * RESP3 sends COMMAND DOCS and each command's docs as maps (`%`), flags,
+ * key specifications and an empty list of subcommands as sets (`~`), and
+ * `_` for a command it does not know. Every edit keeps each aggregate's
+ * type, so a reply in the wrong type still shows up as a difference.
  */
-import { itemsOf } from "./exchange.ts";
-import { arrayOf, NULL_BULK, textOf, type RespReply } from "./resp.ts";
+import { elementsOf, itemsOf } from "./exchange.ts";
+import {
+  NULL_BULK,
+  nullReply,
+  textOf,
+  withItems,
+  type Protocol,
+  type RespReply,
+} from "./resp.ts";
 
 /** What to change in a reply. */
 export interface IntrospectionEdit {
@@ -25,7 +38,6 @@ export interface IntrospectionEdit {
 /** Position of key specifications and of subcommands in a COMMAND INFO entry. */
 const KEY_SPECS = 8;
 const SUBCOMMANDS = 9;
-const EMPTY_ARRAY = arrayOf([]);
 
 /** Is this a COMMAND INFO or a COMMAND DOCS request (with names or without)? */
 export function introspectionKind(
@@ -36,19 +48,26 @@ export function introspectionKind(
   return sub === "info" || sub === "docs" ? sub : undefined;
 }
 
-/** Applies `edit` to a whole COMMAND INFO or COMMAND DOCS reply. */
+/**
+ * Applies `edit` to a whole COMMAND INFO or COMMAND DOCS reply, sent in
+ * `protocol` (a COMMAND INFO entry left out becomes that protocol's null,
+ * as for a command the server does not know).
+ */
 export function editIntrospection(
   reply: RespReply,
   kind: "info" | "docs",
+  protocol: Protocol,
   edit: IntrospectionEdit,
 ): RespReply {
-  const items = itemsOf(reply);
+  const items = elementsOf(reply);
   if (items === undefined) return reply;
   if (kind === "info") {
-    return arrayOf(
+    return withItems(
+      reply,
       items.map((entry) => {
         const name = textOf(itemsOf(entry)?.[0] ?? NULL_BULK);
-        if (name !== undefined && edit.keep?.(name) === false) return NULL_BULK;
+        if (name !== undefined && edit.keep?.(name) === false)
+          return nullReply(protocol);
         return editInfoEntry(entry, edit);
       }),
     );
@@ -59,37 +78,45 @@ export function editIntrospection(
     if (edit.keep?.(name) === false) continue;
     edited.push(items[i]!, editDocs(items[i + 1]!, edit));
   }
-  return arrayOf(edited);
+  return withItems(reply, edited);
 }
 
 function editInfoEntry(entry: RespReply, edit: IntrospectionEdit): RespReply {
   const fields = itemsOf(entry);
   if (fields === undefined || fields.length <= SUBCOMMANDS) return entry;
-  let subcommands = (itemsOf(fields[SUBCOMMANDS]!) ?? [])
+  let subcommands = (elementsOf(fields[SUBCOMMANDS]!) ?? [])
     .filter((sub) => edit.keep?.(nameOfEntry(sub)) !== false)
     .map((sub) => editInfoEntry(sub, edit));
   if (edit.sortSubcommands === true) {
     subcommands = [...subcommands].sort(byName(nameOfEntry));
   }
   const edited = [...fields];
-  if (edit.dropKeySpecs === true) edited[KEY_SPECS] = EMPTY_ARRAY;
-  edited[SUBCOMMANDS] = arrayOf(subcommands);
-  return arrayOf(edited);
+  const keySpecs = fields[KEY_SPECS]!;
+  if (edit.dropKeySpecs === true && elementsOf(keySpecs) !== undefined) {
+    edited[KEY_SPECS] = withItems(keySpecs, []);
+  }
+  if (elementsOf(fields[SUBCOMMANDS]!) !== undefined) {
+    edited[SUBCOMMANDS] = withItems(fields[SUBCOMMANDS]!, subcommands);
+  }
+  return withItems(entry, edited);
 }
 
 /** A docs map (or an argument's map, which has the same shape), edited throughout. */
 function editDocs(docs: RespReply, edit: IntrospectionEdit): RespReply {
-  const items = itemsOf(docs);
+  const items = elementsOf(docs);
   if (items === undefined) return docs;
   const edited: RespReply[] = [];
   for (let i = 0; i + 1 < items.length; i += 2) {
     const field = textOf(items[i]!);
     let value = items[i + 1]!;
     if (field === "key_spec_index" && edit.dropKeySpecs === true) continue;
-    if (field === "arguments") {
-      value = arrayOf((itemsOf(value) ?? []).map((arg) => editDocs(arg, edit)));
-    } else if (field === "subcommands") {
-      const subs = itemsOf(value) ?? [];
+    if (field === "arguments" && elementsOf(value) !== undefined) {
+      value = withItems(
+        value,
+        elementsOf(value)!.map((arg) => editDocs(arg, edit)),
+      );
+    } else if (field === "subcommands" && elementsOf(value) !== undefined) {
+      const subs = elementsOf(value)!;
       let pairs: [RespReply, RespReply][] = [];
       for (let j = 0; j + 1 < subs.length; j += 2) {
         if (edit.keep?.(textOf(subs[j]!) ?? "") === false) continue;
@@ -98,11 +125,11 @@ function editDocs(docs: RespReply, edit: IntrospectionEdit): RespReply {
       if (edit.sortSubcommands === true) {
         pairs = pairs.sort(byName(([name]) => textOf(name) ?? ""));
       }
-      value = arrayOf(pairs.flat());
+      value = withItems(value, pairs.flat());
     }
     edited.push(items[i]!, value);
   }
-  return arrayOf(edited);
+  return withItems(docs, edited);
 }
 
 function nameOfEntry(entry: RespReply): string {
@@ -123,35 +150,35 @@ export function withoutArgument(
   command: string,
   argument: string,
 ): RespReply {
-  const items = itemsOf(reply);
+  const items = elementsOf(reply);
   if (items === undefined) return reply;
   const edited: RespReply[] = [];
   for (let i = 0; i + 1 < items.length; i += 2) {
     let docs = items[i + 1]!;
-    const fields = itemsOf(docs);
+    const fields = elementsOf(docs);
     if (textOf(items[i]!) === command && fields !== undefined) {
       const kept: RespReply[] = [];
       for (let j = 0; j + 1 < fields.length; j += 2) {
         let value = fields[j + 1]!;
-        if (textOf(fields[j]!) === "arguments") {
-          value = arrayOf(
-            (itemsOf(value) ?? []).filter(
-              (arg) => argumentName(arg) !== argument,
-            ),
+        const args = elementsOf(value);
+        if (textOf(fields[j]!) === "arguments" && args !== undefined) {
+          value = withItems(
+            value,
+            args.filter((arg) => argumentName(arg) !== argument),
           );
         }
         kept.push(fields[j]!, value);
       }
-      docs = arrayOf(kept);
+      docs = withItems(docs, kept);
     }
     edited.push(items[i]!, docs);
   }
-  return arrayOf(edited);
+  return withItems(reply, edited);
 }
 
 /** The `name` field of an argument's docs map. */
 function argumentName(arg: RespReply): string | undefined {
-  const fields = itemsOf(arg) ?? [];
+  const fields = elementsOf(arg) ?? [];
   for (let j = 0; j + 1 < fields.length; j += 2) {
     if (textOf(fields[j]!) === "name") return textOf(fields[j + 1]!);
   }

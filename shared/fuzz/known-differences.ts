@@ -14,6 +14,7 @@
  */
 import {
   commandName,
+  elementsOf,
   integerOf,
   itemsOf,
   subcommandName,
@@ -35,11 +36,6 @@ export interface KnownDifference {
   matches?(exchange: Exchange, context: CompareContext): boolean;
   /** The exchange with this difference taken out of the replies (unchanged if it is not there). */
   rewrite?(exchange: Exchange, context: CompareContext): Exchange;
-  /**
-   * After this difference the two connections may no longer be alike (a
-   * protocol or a name set on one side only): the runner opens new ones.
-   */
-  readonly reconnect?: boolean;
 }
 
 /** The lines of a HELP reply. */
@@ -76,7 +72,9 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       if (kind === undefined) return exchange;
       return {
         ...exchange,
-        redis: editIntrospection(exchange.redis, kind, { dropKeySpecs: true }),
+        redis: editIntrospection(exchange.redis, kind, exchange.protocol, {
+          dropKeySpecs: true,
+        }),
       };
     },
   },
@@ -90,7 +88,9 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       const keep = (name: string): boolean => commands.has(name.toLowerCase());
       return {
         ...exchange,
-        redis: editIntrospection(exchange.redis, kind, { keep }),
+        redis: editIntrospection(exchange.redis, kind, exchange.protocol, {
+          keep,
+        }),
       };
     },
     matches({ args, ours, redis }) {
@@ -101,10 +101,12 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
         (args.length === 2 &&
           (sub === "count" || sub === "info" || sub === "docs"));
       if (!listsAll) return false;
+      // COMMAND and COMMAND INFO are arrays; COMMAND DOCS is a map in RESP3.
+      if (sub !== "count" && ours.type !== redis.type) return false;
       const counts =
         sub === "count"
           ? [integerOf(ours), integerOf(redis)]
-          : [itemsOf(ours)?.length, itemsOf(redis)?.length];
+          : [elementsOf(ours)?.length, elementsOf(redis)?.length];
       return (
         counts[0] !== undefined &&
         counts[1] !== undefined &&
@@ -140,7 +142,9 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       const keep = (name: string): boolean => name.toLowerCase() !== SETINFO;
       return {
         ...exchange,
-        ours: editIntrospection(exchange.ours, kind, { keep }),
+        ours: editIntrospection(exchange.ours, kind, exchange.protocol, {
+          keep,
+        }),
       };
     },
     matches({ args, redis }) {
@@ -171,22 +175,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
         ...exchange,
         redis: withoutArgument(exchange.redis, "set", "expiration"),
       };
-    },
-  },
-  {
-    id: "hello-resp3",
-    reason:
-      "the chapters speak RESP2 only: HELLO 3 gets NOPROTO, as Redis answers versions it lacks, before any option is read, and clients carry on in RESP2; Redis 7 switches to RESP3 (chapter 02's HELLO tests)",
-    reconnect: true,
-    matches({ args, ours }) {
-      const version = args[1]?.toString("latin1") ?? "";
-      return (
-        commandName(args) === "hello" &&
-        /^\d+$/.test(version) &&
-        Number(version) === 3 &&
-        ours.raw.toString("latin1") ===
-          "-NOPROTO unsupported protocol version\r\n"
-      );
     },
   },
   {

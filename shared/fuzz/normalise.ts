@@ -8,9 +8,15 @@
  * would give differently too: an order that follows a hash table seeded at
  * random, a key picked at random, a clock read a few milliseconds apart, a
  * connection number, a port.
+ *
+ * Every rule holds in both protocols: where RESP3 answers with another
+ * type (a map for RESP2's flat array, `_` for `$-1`, verbatim text for a
+ * bulk string), the rule reads either, and still requires the two servers
+ * to have used the same one.
  */
 import {
   commandName,
+  elementsOf,
   integerOf,
   itemsOf,
   sameItems,
@@ -18,7 +24,7 @@ import {
   type CompareContext,
   type Exchange,
 } from "./exchange.ts";
-import { isError, textOf, type RespReply } from "./resp.ts";
+import { isError, isNull, textOf, type RespReply } from "./resp.ts";
 import { editIntrospection, introspectionKind } from "./introspection.ts";
 
 export interface Normalisation {
@@ -163,10 +169,10 @@ export const NORMALISATIONS: readonly Normalisation[] = [
     name: "subcommand-order",
     why: "Redis keeps a container's subcommands in a hash table seeded at random, so COMMAND INFO and DOCS list them in a different order from one redis-server to the next: compared sorted by name",
     applies: (args) => introspectionKind(args) !== undefined,
-    agree({ args, ours, redis }) {
+    agree({ args, ours, redis, protocol }) {
       const kind = introspectionKind(args)!;
       const sorted = (reply: RespReply): Buffer =>
-        editIntrospection(reply, kind, { sortSubcommands: true }).raw;
+        editIntrospection(reply, kind, protocol, { sortSubcommands: true }).raw;
       return sorted(ours).equals(sorted(redis));
     },
   },
@@ -186,12 +192,12 @@ export const NORMALISATIONS: readonly Normalisation[] = [
   },
   {
     name: "random-key",
-    why: "RANDOMKEY picks at random: both must answer a key, or both nil",
+    why: "RANDOMKEY picks at random: both must answer a key, or both the same nil ($-1 in RESP2, _ in RESP3)",
     applies: (args) => commandName(args) === "randomkey",
-    agree: ({ ours, redis }) =>
-      ours.type === "$" &&
-      redis.type === "$" &&
-      (ours.data === undefined) === (redis.data === undefined),
+    agree({ ours, redis }) {
+      if (isNull(ours) || isNull(redis)) return ours.raw.equals(redis.raw);
+      return ours.type === "$" && redis.type === "$";
+    },
   },
   {
     name: "scan-cursor",
@@ -228,7 +234,7 @@ export const NORMALISATIONS: readonly Normalisation[] = [
   },
   {
     name: "connection-id",
-    why: "connection ids count every connection a server has had, and the two have not had the same ones (readiness probes): compared as integers, or HELLO with its id left out",
+    why: "connection ids count every connection a server has had, and the two have not had the same ones (readiness probes): compared as integers, or HELLO's reply (an array in RESP2, a map in RESP3, the same in both servers) with its id left out",
     applies: (args) =>
       (commandName(args) === "client" && subcommandName(args) === "id") ||
       commandName(args) === "hello",
@@ -236,10 +242,10 @@ export const NORMALISATIONS: readonly Normalisation[] = [
       if (commandName(args) === "client") {
         return integerOf(ours) !== undefined && integerOf(redis) !== undefined;
       }
-      const a = itemsOf(ours);
-      const b = itemsOf(redis);
-      if (a === undefined || b === undefined || a.length !== b.length)
-        return false;
+      const a = elementsOf(ours);
+      const b = elementsOf(redis);
+      if (a === undefined || b === undefined) return false;
+      if (ours.type !== redis.type || a.length !== b.length) return false;
       return a.every(
         (item, i) =>
           item.raw.equals(b[i]!.raw) ||
@@ -277,13 +283,14 @@ export const NORMALISATIONS: readonly Normalisation[] = [
   },
   {
     name: "config-get",
-    why: "Redis has about 190 parameters the chapters do not: CONFIG GET is compared on the chapter's parameters only, as sorted pairs, with each server's own port and folder left out",
+    why: "Redis has about 190 parameters the chapters do not: CONFIG GET is compared on the chapter's parameters only, as sorted pairs (a flat array in RESP2, a map in RESP3, the same in both servers), with each server's own port and folder left out",
     applies: (args) =>
       commandName(args) === "config" && subcommandName(args) === "get",
     agree({ ours, redis }, { configParameters }) {
-      const a = itemsOf(ours);
-      const b = itemsOf(redis);
-      if (a === undefined || b === undefined) return false;
+      const a = elementsOf(ours);
+      const b = elementsOf(redis);
+      if (a === undefined || b === undefined || ours.type !== redis.type)
+        return false;
       const mask = (pairs: [string, string][]): [string, string][] =>
         pairs.map(([name, value]) => [
           name,
@@ -300,10 +307,12 @@ export const NORMALISATIONS: readonly Normalisation[] = [
   },
   {
     name: "info-fields",
-    why: "INFO is mostly figures of each process (pid, memory, uptime, counters) and Redis prints many more fields: ours must print only fields Redis has, in Redis's sections, and agree on the version, the mode, hz, the AOF state and the keys per database",
+    why: "INFO is mostly figures of each process (pid, memory, uptime, counters) and Redis prints many more fields: ours must send the same type (a bulk string in RESP2, verbatim txt in RESP3) and print only fields Redis has, in Redis's sections, and agree on the version, the mode, hz, the AOF state and the keys per database",
     applies: (args) => commandName(args) === "info",
     agree({ ours, redis }) {
       if (isError(ours) || isError(redis)) return false;
+      if (ours.type !== redis.type || ours.format !== redis.format)
+        return false;
       const a = textOf(ours);
       const b = textOf(redis);
       return a !== undefined && b !== undefined && infoAgrees(a, b);

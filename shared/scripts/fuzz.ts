@@ -1,16 +1,20 @@
 /**
- * `npm run fuzz -- NN [--seed S] [--commands N]`: the differential fuzzer
- * (shared/fuzz/fuzz.ts) on chapter NN against a throwaway redis-server.
- * Without --seed it picks one at random and prints it, so any run can be
- * repeated. Exits 1 if an unexplained difference was found, 2 on a usage
- * error.
+ * `npm run fuzz -- NN [--seed S] [--commands N] [--protocol 2|3|both]`:
+ * the differential fuzzer (shared/fuzz/fuzz.ts) on chapter NN against a
+ * throwaway redis-server. Without --seed it picks one at random and prints
+ * it, so any run can be repeated. --protocol says which protocol the
+ * commands go out in: RESP2, RESP3 (each connection opens with HELLO 3),
+ * or both, in turns (the default). Exits 1 if an unexplained difference
+ * was found, 2 on a usage error.
  */
 import { randomInt } from "node:crypto";
 import { speaksRedis } from "../chapters.ts";
 import { chapterFromArgs, exitWithUsage } from "./command-line.ts";
 import { runFuzz } from "../fuzz/fuzz.ts";
+import { PROTOCOL_CHOICES, type ProtocolChoice } from "../fuzz/protocol.ts";
 
-const USAGE = "npm run fuzz -- NN [--seed S] [--commands N]";
+const USAGE =
+  "npm run fuzz -- NN [--seed S] [--commands N] [--protocol 2|3|both]";
 const DEFAULT_COMMANDS = 100_000;
 
 const { chapter, chapters, rest } = chapterFromArgs(USAGE);
@@ -24,11 +28,17 @@ if (!speaksRedis(chapter)) {
 
 let seed = randomInt(0, 2 ** 32);
 let commands = DEFAULT_COMMANDS;
+let protocol: ProtocolChoice = "both";
+const isProtocol = (value: string | undefined): value is ProtocolChoice =>
+  PROTOCOL_CHOICES.some((choice) => choice === value);
 for (let i = 0; i < rest.length; i++) {
   const option = rest[i];
   const value = rest[i + 1];
   const number = Number(value);
-  if (
+  if (option === "--protocol" && isProtocol(value)) {
+    protocol = value;
+    i += 1;
+  } else if (
     (option === "--seed" || option === "--commands") &&
     value !== undefined &&
     /^\d+$/.test(value) &&
@@ -46,5 +56,5 @@ for (let i = 0; i < rest.length; i++) {
   }
 }
 
-const result = await runFuzz({ chapter, seed, commands });
+const result = await runFuzz({ chapter, seed, commands, protocol });
 process.exit(result.unexplained > 0 ? 1 : 0);

@@ -1,9 +1,10 @@
 /**
  * Connection commands: PING, ECHO, QUIT, HELLO, AUTH, SELECT, CLIENT.
  *
- * HELLO never asks for protocol 3: the chapters speak RESP2 only (a
- * deliberate difference), and a Redis connection switched to RESP3 would
- * answer everything after it in another format.
+ * HELLO asks for protocol 2 or 3 as often: it switches the connection on
+ * both servers, and the commands after it are answered in that protocol
+ * until the next HELLO or the next connection (the runner follows the
+ * switch, see protocol.ts).
  */
 import type { CommandGenerator } from "./index.ts";
 import { word } from "./index.ts";
@@ -36,7 +37,8 @@ export const CONNECTION_GENERATORS: readonly CommandGenerator[] = [
       args.push(
         word(
           random.weighted([
-            ["2", 6],
+            ["2", 3],
+            ["3", 3],
             [random.pick(["0", "1", "4", "-1", "02", "2.0", "abc", ""]), 2],
             [random.pick(["9223372036854775808", "-2147483649"]), 1],
           ]),
