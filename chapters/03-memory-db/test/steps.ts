@@ -42,4 +42,9 @@ export const STEPS: readonly ArticleStep[] = [
     name: "server-commands",
     about: "step 8: INFO, CONFIG, CLIENT, TIME, and a default ioredis client",
   },
+  {
+    name: "node-redis",
+    about:
+      "node-redis 6: strings, counters, keys, scanIterator, databases, INFO, CONFIG, a password",
+  },
 ];
