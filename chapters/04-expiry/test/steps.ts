@@ -35,4 +35,9 @@ export const STEPS: readonly ArticleStep[] = [
     about:
       "step 6: INFO keyspace, SWAPDB, binary keys, CONFIG hz, seconds vs ms",
   },
+  {
+    name: "node-redis",
+    about:
+      "node-redis 6: SET's expiration option, EXPIRE, TTL, PERSIST, GETEX, expired keys",
+  },
 ];
