@@ -32,4 +32,9 @@ export const STEPS: readonly ArticleStep[] = [
     about:
       "step 6: CONFIG GET/SET, INFO persistence, turning the AOF on and off",
   },
+  {
+    name: "node-redis",
+    about:
+      "node-redis 6: an application's session, then its data after a rewrite and a restart",
+  },
 ];
