@@ -46,4 +46,9 @@ export const STEPS: readonly ArticleStep[] = [
     name: "command-line",
     about: "chapter 01's command line and banner",
   },
+  {
+    name: "node-redis",
+    about:
+      "node-redis 6, which speaks RESP3 only: its handshake, typed replies, pipelining, QUIT",
+  },
 ];
