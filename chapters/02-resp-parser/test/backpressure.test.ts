@@ -3,10 +3,18 @@
  * than it reads the replies must not make the server hold the difference in
  * memory. (Chapter 01 showed it with echo; a pipeline is the same pressure.)
  */
-import { expect } from "vitest";
+import { expect, inject, it } from "vitest";
 import { connect } from "node:net";
+import { existsSync, readFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
-import { itInProcess, useServer } from "../../../shared/harness.ts";
+import {
+  chapterMainPath,
+  external,
+  itInProcess,
+  useServer,
+} from "../../../shared/harness.ts";
+import { startServerProcess } from "../../../shared/child-server.ts";
+import { RawSocket } from "../../../shared/raw-socket.ts";
 import { bulkReply, encodeCommand } from "./resp-helpers.ts";
 
 const server = useServer();
@@ -59,3 +67,139 @@ itInProcess(
     expect(peakOutputBufferBytes).toBeLessThan(1 * MiB);
   },
 );
+
+// #region slow-reader
+/**
+ * The scenario of an outside review of chapter 05: a client pipelines
+ * requests for 256 MB of replies, then reads nothing for 4 seconds. The
+ * requests are small and the replies big (COMMAND DOCS, a few KB each), so
+ * pausing the socket alone does not help: every command has already
+ * arrived. Holding back the commands does.
+ */
+async function slowReaderScenario(host: string, port: number) {
+  const replySize = await sizeOfOneReply(host, port, "COMMAND DOCS\r\n");
+  const count = Math.ceil((256 * MiB) / replySize);
+
+  const reader = connect({ port, host });
+  await new Promise((resolve) => reader.once("connect", resolve));
+  reader.pause(); // reads nothing: its kernel buffer fills, then ours
+  reader.write("COMMAND DOCS\r\n".repeat(count));
+
+  // Another client, pinging every 50 ms all along.
+  const pinger = await RawSocket.connect(port, host);
+  const latencies: number[] = [];
+  let pinging = true;
+  const pings = (async () => {
+    while (pinging) {
+      const sent = performance.now();
+      await pinger.send("PING\r\n");
+      await pinger.read(7);
+      latencies.push(performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+
+  await new Promise((resolve) => setTimeout(resolve, 4_000));
+  const whileNotReading = Math.max(...latencies);
+
+  // Now the client reads: every byte of every reply must come.
+  let receivedBytes = 0;
+  const expectedBytes = count * replySize;
+  await new Promise<void>((resolve, reject) => {
+    reader.on("error", reject);
+    reader.on("data", (chunk: Buffer) => {
+      receivedBytes += chunk.length;
+      if (receivedBytes >= expectedBytes) resolve();
+    });
+    reader.resume();
+  });
+  pinging = false;
+  await pings;
+  pinger.close();
+  reader.destroy();
+  return {
+    receivedBytes,
+    expectedBytes,
+    whileNotReading,
+    whileReading: Math.max(...latencies),
+  };
+}
+
+/** The size in bytes of the reply to `request`, read up to a PING's PONG behind it. */
+async function sizeOfOneReply(
+  host: string,
+  port: number,
+  request: string,
+): Promise<number> {
+  const socket = connect({ port, host });
+  let received = Buffer.alloc(0);
+  await new Promise<void>((resolve, reject) => {
+    socket.on("error", reject);
+    socket.on("data", (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.subarray(-7).toString() === "+PONG\r\n") resolve();
+    });
+    socket.write(`${request}PING\r\n`);
+  });
+  socket.destroy();
+  return received.length - 7;
+}
+
+// Against our server, the scenario runs on a separate server process, whose
+// memory we can watch; against another server (REDIS_URL), on that one. The
+// raw sockets speak the same bytes in every project: the RESP2 run skips it.
+const inResp2Project = inject("protocol") === 2;
+
+it.skipIf(!external || inResp2Project)(
+  "a client that reads nothing for 4 s of 256 MB of pipelined replies then gets every byte",
+  async () => {
+    const figures = await slowReaderScenario(server.host, server.port);
+    expect(figures.receivedBytes).toBe(figures.expectedBytes);
+    // No bound on PING here: Redis runs all of a client's pending commands
+    // at once, so its PINGs wait while it builds the 256 MB (1.4 s here).
+  },
+);
+
+it.skipIf(external || inResp2Project || !existsSync("/proc/self/status"))(
+  "on our server, meanwhile, its memory grows by tens of MB at most, not by the 256 MB it owes, and other clients are served",
+  async () => {
+    const process = await startServerProcess(chapterMainPath(), [
+      "--port",
+      "0",
+    ]);
+    const before = residentBytes(process.child.pid!);
+    const rssDuring: number[] = [];
+    const sampling = setInterval(
+      () => rssDuring.push(residentBytes(process.child.pid!)),
+      100,
+    );
+    let figures;
+    try {
+      figures = await slowReaderScenario(process.host, process.port);
+    } finally {
+      clearInterval(sampling);
+      process.child.kill("SIGKILL");
+      await process.exited;
+    }
+    const growth = Math.max(...rssDuring) - before;
+    console.info(
+      `slow reader: server RSS grew by ${(growth / MiB).toFixed(1)} MB at most; ` +
+        `PING at most ${figures.whileNotReading.toFixed(1)} ms while the client did not read, ` +
+        `${figures.whileReading.toFixed(1)} ms overall`,
+    );
+    expect(figures.receivedBytes).toBe(figures.expectedBytes);
+    // Generous bounds: the test shares two cores with other test files.
+    // (The article's figures come from a quiet machine.)
+    expect(figures.whileNotReading).toBeLessThan(1_000);
+    expect(growth).toBeLessThan(64 * MiB);
+  },
+);
+
+/** The resident memory of process `pid`, from Linux's /proc. */
+function residentBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "latin1");
+  const kilobytes = /VmRSS:\s+(\d+) kB/.exec(status);
+  if (kilobytes === null) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kilobytes[1]) * 1024;
+}
+// #endregion slow-reader

@@ -5,7 +5,8 @@
  * limit is checked on the announced size, before anything that large is
  * allocated, so none of these tests sends more than a few hundred KB.
  */
-import { describe, expect, it } from "vitest";
+import { connect } from "node:net";
+import { describe, expect, it, onTestFinished } from "vitest";
 import {
   itInProcess,
   startChapterServer,
@@ -209,5 +210,48 @@ describe("what the error leaves standing", () => {
     await expectBytes(halfway, "$5\r\nhello\r\n");
     await bystander.send("PING\r\n");
     await expectBytes(bystander, "+PONG\r\n");
+  });
+
+  it("a client that keeps sending after the error is cut off within seconds", async () => {
+    // Half-open allowed: this client does not close when the server's FIN
+    // arrives, and goes on writing a byte every 20 ms. Were each byte to
+    // restart an idle timer, it would keep its connection for ever.
+    const socket = connect({
+      host: server.host,
+      port: server.port,
+      allowHalfOpen: true,
+    });
+    onTestFinished(() => {
+      socket.destroy();
+    });
+    const gone = new Promise<void>((resolve) =>
+      socket.once("close", () => resolve()),
+    );
+    socket.on("error", () => {}); // the reset that ends it
+    let received = "";
+    socket.on(
+      "data",
+      (chunk: Buffer) => (received += chunk.toString("latin1")),
+    );
+    await new Promise<void>((resolve) =>
+      socket.once("connect", () => resolve()),
+    );
+    socket.write("*x\r\n");
+
+    const started = Date.now();
+    const dribble = setInterval(() => {
+      if (!socket.destroyed) socket.write("x");
+    }, 20);
+    const cutOff = await Promise.race([
+      gone.then(() => true),
+      new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(false), 5_000),
+      ),
+    ]);
+    clearInterval(dribble);
+    expect(received).toBe("-ERR Protocol error: invalid multibulk length\r\n");
+    // Redis closes at once; we allow our lingering close (1 s) and slack.
+    expect(cutOff).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 });

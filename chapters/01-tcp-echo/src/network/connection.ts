@@ -51,9 +51,10 @@ export interface ConnectionStats {
 const KEEPALIVE_DELAY_MS = 300_000;
 
 /**
- * After we closed and flushed, how long the client may stay silent before we
- * stop waiting for it to close its side (see `close()`). Web servers call
- * this a "lingering close"; nginx's `lingering_timeout` is the same idea.
+ * After we closed and flushed, how long we keep reading and discarding before
+ * we hang up anyway, whether the client closed its side or not (see
+ * `close()`). Web servers call this a "lingering close"; nginx's
+ * `lingering_time` is the same cap.
  */
 const LINGER_MS = 1_000;
 
@@ -146,14 +147,14 @@ export class Connection implements Client {
     this.#socket.resume();
     // end() hands everything queued to the kernel, then sends a FIN.
     this.#socket.end(() => {
-      // Everything we owed is on its way. A client that now stays silent for
-      // LINGER_MS is not sending anything that could provoke a reset, so we
-      // hang up without waiting for its FIN. (One that keeps sending keeps us
-      // reading, which costs no more than any other busy connection; at
-      // shutdown, the deadline ends it.)
-      if (!this.#socket.destroyed) {
-        this.#socket.setTimeout(LINGER_MS, () => this.destroy());
-      }
+      // Everything we owed is on its way, and a well-behaved client reads it
+      // and closes within a moment. LINGER_MS is that moment, counted from
+      // now and not from the client's last byte: a client that keeps
+      // dribbling bytes after QUIT or a protocol error must not keep its
+      // connection (Redis closes at once).
+      if (this.#socket.destroyed) return;
+      const deadline = setTimeout(() => this.destroy(), LINGER_MS);
+      this.#socket.once("close", () => clearTimeout(deadline));
     });
   }
 

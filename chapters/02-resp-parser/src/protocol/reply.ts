@@ -129,11 +129,17 @@ export const NULL_ARRAY: Reply = { type: "null", resp2: "*-1" };
  */
 export class ReplyWriter {
   #parts: Buffer[] = [];
+  #partsBytes = 0;
   #text = "";
 
   /** True when nothing has been written since the last `take()`. */
   get empty(): boolean {
     return this.#text.length === 0 && this.#parts.length === 0;
+  }
+
+  /** Bytes written since the last `take()` (the text counts one byte per character). */
+  get size(): number {
+    return this.#text.length + this.#partsBytes;
   }
 
   /** Appends `reply` in the wire form of `protocol` (see the table above). */
@@ -201,6 +207,7 @@ export class ReplyWriter {
     const all =
       this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts);
     this.#parts = [];
+    this.#partsBytes = 0;
     return all;
   }
 
@@ -225,11 +232,14 @@ export class ReplyWriter {
   #bytes(bytes: Buffer): void {
     this.#flushText();
     this.#parts.push(bytes);
+    this.#partsBytes += bytes.length;
   }
 
   #flushText(): void {
     if (this.#text.length === 0) return;
-    this.#parts.push(Buffer.from(this.#text, "latin1"));
+    const bytes = Buffer.from(this.#text, "latin1");
+    this.#parts.push(bytes);
+    this.#partsBytes += bytes.length;
     this.#text = "";
   }
 }

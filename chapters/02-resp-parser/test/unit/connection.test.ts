@@ -37,6 +37,7 @@ describe("Client.close()", () => {
         bytesSent += data.length;
         client.send(data);
       },
+      drained() {},
       closed() {},
     }));
     const client = await RawSocket.connect(server.port);
@@ -66,6 +67,7 @@ describe("Client.close()", () => {
         client.close();
         client.send(Buffer.from("one word too many"));
       },
+      drained() {},
       closed() {},
     }));
     const client = await RawSocket.connect(server.port);
@@ -87,6 +89,7 @@ describe("a handler that throws", () => {
         if (data.toString() === "crash") throw new Error("a bug in a handler");
         client.send(data);
       },
+      drained() {},
       closed() {},
     }));
     const victim = await RawSocket.connect(server.port);

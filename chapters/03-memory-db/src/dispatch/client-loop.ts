@@ -5,11 +5,28 @@
  */
 import type { Client, Handler, HandlerFactory } from "../network/connection.ts";
 import type { CommandContext } from "./command-spec.ts";
-import type { ServerState } from "./server-state.ts";
 import type { Session } from "./session.ts";
+import type { ServerState } from "./server-state.ts";
 import { authRequired, type CommandTable } from "./command-table.ts";
 import { ProtocolError, RespParser } from "../protocol/resp-parser.ts";
 import { error, ReplyWriter } from "../protocol/reply.ts";
+
+/**
+ * Replies accumulate up to about this size before they are sent: small
+ * enough that a client that falls behind is noticed after a few replies, big
+ * enough that a pipeline of small replies still leaves in one write.
+ */
+const BATCH_BYTES = 64 * 1024;
+
+/**
+ * How much one client may do before the others get their turn: a client
+ * that pipelines thousands of commands and reads as fast as we answer
+ * would otherwise keep the event loop to itself (Redis runs all of a
+ * client's commands at once, and its other clients wait). After this many
+ * commands or reply bytes, the rest waits for the next turn of the loop.
+ */
+const TURN_COMMANDS = 1_000;
+const TURN_BYTES = 256 * 1024;
 
 // #region handler
 export function createRespHandler(
@@ -33,36 +50,77 @@ export function createRespHandler(
     };
     const context: CommandContext = { session, commands, server };
 
+    /** Set when the connection is gone: its commands still waiting never run. */
+    let gone = false;
+    /** The next turn of a client that used up its turn (see TURN_COMMANDS). */
+    let nextTurn: NodeJS.Immediate | undefined;
+
+    // #region run-pending
+    /**
+     * Runs the whole commands waiting in the parser, in order, until there
+     * are none or the client falls behind on its replies. A client that
+     * pipelines a thousand GETs of a big value and reads nothing would
+     * otherwise make us build every reply in memory at once: pausing the
+     * socket (connection.ts) stops new bytes, but the commands already
+     * received must wait too. `drained()` picks up where this stopped.
+     */
+    function runPending(): void {
+      if (gone) return;
+      let commandsThisTurn = 0;
+      let bytesThisTurn = 0;
+      try {
+        while (!session.closeAfterReply && !client.congested) {
+          if (
+            commandsThisTurn >= TURN_COMMANDS ||
+            bytesThisTurn >= TURN_BYTES
+          ) {
+            // The others' turn; ours comes back right after theirs.
+            nextTurn ??= setImmediate(() => {
+              nextTurn = undefined;
+              runPending();
+            });
+            break;
+          }
+          // A client that must AUTH first is held to tighter limits.
+          parser.unauthenticated = authRequired(context);
+          const next = parser.next();
+          if (next.kind !== "command") break;
+          const reply = commands.execute(next.args, context);
+          // In the protocol in force *after* the command: HELLO 3's own
+          // answer is already RESP3, as in Redis.
+          const sizeBefore = replies.size;
+          replies.write(reply, session.protocol);
+          commandsThisTurn += 1;
+          bytesThisTurn += replies.size - sizeBefore;
+          // A big batch goes out now, so that `congested` tells the truth
+          // about this client before the next command runs.
+          if (replies.size >= BATCH_BYTES) client.send(replies.take());
+        }
+      } catch (thrown) {
+        if (!(thrown instanceof ProtocolError)) throw thrown;
+        // After malformed input we cannot tell where the next command
+        // starts, so, like Redis, we answer with the error and hang up.
+        // Replies to the commands before it are still sent, first.
+        replies.write(error(`ERR ${thrown.message}`), session.protocol);
+        session.closeAfterReply = true;
+      }
+      // The replies of a batch leave in one write (one system call, and
+      // usually one TCP packet) instead of one write per command.
+      if (!replies.empty) client.send(replies.take());
+      if (session.closeAfterReply) client.close();
+    }
+    // #endregion run-pending
+
     return {
       receive(data) {
+        // After QUIT or a protocol error, until the connection closes.
+        if (session.closeAfterReply) return;
         parser.feed(data);
-        try {
-          // Run every whole command this chunk completed, in order.
-          parser.unauthenticated = authRequired(context);
-          let next = parser.next();
-          while (next.kind === "command") {
-            const reply = commands.execute(next.args, context);
-            // In the protocol in force *after* the command: HELLO 3's own
-            // answer is already RESP3, as in Redis.
-            replies.write(reply, session.protocol);
-            if (session.closeAfterReply) break; // QUIT: ignore what follows
-            parser.unauthenticated = authRequired(context);
-            next = parser.next();
-          }
-        } catch (thrown) {
-          if (!(thrown instanceof ProtocolError)) throw thrown;
-          // After malformed input we cannot tell where the next command
-          // starts, so, like Redis, we answer with the error and hang up.
-          // Replies to the commands before it are still sent, first.
-          replies.write(error(`ERR ${thrown.message}`), session.protocol);
-          session.closeAfterReply = true;
-        }
-        // All the replies to this chunk leave in one write (one system call,
-        // and usually one TCP packet) instead of one write per command.
-        if (!replies.empty) client.send(replies.take());
-        if (session.closeAfterReply) {
-          client.close();
-        } else if (parser.pendingBytes > server.config.clientQueryBufferLimit) {
+        runPending();
+        if (
+          !session.closeAfterReply &&
+          parser.pendingBytes > server.config.clientQueryBufferLimit
+        ) {
           // A client piling up an endless command. Like Redis, we log it and
           // hang up without a reply, before it can exhaust our memory (a
           // million tiny arguments cost far more here than on the wire).
@@ -72,9 +130,13 @@ export function createRespHandler(
           client.close();
         }
       },
+      drained() {
+        runPending();
+      },
       closed() {
-        // Nothing outlives the connection yet. (Later chapters release
-        // blocked commands and WATCHed keys here.)
+        gone = true;
+        if (nextTurn !== undefined) clearImmediate(nextTurn);
+        // (Later chapters release blocked commands and WATCHed keys here.)
       },
     };
   };

@@ -18,11 +18,17 @@ const COMMANDS = new CommandTable([ping, echo, quit]);
 /** A handler wired to a client that records what it is asked to do. */
 function handlerWithFakeClient(clientQueryBufferLimit = 1024 ** 3) {
   const sent: string[] = [];
-  const client: Client = {
+  const client = {
     id: 1,
-    send: (data) => sent.push(data.toString("latin1")),
+    send: (data: Buffer) => {
+      sent.push(data.toString("latin1"));
+    },
     close: vi.fn(),
-  };
+    destroy: vi.fn(),
+    /** Set by a test: the client is behind on its replies. */
+    congested: false as boolean,
+    pendingOutputBytes: 0,
+  } satisfies Client;
   const state = createServerState(
     { ...DEFAULT_CONFIG, clientQueryBufferLimit },
     () => ({ port: 0, connectedClients: 1, totalConnectionsReceived: 1 }),
@@ -83,5 +89,35 @@ describe("closing", () => {
     handler.receive(Buffer.from("*2147483647\r\n"));
     handler.receive(Buffer.from("$0\r\n\r\n".repeat(1_000)));
     expect(client.close).not.toHaveBeenCalled();
+  });
+});
+
+describe("a client that falls behind", () => {
+  it("stops running its pipelined commands while it is congested, and resumes, in order, once drained", () => {
+    const { handler, client, sent } = handlerWithFakeClient();
+    const big = "x".repeat(100 * 1024);
+    // The first reply is over the batch size: it goes out at once, and the
+    // client is then behind (its kernel buffer full).
+    client.send = (data: Buffer) => {
+      sent.push(data.toString("latin1"));
+      client.congested = true;
+    };
+    handler.receive(Buffer.from(`ECHO ${big}\r\nECHO b\r\nECHO c\r\n`));
+    expect(sent).toEqual([`$${big.length}\r\n${big}\r\n`]);
+
+    // Caught up: the rest runs, and its small replies leave together.
+    client.congested = false;
+    handler.drained();
+    expect(sent.slice(1)).toEqual(["$1\r\nb\r\n$1\r\nc\r\n"]);
+    // Nothing left: a drain with nothing pending sends nothing.
+    client.congested = false;
+    handler.drained();
+    expect(sent).toHaveLength(2);
+  });
+
+  it("keeps the small replies of a pipeline in one write while the client keeps up", () => {
+    const { handler, sent } = handlerWithFakeClient();
+    handler.receive(Buffer.from("PING\r\n".repeat(1000)));
+    expect(sent).toEqual(["+PONG\r\n".repeat(1000)]);
   });
 });

@@ -23,12 +23,24 @@ export interface Client {
   send(data: Buffer): void;
   /** Sends what is queued, then closes. Input after this is ignored. */
   close(): void;
+  /** Hangs up at once, dropping what is queued: for a client over its limits. */
+  destroy(): void;
+  /**
+   * True while the client is behind on its replies: the kernel's buffer for
+   * it is full and more waits in our memory. A handler that can produce
+   * more replies should wait for `drained()` first.
+   */
+  readonly congested: boolean;
+  /** Bytes queued in our memory for the client, not yet taken by the kernel. */
+  readonly pendingOutputBytes: number;
 }
 
 /** The protocol side of a connection: chapter 01 echoes, 02 speaks RESP. */
 export interface Handler {
   /** Bytes exactly as TCP delivered them: half a message, or many. */
   receive(data: Buffer): void;
+  /** The client caught up: all we queued went to the kernel (see `congested`). */
+  drained(): void;
   /** The connection is gone, whoever closed it: release what it held. */
   closed(): void;
 }
@@ -51,9 +63,10 @@ export interface ConnectionStats {
 const KEEPALIVE_DELAY_MS = 300_000;
 
 /**
- * After we closed and flushed, how long the client may stay silent before we
- * stop waiting for it to close its side (see `close()`). Web servers call
- * this a "lingering close"; nginx's `lingering_timeout` is the same idea.
+ * After we closed and flushed, how long we keep reading and discarding before
+ * we hang up anyway, whether the client closed its side or not (see
+ * `close()`). Web servers call this a "lingering close"; nginx's
+ * `lingering_time` is the same cap.
  */
 const LINGER_MS = 1_000;
 
@@ -90,21 +103,16 @@ export class Connection implements Client {
     // #region events
     socket.on("data", (chunk: Buffer) => {
       if (this.#closing) return;
-      try {
-        this.#handler.receive(chunk);
-      } catch (error) {
-        // A bug in a handler must cost one connection, not the whole server
-        // and every other client with it.
-        console.error(
-          `Closing client ${this.id} after a handler error:`,
-          error,
-        );
-        this.destroy();
-      }
+      this.#guarded(() => this.#handler.receive(chunk));
     });
     // 'drain': everything queued went to the kernel, so it is safe to read
-    // again (see send()). Resuming a socket that is not paused does nothing.
-    socket.on("drain", () => socket.resume());
+    // again (see send()), and the handler may go on with the commands it
+    // held back. Resuming a socket that is not paused does nothing.
+    socket.on("drain", () => {
+      socket.resume();
+      if (this.#closing) return;
+      this.#guarded(() => this.#handler.drained());
+    });
     // ECONNRESET, EPIPE and friends: the peer is gone. Node destroys the socket
     // after 'error' and then emits 'close', which is where we clean up. Without
     // this listener, an 'error' event with no listener would crash the process.
@@ -116,6 +124,24 @@ export class Connection implements Client {
       });
     });
     // #endregion events
+  }
+
+  /** Runs handler code; a bug in it must cost one connection, not the whole server and every other client with it. */
+  #guarded(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      console.error(`Closing client ${this.id} after a handler error:`, error);
+      this.destroy();
+    }
+  }
+
+  get congested(): boolean {
+    return this.#socket.writableNeedDrain;
+  }
+
+  get pendingOutputBytes(): number {
+    return this.#socket.writableLength;
   }
 
   // #region backpressure
@@ -153,14 +179,14 @@ export class Connection implements Client {
     this.#socket.resume();
     // end() hands everything queued to the kernel, then sends a FIN.
     this.#socket.end(() => {
-      // Everything we owed is on its way. A client that now stays silent for
-      // LINGER_MS is not sending anything that could provoke a reset, so we
-      // hang up without waiting for its FIN. (One that keeps sending keeps us
-      // reading, which costs no more than any other busy connection; at
-      // shutdown, the deadline ends it.)
-      if (!this.#socket.destroyed) {
-        this.#socket.setTimeout(LINGER_MS, () => this.destroy());
-      }
+      // Everything we owed is on its way, and a well-behaved client reads it
+      // and closes within a moment. LINGER_MS is that moment, counted from
+      // now and not from the client's last byte: a client that keeps
+      // dribbling bytes after QUIT or a protocol error must not keep its
+      // connection (Redis closes at once).
+      if (this.#socket.destroyed) return;
+      const deadline = setTimeout(() => this.destroy(), LINGER_MS);
+      this.#socket.once("close", () => clearTimeout(deadline));
     });
   }
 
