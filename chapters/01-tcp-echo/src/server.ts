@@ -19,6 +19,7 @@
  *   config-values.ts           one value: addresses, integers, sizes, yes/no
  * network/                     TCP, knowing nothing of Redis
  *   tcp-server.ts              listening socket, the connections, shutdown
+ *   file-limit.ts              how many clients the file limit leaves room for
  *   connection.ts              one socket: back-pressure, errors, polite close
  * protocol/                    what the bytes mean: in this chapter, nothing
  *   echo-handler.ts            the handler: send every byte back
@@ -26,8 +27,19 @@
 // #endregion layout
 
 import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
-import { serve, type RunningServer } from "./network/tcp-server.ts";
+import {
+  serve,
+  type Refusals,
+  type RunningServer,
+} from "./network/tcp-server.ts";
 import { createEchoHandler } from "./protocol/echo-handler.ts";
+
+/**
+ * What a client beyond `maxclients` is told before the server hangs up:
+ * Redis's words, a RESP error line. An echo client just sees the text; the
+ * Redis chapters keep the line, and their clients read it as an error.
+ */
+const TOO_MANY_CLIENTS = "-ERR max number of clients reached\r\n";
 
 /**
  * Starts this chapter's server: the TCP loop with the echo handler plugged in.
@@ -37,5 +49,10 @@ import { createEchoHandler } from "./protocol/echo-handler.ts";
 export function startServer(
   overrides: Partial<ServerConfig> = {},
 ): Promise<RunningServer> {
-  return serve({ ...DEFAULT_CONFIG, ...overrides }, createEchoHandler);
+  const refusals: Refusals = { tooManyClients: TOO_MANY_CLIENTS };
+  return serve(
+    { ...DEFAULT_CONFIG, ...overrides },
+    createEchoHandler,
+    refusals,
+  );
 }

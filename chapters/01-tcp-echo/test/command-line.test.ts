@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { chapterMainPath } from "../../../shared/harness.ts";
 import { runMain, startServerProcess } from "../../../shared/child-server.ts";
 import { RawSocket } from "../../../shared/raw-socket.ts";
+import { runProgram } from "../../../shared/run-program.ts";
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -114,5 +115,84 @@ describe("start-up failures: one line on stderr, exit code 1", () => {
     expect(exit.code).toBe(1);
     expect(exit.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(exit.stderr).toMatch(message);
+  });
+});
+
+describe("the open-files limit", () => {
+  /** Our server as a program, with `ulimit -n` lowered to `fileLimit` first. */
+  function runUnderFileLimit(
+    fileLimit: number,
+    args: string[],
+    whileRunning?: (port: number) => Promise<void>,
+  ) {
+    return runProgram({
+      command: [
+        process.execPath,
+        "--import",
+        "tsx",
+        chapterMainPath(),
+        ...args,
+      ],
+      fileLimit,
+      ready: /Listening on \S+:(\d+)/,
+      whileRunning: (ready) =>
+        whileRunning?.(Number(ready[1])) ?? Promise.resolve(),
+    });
+  }
+
+  it("lowers maxclients to the limit less 32, with Redis's three warnings, and turns the next client away", async () => {
+    let refused = "";
+    const run = await runUnderFileLimit(
+      100,
+      ["--port", "0", "--maxclients", "1000"],
+      async (port) => {
+        const clients: RawSocket[] = [];
+        cleanups.push(() => clients.forEach((client) => client.close()));
+        for (let i = 0; i < 68; i++) {
+          clients.push(await RawSocket.connect(port));
+        }
+        // Each of the 68 is served...
+        await Promise.all(clients.map((client) => client.send("hi")));
+        for (const client of clients) {
+          expect((await client.read(2)).toString()).toBe("hi");
+        }
+        // ...and the 69th is told there is no room.
+        const extra = await RawSocket.connect(port);
+        cleanups.push(() => extra.close());
+        refused = (await extra.readUntilClosed()).toString();
+      },
+    );
+
+    // The lines redis-server 7.0.15 logs under `ulimit -n 100` with
+    // `--maxclients 1000` (each after its log prefix).
+    expect(run.stdout).toContain(
+      [
+        "You requested maxclients of 1000 requiring at least 1032 max file descriptors.",
+        "Server can't set maximum open files to 1032 because of OS error: Operation not permitted.",
+        "Current maximum open files is 100. maxclients has been reduced to 68 to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+      ].join("\n"),
+    );
+    expect(refused).toBe("-ERR max number of clients reached\r\n");
+    expect(run.code).toBe(0);
+  });
+
+  it("says nothing when maxclients fits", async () => {
+    const run = await runUnderFileLimit(100, [
+      "--port",
+      "0",
+      "--maxclients",
+      "68",
+    ]);
+    expect(run.stdout).not.toContain("maxclients");
+    expect(run.code).toBe(0);
+  });
+
+  it("refuses to start when not one client fits: one line, exit code 1", async () => {
+    // 32 descriptors are Redis's reserve, and Node starts with as few.
+    const run = await runUnderFileLimit(32, ["--port", "0"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      "Your current 'ulimit -n' of 32 is not enough for the server to start. Please increase your open file limit to at least 10032. Exiting.\n",
+    );
   });
 });

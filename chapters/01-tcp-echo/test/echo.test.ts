@@ -1,9 +1,15 @@
 /**
- * Article step 1: an echo server that many clients can use at once.
+ * Article step 1: an echo server that many clients can use at once, up to
+ * `maxclients` of them.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { randomBytes } from "node:crypto";
-import { itInProcess, useServer, waitUntil } from "../../../shared/harness.ts";
+import {
+  itInProcess,
+  startChapterServer,
+  useServer,
+  waitUntil,
+} from "../../../shared/harness.ts";
 import { RawSocket } from "../../../shared/raw-socket.ts";
 
 const server = useServer();
@@ -74,4 +80,62 @@ describe("many clients", () => {
       );
     },
   );
+});
+
+describe("maxclients", () => {
+  /** Redis's words, checked on redis-server 7.0.15 started with `--maxclients 1`. */
+  const TOO_MANY = "-ERR max number of clients reached\r\n";
+
+  itInProcess(
+    "a client beyond maxclients is told so and closed; the others are still served",
+    async () => {
+      const small = await startChapterServer({ maxclients: 2 });
+      const connect = async (): Promise<RawSocket> => {
+        const client = await RawSocket.connect(small.port, small.host);
+        onTestFinished(() => client.close());
+        return client;
+      };
+      const [first, second] = [await connect(), await connect()];
+      await waitUntil(
+        () => small.stats().connectedClients === 2,
+        "two clients are connected",
+      );
+
+      const third = await connect();
+      expect((await third.readUntilClosed()).toString()).toBe(TOO_MANY);
+      expect(third.state).toBe("closed by server");
+
+      for (const client of [first, second]) {
+        await client.send("still here");
+        expect((await client.read(10)).toString()).toBe("still here");
+      }
+      // Turned away is not received: Redis counts it in rejected_connections only.
+      expect(small.stats()).toMatchObject({
+        connectedClients: 2,
+        totalConnectionsReceived: 2,
+        rejectedConnections: 1,
+      });
+    },
+  );
+
+  itInProcess("a place that frees up takes the next client", async () => {
+    const small = await startChapterServer({ maxclients: 1 });
+    const first = await RawSocket.connect(small.port, small.host);
+    onTestFinished(() => first.close());
+    await waitUntil(
+      () => small.stats().connectedClients === 1,
+      "the first client is connected",
+    );
+    first.close();
+    await waitUntil(
+      () => small.stats().connectedClients === 0,
+      "the first client is gone",
+    );
+
+    const next = await RawSocket.connect(small.port, small.host);
+    onTestFinished(() => next.close());
+    await next.send("hello");
+    expect((await next.read(5)).toString()).toBe("hello");
+    expect(small.stats()).toMatchObject({ rejectedConnections: 0 });
+  });
 });

@@ -23,12 +23,31 @@ export interface ServerConfig {
    * of the same name (there it bounds the wait for replicas).
    */
   shutdownTimeout: number;
+  // #region client-limits
+  /**
+   * Most clients connected at once; one more is told so and closed. Redis's
+   * directive and default. main.ts lowers it at start-up if the process
+   * may not open that many files (network/file-limit.ts).
+   */
+  maxclients: number;
+  /** Seconds a client may stay idle before it is closed; 0 is never. */
+  timeout: number;
+  /**
+   * Seconds of silence on a connection before TCP checks that the other
+   * end is still there (SO_KEEPALIVE); 0 is never. Redis's default is 300:
+   * a client whose machine vanished does not hold its connection for ever.
+   */
+  tcpKeepalive: number;
+  // #endregion client-limits
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   port: 6379,
   bind: "127.0.0.1",
   shutdownTimeout: 10,
+  maxclients: 10000,
+  timeout: 0,
+  tcpKeepalive: 300,
 };
 
 // #region directives
@@ -36,9 +55,14 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
 export interface Directive {
   /** Checks a value and stores it in the config; throws ConfigError if it is bad. */
   apply(config: ServerConfig, value: string): void;
+  /**
+   * True for a directive written as several words; it gets them as one
+   * value, parted by spaces. (None in this chapter.)
+   */
+  severalWords?: true;
 }
 
-/** Every directive this chapter knows (one value each). */
+/** Every directive this chapter knows. */
 export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   port: {
     apply(config, value) {
@@ -53,6 +77,26 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   "shutdown-timeout": {
     apply(config, value) {
       config.shutdownTimeout = parseInteger(value, "shutdown-timeout", 0, 3600);
+    },
+  },
+  maxclients: {
+    apply(config, value) {
+      config.maxclients = parseInteger(value, "maxclients", 1, 2 ** 32 - 1);
+    },
+  },
+  timeout: {
+    apply(config, value) {
+      config.timeout = parseInteger(value, "timeout", 0, 2 ** 31 - 1);
+    },
+  },
+  "tcp-keepalive": {
+    apply(config, value) {
+      config.tcpKeepalive = parseInteger(
+        value,
+        "tcp-keepalive",
+        0,
+        2 ** 31 - 1,
+      );
     },
   },
 };

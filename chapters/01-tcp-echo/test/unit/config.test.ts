@@ -25,6 +25,9 @@ describe("loadConfig", () => {
       port: 6379,
       bind: "127.0.0.1",
       shutdownTimeout: 10,
+      maxclients: 10000,
+      timeout: 0,
+      tcpKeepalive: 300,
     });
     expect(loadConfig([])).toEqual(DEFAULT_CONFIG);
   });
@@ -40,9 +43,27 @@ describe("loadConfig", () => {
         "0",
       ]),
     ).toEqual({
+      ...DEFAULT_CONFIG,
       port: 7000,
       bind: "::1",
       shutdownTimeout: 0,
+    });
+  });
+
+  it("reads the client limits within Redis's bounds", () => {
+    expect(
+      loadConfig([
+        "--maxclients",
+        "4294967295",
+        "--timeout",
+        "2147483647",
+        "--tcp-keepalive",
+        "0",
+      ]),
+    ).toMatchObject({
+      maxclients: 4294967295,
+      timeout: 2147483647,
+      tcpKeepalive: 0,
     });
   });
 
@@ -61,6 +82,10 @@ describe("loadConfig", () => {
     [["--port", ""], "Invalid port ''"],
     [["--port", "65536"], "Invalid port '65536'"],
     [["--shutdown-timeout", "1.5"], "Invalid shutdown-timeout '1.5'"],
+    [["--maxclients", "0"], "Invalid maxclients '0'"],
+    [["--maxclients", "4294967296"], "Invalid maxclients '4294967296'"],
+    [["--timeout", "-1"], "Invalid timeout '-1'"],
+    [["--tcp-keepalive", "2147483648"], "Invalid tcp-keepalive '2147483648'"],
     [["--bind", "a", "--", "b"], "Bad directive"],
     [["--bind", ""], "Invalid bind ''"],
     [["--constructor", "1"], "Bad directive"],
