@@ -16,8 +16,10 @@
  *   config-file.ts             reads arguments and config files; never changes
  *   directives.ts              ServerConfig, defaults, directive table; grows
  *   config-values.ts           one value: addresses, integers, sizes, yes/no
+ *   output-buffer-limits.ts    client-output-buffer-limit, read and shown
  * network/                     TCP, knowing nothing of Redis
  *   tcp-server.ts              listening socket, the connections, shutdown
+ *   file-limit.ts              how many clients the file limit leaves room for
  *   connection.ts              one socket: back-pressure, errors, polite close
  * protocol/                    RESP: bytes in, replies out
  *   input-buffer.ts            bytes not parsed yet, without quadratic copies
@@ -38,7 +40,11 @@
 // #endregion layout
 
 import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
-import { serve, type RunningServer } from "./network/tcp-server.ts";
+import {
+  serve,
+  type Refusals,
+  type RunningServer,
+} from "./network/tcp-server.ts";
 import { createRespHandler } from "./dispatch/client-loop.ts";
 import { CommandTable } from "./dispatch/command-table.ts";
 import { CONNECTION_COMMANDS } from "./commands/connection-commands.ts";
@@ -53,6 +59,12 @@ export const COMMANDS = new CommandTable([
 // #endregion command-table
 
 /**
+ * What a client beyond `maxclients` is told before the server hangs up:
+ * Redis's words, which a client library reads as an error reply.
+ */
+const TOO_MANY_CLIENTS = "-ERR max number of clients reached\r\n";
+
+/**
  * Starts this chapter's server: the TCP loop with the RESP handler plugged in.
  * Tests call it with `{ port: 0 }`; `main.ts` calls it with the parsed config.
  * Rejects if the address cannot be bound (port in use, bad address).
@@ -61,8 +73,10 @@ export function startServer(
   overrides: Partial<ServerConfig> = {},
 ): Promise<RunningServer> {
   const config = { ...DEFAULT_CONFIG, ...overrides };
+  const refusals: Refusals = { tooManyClients: TOO_MANY_CLIENTS };
   return serve(
     config,
     createRespHandler(COMMANDS, config.clientQueryBufferLimit),
+    refusals,
   );
 }

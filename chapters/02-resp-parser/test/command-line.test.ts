@@ -16,6 +16,7 @@ import {
 } from "../../../shared/harness.ts";
 import { runMain, startServerProcess } from "../../../shared/child-server.ts";
 import { RawSocket } from "../../../shared/raw-socket.ts";
+import { runProgram } from "../../../shared/run-program.ts";
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -117,6 +118,19 @@ describe("start-up failures: one line on stderr, exit code 1", () => {
       ["no-such-file.conf"],
       /Cannot read config file 'no-such-file.conf': ENOENT/,
     ],
+    [
+      ["--maxclients", "0"],
+      /Invalid maxclients '0': expected a whole number from 1 to 4294967295/,
+    ],
+    // Redis's reasons, after our one-line prefix.
+    [
+      ["--client-output-buffer-limit", "normal", "1mb"],
+      /Wrong number of arguments in buffer limit configuration\.$/m,
+    ],
+    [
+      ["--client-output-buffer-limit", "master 1mb 1mb 0"],
+      /Invalid client class specified in buffer limit configuration\.$/m,
+    ],
   ])("bad arguments %j", async (args, message) => {
     const exit = await runMain(chapterMainPath(), args);
 
@@ -124,4 +138,69 @@ describe("start-up failures: one line on stderr, exit code 1", () => {
     expect(exit.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(exit.stderr).toMatch(message);
   });
+});
+
+describe("the open-files limit, carried over from chapter 01", () => {
+  /** Our server as a program, with `ulimit -n` lowered to `fileLimit` first. */
+  function runUnderFileLimit(
+    fileLimit: number,
+    args: string[],
+    whileRunning?: (port: number) => Promise<void>,
+  ) {
+    return runProgram({
+      command: [
+        process.execPath,
+        "--import",
+        "tsx",
+        chapterMainPath(),
+        ...args,
+      ],
+      fileLimit,
+      ready: /Listening on \S+:(\d+)/,
+      whileRunning: (ready) =>
+        whileRunning?.(Number(ready[1])) ?? Promise.resolve(),
+    });
+  }
+
+  itInProcess(
+    "lowers maxclients to the limit less 32, with Redis's warning, and the next client is told so",
+    async () => {
+      let refused = "";
+      const run = await runUnderFileLimit(
+        100,
+        ["--port", "0", "--maxclients", "1000"],
+        async (port) => {
+          const clients: RawSocket[] = [];
+          cleanups.push(() => clients.forEach((client) => client.close()));
+          for (let i = 0; i < 68; i++) {
+            clients.push(await RawSocket.connect(port));
+          }
+          await Promise.all(clients.map((client) => client.send("PING\r\n")));
+          for (const client of clients) {
+            expect((await client.read(7)).toString()).toBe("+PONG\r\n");
+          }
+          const extra = await RawSocket.connect(port);
+          cleanups.push(() => extra.close());
+          refused = (await extra.readUntilClosed()).toString();
+        },
+      );
+
+      expect(run.stdout).toContain(
+        "Current maximum open files is 100. maxclients has been reduced to 68 to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.\n",
+      );
+      expect(refused).toBe("-ERR max number of clients reached\r\n");
+      expect(run.code).toBe(0);
+    },
+  );
+
+  itInProcess(
+    "refuses to start when not one client fits: one line, exit code 1",
+    async () => {
+      const run = await runUnderFileLimit(32, ["--port", "0"]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        "Your current 'ulimit -n' of 32 is not enough for the server to start. Please increase your open file limit to at least 10032. Exiting.\n",
+      );
+    },
+  );
 });

@@ -6,6 +6,11 @@
  * reads the command line and the files, stays the same.
  */
 import { parseAddress, parseInteger, parseMemory } from "./config-values.ts";
+import {
+  DEFAULT_OUTPUT_BUFFER_LIMITS,
+  parseOutputBufferLimits,
+  type OutputBufferLimits,
+} from "./output-buffer-limits.ts";
 
 /** Everything the server can be told at start-up. */
 export interface ServerConfig {
@@ -23,6 +28,22 @@ export interface ServerConfig {
    * of the same name (there it bounds the wait for replicas).
    */
   shutdownTimeout: number;
+  // #region client-limits
+  /**
+   * Most clients connected at once; one more is told so and closed. Redis's
+   * directive and default. main.ts lowers it at start-up if the process
+   * may not open that many files (network/file-limit.ts).
+   */
+  maxclients: number;
+  /** Seconds a client may stay idle before it is closed; 0 is never. */
+  timeout: number;
+  /**
+   * Seconds of silence on a connection before TCP checks that the other
+   * end is still there (SO_KEEPALIVE); 0 is never. Redis's default is 300:
+   * a client whose machine vanished does not hold its connection for ever.
+   */
+  tcpKeepalive: number;
+  // #endregion client-limits
   /**
    * Most bytes one client may have sent towards commands not yet run (with
    * the bookkeeping of their arguments) before it is disconnected. Redis's
@@ -31,13 +52,23 @@ export interface ServerConfig {
    * is kept as a bigint.
    */
   clientQueryBufferLimit: number | bigint;
+  /**
+   * How many bytes of replies may wait for one client before it is
+   * disconnected: see output-buffer-limits.ts. Only the normal class
+   * applies to our clients.
+   */
+  clientOutputBufferLimit: OutputBufferLimits;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   port: 6379,
   bind: "127.0.0.1",
   shutdownTimeout: 10,
+  maxclients: 10000,
+  timeout: 0,
+  tcpKeepalive: 300,
   clientQueryBufferLimit: 1024 ** 3,
+  clientOutputBufferLimit: DEFAULT_OUTPUT_BUFFER_LIMITS,
 };
 
 // #region directives
@@ -45,9 +76,14 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
 export interface Directive {
   /** Checks a value and stores it in the config; throws ConfigError if it is bad. */
   apply(config: ServerConfig, value: string): void;
+  /**
+   * True for a directive written as several words; it gets them as one
+   * value, parted by spaces (client-output-buffer-limit).
+   */
+  severalWords?: true;
 }
 
-/** Every directive this chapter knows (one value each). */
+/** Every directive this chapter knows. */
 export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   port: {
     apply(config, value) {
@@ -64,6 +100,26 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       config.shutdownTimeout = parseInteger(value, "shutdown-timeout", 0, 3600);
     },
   },
+  maxclients: {
+    apply(config, value) {
+      config.maxclients = parseInteger(value, "maxclients", 1, 2 ** 32 - 1);
+    },
+  },
+  timeout: {
+    apply(config, value) {
+      config.timeout = parseInteger(value, "timeout", 0, 2 ** 31 - 1);
+    },
+  },
+  "tcp-keepalive": {
+    apply(config, value) {
+      config.tcpKeepalive = parseInteger(
+        value,
+        "tcp-keepalive",
+        0,
+        2 ** 31 - 1,
+      );
+    },
+  },
   "client-query-buffer-limit": {
     apply(config, value) {
       // Redis's own bounds: at least 1 MB, so that every legal command fits.
@@ -73,6 +129,17 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
         1024 ** 2,
       );
     },
+  },
+  "client-output-buffer-limit": {
+    apply(config, value) {
+      // A new object, never a change to the old one: the defaults are
+      // shared by every server in the process.
+      config.clientOutputBufferLimit = parseOutputBufferLimits(
+        value,
+        config.clientOutputBufferLimit,
+      );
+    },
+    severalWords: true,
   },
 };
 // #endregion directives
