@@ -141,6 +141,9 @@ describe("start-up failures: one line on stderr, exit code 1", () => {
 });
 
 describe("the open-files limit, carried over from chapter 01", () => {
+  // The refusal to start when not one client fits (a limit of 32 or less)
+  // is tested in unit/file-limit.test.ts: with so few descriptors, Node
+  // and tsx do not reliably get as far as our code.
   /** Our server as a program, with `ulimit -n` lowered to `fileLimit` first. */
   function runUnderFileLimit(
     fileLimit: number,
@@ -190,17 +193,6 @@ describe("the open-files limit, carried over from chapter 01", () => {
       );
       expect(refused).toBe("-ERR max number of clients reached\r\n");
       expect(run.code).toBe(0);
-    },
-  );
-
-  itInProcess(
-    "refuses to start when not one client fits: one line, exit code 1",
-    async () => {
-      const run = await runUnderFileLimit(32, ["--port", "0"]);
-      expect(run.code).toBe(1);
-      expect(run.stderr).toBe(
-        "Your current 'ulimit -n' of 32 is not enough for the server to start. Please increase your open file limit to at least 10032. Exiting.\n",
-      );
     },
   );
 });
