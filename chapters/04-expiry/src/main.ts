@@ -12,6 +12,11 @@ import { ConfigError } from "./config/config-values.ts";
 import type { ServerConfig } from "./config/directives.ts";
 import { startServer } from "./server.ts";
 import type { RunningServer } from "./network/tcp-server.ts";
+import {
+  FileLimitError,
+  fitMaxclients,
+  openFilesLimit,
+} from "./network/file-limit.ts";
 
 // The folder's name: a learner's copy in exercises/05-aof/ says "chapter 05-aof".
 const CHAPTER = basename(dirname(import.meta.dirname));
@@ -23,6 +28,7 @@ export async function main(args: readonly string[]): Promise<void> {
   let server: RunningServer;
   try {
     config = loadConfig(args);
+    fitToFileLimit(config);
     server = await startServer(config);
   } catch (error) {
     // One line a human can act on, and a non-zero exit so scripts notice.
@@ -42,6 +48,20 @@ export async function main(args: readonly string[]): Promise<void> {
   );
   console.log("Ctrl-C stops it.");
 }
+
+// #region file-limit
+/**
+ * Lowers `maxclients` if this process may not open enough files for that
+ * many clients, saying so as Redis does. The limit belongs to the process,
+ * not to one server (the tests run many in one process), so it is checked
+ * here, once, before the server starts.
+ */
+function fitToFileLimit(config: ServerConfig): void {
+  const fitted = fitMaxclients(config.maxclients, openFilesLimit());
+  for (const warning of fitted.warnings) console.log(warning);
+  config.maxclients = fitted.maxclients;
+}
+// #endregion file-limit
 
 // #region signals
 /** SIGINT (Ctrl-C) and SIGTERM (kill, systemd, Docker) start a graceful shutdown. */
@@ -76,6 +96,7 @@ function handleSignals(server: RunningServer, shutdownTimeout: number): void {
 function startupErrorMessage(error: unknown, args: readonly string[]): string {
   if (error instanceof ConfigError)
     return `*** FATAL CONFIG ERROR: ${error.message}`;
+  if (error instanceof FileLimitError) return error.message;
   const code =
     error instanceof Error && "code" in error ? error.code : undefined;
   if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {

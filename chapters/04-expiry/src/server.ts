@@ -18,8 +18,10 @@
  *   config-file.ts             reads arguments and config files; never changes
  *   directives.ts              ServerConfig, defaults, directive table; grows
  *   config-values.ts           one value: addresses, integers, sizes, yes/no
+ *   output-buffer-limits.ts    client-output-buffer-limit, read and shown
  * network/                     TCP, knowing nothing of Redis
  *   tcp-server.ts              listening socket, the connections, shutdown
+ *   file-limit.ts              how many clients the file limit leaves room for
  *   connection.ts              one socket: back-pressure, errors, polite close
  * protocol/                    RESP: bytes in, replies out
  *   input-buffer.ts            bytes not parsed yet, without quadratic copies
@@ -32,6 +34,7 @@
  *   command-spec.ts            a command: arity, flags, keys, docs, run()
  *   session.ts                 one connection's state: database, name, AUTH
  *   server-state.ts            what all connections share: data, settings
+ *   protected-mode.ts          who protected mode turns away, and its words
  *   arguments.ts               reading a client's arguments
  * keyspace/                    where the data lives
  *   keyspace.ts                keys, values, deadlines; the numbered databases
@@ -61,10 +64,18 @@
 // #endregion layout
 
 import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
-import { serve, type RunningServer } from "./network/tcp-server.ts";
+import {
+  serve,
+  type Refusals,
+  type RunningServer,
+} from "./network/tcp-server.ts";
 import { createRespHandler } from "./dispatch/client-loop.ts";
 import { CommandTable } from "./dispatch/command-table.ts";
 import type { ServerState, TcpFigures } from "./dispatch/server-state.ts";
+import {
+  PROTECTED_MODE_DENIED,
+  protectedModeRefuses,
+} from "./dispatch/protected-mode.ts";
 import { Keyspace } from "./keyspace/keyspace.ts";
 import { CONNECTION_COMMANDS } from "./commands/connection-commands.ts";
 import { INTROSPECTION_COMMANDS } from "./commands/introspection-commands.ts";
@@ -97,6 +108,30 @@ export const COMMANDS = new CommandTable([
 ]);
 // #endregion command-table
 
+/**
+ * What a client beyond `maxclients` is told before the server hangs up:
+ * Redis's words, which a client library reads as an error reply.
+ */
+const TOO_MANY_CLIENTS = "-ERR max number of clients reached\r\n";
+
+// #region refusals
+/**
+ * Who the TCP layer turns away, and with what words: a client beyond
+ * `maxclients`, and one that protected mode refuses. `config` is the live
+ * one, changed in place by CONFIG SET, so a new setting applies to the
+ * next client.
+ */
+function refusals(config: ServerConfig): Refusals {
+  return {
+    tooManyClients: TOO_MANY_CLIENTS,
+    screen: (remoteAddress) =>
+      protectedModeRefuses(config, remoteAddress)
+        ? PROTECTED_MODE_DENIED
+        : undefined,
+  };
+}
+// #endregion refusals
+
 /** What `startServer` takes besides settings. */
 export interface ServerOptions {
   /** Where time comes from: the system's clocks unless a test brings its own. */
@@ -122,7 +157,11 @@ export async function startServer(
     port: listening!.port,
     ...listening!.stats(),
   }));
-  listening = await serve(config, createRespHandler(COMMANDS, state));
+  listening = await serve(
+    config,
+    createRespHandler(COMMANDS, state),
+    refusals(config),
+  );
   const stopActiveExpiry = scheduleActiveExpiry(
     state.activeExpiry,
     () => config.hz,

@@ -62,7 +62,10 @@ const INFO_SECTIONS: readonly (readonly [
   ["Server", serverInfo],
   [
     "Clients",
-    ({ server }) => ({ connected_clients: server.tcp().connectedClients }),
+    ({ server }) => ({
+      connected_clients: server.tcp().connectedClients,
+      maxclients: server.config.maxclients,
+    }),
   ],
   ["Memory", memoryInfo],
   ["Stats", statsInfo],
@@ -123,6 +126,8 @@ function statsInfo({ server }: CommandContext): InfoFields {
   return {
     total_connections_received: server.tcp().totalConnectionsReceived,
     total_commands_processed: server.stats.commandsProcessed,
+    // Clients turned away: beyond maxclients, or by protected mode.
+    rejected_connections: server.tcp().rejectedConnections,
     keyspace_hits: server.keyspace.stats.hits,
     keyspace_misses: server.keyspace.stats.misses,
   };

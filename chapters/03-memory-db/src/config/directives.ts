@@ -11,7 +11,14 @@ import {
   parseAddress,
   parseInteger,
   parseMemory,
+  parseYesNo,
 } from "./config-values.ts";
+import {
+  DEFAULT_OUTPUT_BUFFER_LIMITS,
+  parseOutputBufferLimits,
+  showOutputBufferLimits,
+  type OutputBufferLimits,
+} from "./output-buffer-limits.ts";
 
 /** Everything the server can be told at start-up. */
 export interface ServerConfig {
@@ -29,6 +36,22 @@ export interface ServerConfig {
    * of the same name (there it bounds the wait for replicas).
    */
   shutdownTimeout: number;
+  // #region client-limits
+  /**
+   * Most clients connected at once; one more is told so and closed. Redis's
+   * directive and default. main.ts lowers it at start-up if the process
+   * may not open that many files (network/file-limit.ts).
+   */
+  maxclients: number;
+  /** Seconds a client may stay idle before it is closed; 0 is never. */
+  timeout: number;
+  /**
+   * Seconds of silence on a connection before TCP checks that the other
+   * end is still there (SO_KEEPALIVE); 0 is never. Redis's default is 300:
+   * a client whose machine vanished does not hold its connection for ever.
+   */
+  tcpKeepalive: number;
+  // #endregion client-limits
   /**
    * Most bytes one client may have sent towards commands not yet run (with
    * the bookkeeping of their arguments) before it is disconnected. Redis's
@@ -37,6 +60,12 @@ export interface ServerConfig {
    * is kept as a bigint: CONFIG GET must answer it to the byte.
    */
   clientQueryBufferLimit: number | bigint;
+  /**
+   * How many bytes of replies may wait for one client before it is
+   * disconnected: see output-buffer-limits.ts. Only the normal class
+   * applies to our clients.
+   */
+  clientOutputBufferLimit: OutputBufferLimits;
   /** How many databases SELECT can choose from: 0 to `databases - 1`. */
   databases: number;
   /**
@@ -44,15 +73,26 @@ export interface ServerConfig {
    * a byte string; empty means none is needed.
    */
   requirepass: string;
+  /**
+   * Protected mode (dispatch/protected-mode.ts): while no password is set,
+   * a client from another machine is told why it is refused, and closed.
+   * Redis's directive and default (yes).
+   */
+  protectedMode: boolean;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   port: 6379,
   bind: "127.0.0.1",
   shutdownTimeout: 10,
+  maxclients: 10000,
+  timeout: 0,
+  tcpKeepalive: 300,
   clientQueryBufferLimit: 1024 ** 3,
+  clientOutputBufferLimit: DEFAULT_OUTPUT_BUFFER_LIMITS,
   databases: 16,
   requirepass: "",
+  protectedMode: true,
 };
 
 // #region directives
@@ -66,13 +106,18 @@ export interface Directive {
   /** The value as CONFIG GET answers it. */
   show(config: ServerConfig): string;
   /**
+   * True for a directive written as several words; it gets them as one
+   * value, parted by spaces, as CONFIG SET does (client-output-buffer-limit).
+   */
+  severalWords?: true;
+  /**
    * Redis lets CONFIG SET change `port` and `bind` too, and re-binds; we do
    * not (a deliberate difference), so those are read at start-up only.
    */
   mutable: boolean;
 }
 
-/** Every directive this chapter knows (one value each), in CONFIG GET's order. */
+/** Every directive this chapter knows, in CONFIG GET's order. */
 export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   port: {
     apply(config, value) {
@@ -100,6 +145,33 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     show: (config) => String(config.shutdownTimeout),
     mutable: true,
   },
+  maxclients: {
+    apply(config, value) {
+      config.maxclients = parseInteger(value, "maxclients", 1, 2 ** 32 - 1);
+    },
+    show: (config) => String(config.maxclients),
+    // CONFIG SET also checks it against the file limit (config-command.ts).
+    mutable: true,
+  },
+  timeout: {
+    apply(config, value) {
+      config.timeout = parseInteger(value, "timeout", 0, 2 ** 31 - 1);
+    },
+    show: (config) => String(config.timeout),
+    mutable: true,
+  },
+  "tcp-keepalive": {
+    apply(config, value) {
+      config.tcpKeepalive = parseInteger(
+        value,
+        "tcp-keepalive",
+        0,
+        2 ** 31 - 1,
+      );
+    },
+    show: (config) => String(config.tcpKeepalive),
+    mutable: true,
+  },
   "client-query-buffer-limit": {
     apply(config, value) {
       // Redis's own bounds: at least 1 MB, so that every legal command fits.
@@ -111,6 +183,20 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     },
     show: (config) => String(config.clientQueryBufferLimit),
     mutable: true,
+  },
+  "client-output-buffer-limit": {
+    apply(config, value) {
+      // A new object, never a change to the old one: the defaults are
+      // shared by every server in the process, and CONFIG SET works on a
+      // copy of the settings.
+      config.clientOutputBufferLimit = parseOutputBufferLimits(
+        value,
+        config.clientOutputBufferLimit,
+      );
+    },
+    show: (config) => showOutputBufferLimits(config.clientOutputBufferLimit),
+    mutable: true,
+    severalWords: true,
   },
   databases: {
     apply(config, value) {
@@ -125,6 +211,13 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
       config.requirepass = value;
     },
     show: (config) => config.requirepass,
+    mutable: true,
+  },
+  "protected-mode": {
+    apply(config, value) {
+      config.protectedMode = parseYesNo(value);
+    },
+    show: (config) => (config.protectedMode ? "yes" : "no"),
     mutable: true,
   },
   // #region only-value

@@ -24,6 +24,7 @@ export interface TcpFigures {
   port: number;
   connectedClients: number;
   totalConnectionsReceived: number;
+  rejectedConnections: number;
 }
 
 export interface CommandStats {

@@ -4,7 +4,7 @@
  * is up to the handler it is given (see connection.ts), which is how chapter
  * 01's echo server and every later chapter's Redis server share this file.
  */
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import type { ServerConfig } from "../config/directives.ts";
 import {
   Connection,
@@ -27,21 +27,57 @@ export interface RunningServer {
 export interface ServerStats extends ConnectionStats {
   /** Clients connected right now. */
   connectedClients: number;
-  /** Connections accepted since start. */
+  /** Connections accepted and served since start. */
   totalConnectionsReceived: number;
+  /** Connections turned away since start (Redis's rejected_connections). */
+  rejectedConnections: number;
+}
+
+/**
+ * What this layer says to a client it turns away, just before it closes
+ * the connection. The words are the server's to choose, not this layer's,
+ * which knows no protocol; without them, the connection just closes.
+ */
+export interface Refusals {
+  /** For a client that comes when `maxclients` are connected already. */
+  tooManyClients?: string;
+  /**
+   * A look at each client there is room for, by the address it comes
+   * from: the words to turn it away with, or undefined to serve it.
+   * (Protected mode, from chapter 03 on.)
+   */
+  screen?(remoteAddress: string | undefined): string | undefined;
 }
 
 /** Listens, and gives each accepted connection a handler from the factory. */
 export async function serve(
   config: ServerConfig,
   createHandler: HandlerFactory,
+  refusals: Refusals = {},
 ): Promise<RunningServer> {
   const connections = new Set<Connection>();
   // The figures we count as we go; connectedClients is read off the set.
-  const counters = { totalConnectionsReceived: 0, peakOutputBufferBytes: 0 };
+  const counters = {
+    totalConnectionsReceived: 0,
+    rejectedConnections: 0,
+    peakOutputBufferBytes: 0,
+  };
 
   // #region accept
   const listener = createServer((socket) => {
+    // `config` is read at each accept: a later chapter's CONFIG SET may
+    // change maxclients while we run.
+    if (connections.size >= config.maxclients) {
+      counters.rejectedConnections += 1;
+      turnAway(socket, refusals.tooManyClients);
+      return;
+    }
+    const refusal = refusals.screen?.(socket.remoteAddress);
+    if (refusal !== undefined) {
+      counters.rejectedConnections += 1;
+      turnAway(socket, refusal);
+      return;
+    }
     counters.totalConnectionsReceived += 1;
     const connection = new Connection(
       socket,
@@ -71,6 +107,18 @@ export async function serve(
     },
   };
 }
+
+// #region turn-away
+/**
+ * Says `message` to a client we will not serve and hangs up, without
+ * reading what it sent, as Redis does. It never becomes a Connection, and
+ * whatever it does now (a reset, an error) is no concern of ours.
+ */
+function turnAway(socket: Socket, message = ""): void {
+  socket.on("error", () => {});
+  socket.end(Buffer.from(message, "latin1"), () => socket.destroy());
+}
+// #endregion turn-away
 
 /** `listen()` that rejects on failure, instead of emitting 'error' later. */
 function listen(listener: Server, port: number, host: string): Promise<void> {

@@ -31,7 +31,12 @@ function handlerWithFakeClient(clientQueryBufferLimit = 1024 ** 3) {
   } satisfies Client;
   const state = createServerState(
     { ...DEFAULT_CONFIG, clientQueryBufferLimit },
-    () => ({ port: 0, connectedClients: 1, totalConnectionsReceived: 1 }),
+    () => ({
+      port: 0,
+      connectedClients: 1,
+      totalConnectionsReceived: 1,
+      rejectedConnections: 0,
+    }),
   );
   const handler = createRespHandler(COMMANDS, state)(client);
   return { handler, client, sent };

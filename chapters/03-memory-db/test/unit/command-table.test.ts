@@ -37,6 +37,7 @@ function context(): CommandContext {
     port: 0,
     connectedClients: 1,
     totalConnectionsReceived: 1,
+    rejectedConnections: 0,
   }));
   const session = {
     id: 1,

@@ -62,7 +62,10 @@ const INFO_SECTIONS: readonly (readonly [
   ["Server", serverInfo],
   [
     "Clients",
-    ({ server }) => ({ connected_clients: server.tcp().connectedClients }),
+    ({ server }) => ({
+      connected_clients: server.tcp().connectedClients,
+      maxclients: server.config.maxclients,
+    }),
   ],
   ["Memory", memoryInfo],
   ["Stats", statsInfo],
@@ -127,6 +130,8 @@ function statsInfo({ server }: CommandContext): InfoFields {
   return {
     total_connections_received: server.tcp().totalConnectionsReceived,
     total_commands_processed: server.stats.commandsProcessed,
+    // Clients turned away: beyond maxclients, or by protected mode.
+    rejected_connections: server.tcp().rejectedConnections,
     // Keys deleted because their time was up, lazily or by the cycle, and
     // how the cycle is doing (see active-expiry.ts).
     expired_keys: server.keyspace.stats.expiredKeys,

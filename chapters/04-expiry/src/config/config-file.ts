@@ -98,13 +98,19 @@ function applyDirective(
   const directive = Object.hasOwn(DIRECTIVES, key)
     ? DIRECTIVES[key]
     : undefined;
-  if (directive === undefined || values.length !== 1) {
+  if (
+    directive === undefined ||
+    (directive.severalWords !== true && values.length !== 1)
+  ) {
     const known = Object.keys(DIRECTIVES).join(", ");
     throw new ConfigError(
-      `Bad directive or wrong number of arguments at ${where} (this chapter knows: ${known}, one value each)`,
+      `Bad directive or wrong number of arguments at ${where} (this chapter knows: ${known})`,
     );
   }
+  // A directive of several words gets them as CONFIG SET would: one
+  // value, the words parted by single spaces.
+  const value = values.join(" ");
   // Text from a file or the command line is UTF-8; the server's strings
   // are byte strings (one character per byte), as if sent by a client.
-  directive.apply(config, Buffer.from(values[0]!).toString("latin1"));
+  directive.apply(config, Buffer.from(value).toString("latin1"));
 }

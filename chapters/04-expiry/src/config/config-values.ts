@@ -78,38 +78,59 @@ const MEMORY_UNITS: Record<string, number> = {
 
 /**
  * A size as Redis writes it in redis.conf: `1gb`, `512mb`, `100000`, read
- * as Redis's `memtoull` reads it, into a signed 64-bit integer: no digits
- * at all (`""`, `mb`) reads as 0, which the minimum then refuses; the unit
- * is compared as a C string, so a NUL byte ends it; and the arithmetic is
- * C's, so too many digits stick at 2^64 - 1 and the unit then wraps around
- * (`17179869185gb` is 1 GB). A number when it fits in one exactly.
+ * as Redis's `memtoull` reads it, into an unsigned 64-bit integer: no
+ * digits at all (`""`, `mb`) reads as 0; the unit is compared as a C
+ * string, so a NUL byte ends it; and the arithmetic is C's, so too many
+ * digits stick at 2^64 - 1 and the unit then wraps around (`17179869185gb`
+ * is 1 GB). Undefined for what is no size at all (`1.5mb`, `-1`, `1tb`).
  */
-export function parseMemory(
-  text: string,
-  name: string,
-  min: number,
-): number | bigint {
+export function readMemorySize(text: string): bigint | undefined {
   const match = /^(\d*)([a-z]*)(?:\0[^]*)?$/i.exec(text);
   const unit = match?.[2]?.toLowerCase() ?? "";
-  const message = `Invalid ${name} '${text}': expected a size of at least ${min} bytes, such as 1mb or 1gb`;
   // memtoull copies the digits into a 128-byte buffer, or gives up.
   if (
     match === null ||
     !Object.hasOwn(MEMORY_UNITS, unit) ||
     match[1]!.length >= 128
   ) {
-    throw new ConfigError(message, "argument must be a memory value");
+    return undefined;
   }
   const digits = BigInt(match[1] || "0");
   const saturated = digits < 2n ** 64n ? digits : 2n ** 64n - 1n;
-  const value = BigInt.asIntN(64, saturated * BigInt(MEMORY_UNITS[unit]!));
+  return BigInt.asUintN(64, saturated * BigInt(MEMORY_UNITS[unit]!));
+}
+
+/**
+ * A size setting, read by readMemorySize into a signed 64-bit integer, as
+ * Redis keeps most of them: 2^64 - 1 is -1 there, which the minimum then
+ * refuses. A number when it fits in one exactly.
+ */
+export function parseMemory(
+  text: string,
+  name: string,
+  min: number,
+): number | bigint {
+  const size = readMemorySize(text);
+  const message = `Invalid ${name} '${text}': expected a size of at least ${min} bytes, such as 1mb or 1gb`;
+  if (size === undefined) {
+    throw new ConfigError(message, "argument must be a memory value");
+  }
+  const value = BigInt.asIntN(64, size);
   if (value < BigInt(min)) {
     throw new ConfigError(
       message,
       `argument must be between ${min} and 9223372036854775807 inclusive`,
     );
   }
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  return exactNumber(value);
+}
+
+/** A number when the integer fits in one exactly, the bigint otherwise. */
+export function exactNumber(value: bigint): number | bigint {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) &&
+    value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value;
 }
 
 /**

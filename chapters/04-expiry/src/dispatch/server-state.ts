@@ -27,6 +27,7 @@ export interface TcpFigures {
   port: number;
   connectedClients: number;
   totalConnectionsReceived: number;
+  rejectedConnections: number;
 }
 
 export interface CommandStats {

@@ -33,7 +33,12 @@ function handlerWithFakeClient(clientQueryBufferLimit = 1024 ** 3) {
   const state = createServerState(
     { ...DEFAULT_CONFIG, clientQueryBufferLimit },
     systemClock,
-    () => ({ port: 0, connectedClients: 1, totalConnectionsReceived: 1 }),
+    () => ({
+      port: 0,
+      connectedClients: 1,
+      totalConnectionsReceived: 1,
+      rejectedConnections: 0,
+    }),
   );
   const handler = createRespHandler(COMMANDS, state)(client);
   return { handler, client, sent };

@@ -18,6 +18,7 @@ import { DIRECTIVES, type ServerConfig } from "../config/directives.ts";
 import { globMatch } from "../keyspace/glob.ts";
 import { wrongNumberOfArguments } from "../dispatch/command-table.ts";
 import { CONFIG_DOCS } from "./docs/config-docs.ts";
+import { fitMaxclients, openFilesLimit } from "../network/file-limit.ts";
 
 // #region config
 const CONFIG_FLAGS = ["admin", "noscript", "loading", "stale"] as const;
@@ -120,6 +121,16 @@ const configSet: CommandSpec = {
         return failed(name, thrown.reason);
       }
     }
+    const fitting = clientsThatFit(
+      updated.maxclients,
+      server.config.maxclients,
+    );
+    if (fitting !== updated.maxclients) {
+      return failed(
+        "maxclients",
+        `The operating system is not able to handle the specified number of clients, try with ${fitting}`,
+      );
+    }
     Object.assign(server.config, updated);
     // `appendonly` turns the AOF on or off now, not at the next start.
     if (!server.aof.followConfig()) {
@@ -129,6 +140,15 @@ const configSet: CommandSpec = {
     // #endregion config-set-apply
   },
 };
+
+/**
+ * How many of `wanted` clients the process's file limit leaves room for,
+ * as Redis checks a new `maxclients` (an unchanged one is not checked).
+ */
+function clientsThatFit(wanted: number, current: number): number {
+  if (wanted === current) return wanted;
+  return fitMaxclients(wanted, openFilesLimit()).maxclients;
+}
 
 const CONFIG_HELP = [
   "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

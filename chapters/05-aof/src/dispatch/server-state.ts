@@ -30,6 +30,7 @@ export interface TcpFigures {
   port: number;
   connectedClients: number;
   totalConnectionsReceived: number;
+  rejectedConnections: number;
 }
 
 export interface CommandStats {

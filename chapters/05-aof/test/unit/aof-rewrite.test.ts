@@ -81,6 +81,7 @@ const noTcp = () => ({
   port: 0,
   connectedClients: 0,
   totalConnectionsReceived: 0,
+  rejectedConnections: 0,
 });
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

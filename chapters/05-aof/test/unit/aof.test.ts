@@ -32,6 +32,7 @@ const noTcp = () => ({
   port: 0,
   connectedClients: 0,
   totalConnectionsReceived: 0,
+  rejectedConnections: 0,
 });
 
 const folders: string[] = [];

@@ -25,9 +25,30 @@ describe("loadConfig", () => {
       port: 6379,
       bind: "127.0.0.1",
       shutdownTimeout: 10,
+      maxclients: 10000,
+      timeout: 0,
+      tcpKeepalive: 300,
       clientQueryBufferLimit: 1024 ** 3,
+      clientOutputBufferLimit: {
+        normal: {
+          hardBytes: 64 * 1024 ** 2,
+          softBytes: 16 * 1024 ** 2,
+          softSeconds: 20,
+        },
+        replica: {
+          hardBytes: 256 * 1024 ** 2,
+          softBytes: 64 * 1024 ** 2,
+          softSeconds: 60,
+        },
+        pubsub: {
+          hardBytes: 32 * 1024 ** 2,
+          softBytes: 8 * 1024 ** 2,
+          softSeconds: 60,
+        },
+      },
       databases: 16,
       requirepass: "",
+      protectedMode: true,
       hz: 10,
       appendonly: false,
       appendfilename: "appendonly.aof",
@@ -114,6 +135,54 @@ describe("loadConfig", () => {
     ).toBe(bytes);
   });
 
+  it("reads the client limits within Redis's bounds", () => {
+    expect(
+      loadConfig([
+        "--maxclients",
+        "4294967295",
+        "--timeout",
+        "2147483647",
+        "--tcp-keepalive",
+        "0",
+      ]),
+    ).toMatchObject({
+      maxclients: 4294967295,
+      timeout: 2147483647,
+      tcpKeepalive: 0,
+    });
+  });
+
+  it("reads protected-mode as yes or no", () => {
+    expect(loadConfig(["--protected-mode", "NO"]).protectedMode).toBe(false);
+    expect(loadConfig(["--protected-mode", "yes"]).protectedMode).toBe(true);
+    expect(() => loadConfig(["--protected-mode", "1"])).toThrow(
+      "Invalid value '1': expected yes or no",
+    );
+  });
+
+  it("reads client-output-buffer-limit's several words, on the command line as in a file", () => {
+    const limits = {
+      normal: { hardBytes: 1024 ** 2, softBytes: 2000, softSeconds: 3 },
+      replica: DEFAULT_CONFIG.clientOutputBufferLimit.replica,
+      pubsub: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
+    };
+    expect(
+      loadConfig([
+        "--client-output-buffer-limit",
+        "normal",
+        "1mb",
+        "2k",
+        "3",
+        "--client-output-buffer-limit",
+        "pubsub 0 0 0",
+      ]).clientOutputBufferLimit,
+    ).toEqual(limits);
+    const path = configFile(
+      "client-output-buffer-limit normal 1mb 2k 3\nclient-output-buffer-limit   pubsub 0 0 0\n",
+    );
+    expect(loadConfig([path]).clientOutputBufferLimit).toEqual(limits);
+  });
+
   it("reads a file first, then lets the command line win", () => {
     const path = configFile("# comment\n  port 7001  \r\nbind 0.0.0.0\n\n");
     expect(loadConfig([path])).toMatchObject({ port: 7001, bind: "0.0.0.0" });
@@ -129,6 +198,13 @@ describe("loadConfig", () => {
     [["--port", ""], "Invalid port ''"],
     [["--port", "65536"], "Invalid port '65536'"],
     [["--shutdown-timeout", "1.5"], "Invalid shutdown-timeout '1.5'"],
+    [["--maxclients", "0"], "Invalid maxclients '0'"],
+    [["--timeout", "-1"], "Invalid timeout '-1'"],
+    [["--tcp-keepalive", "2147483648"], "Invalid tcp-keepalive '2147483648'"],
+    [
+      ["--client-output-buffer-limit", "normal", "1mb"],
+      "Wrong number of arguments in buffer limit configuration.",
+    ],
     [["--bind", "a", "--", "b"], "Bad directive"],
     [["--bind", ""], "Invalid bind ''"],
     [["--client-query-buffer-limit", "1kb"], "at least 1048576 bytes"],
