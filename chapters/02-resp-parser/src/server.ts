@@ -74,9 +74,5 @@ export function startServer(
 ): Promise<RunningServer> {
   const config = { ...DEFAULT_CONFIG, ...overrides };
   const refusals: Refusals = { tooManyClients: TOO_MANY_CLIENTS };
-  return serve(
-    config,
-    createRespHandler(COMMANDS, config.clientQueryBufferLimit),
-    refusals,
-  );
+  return serve(config, createRespHandler(COMMANDS, config), refusals);
 }

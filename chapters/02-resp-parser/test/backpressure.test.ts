@@ -3,7 +3,7 @@
  * than it reads the replies must not make the server hold the difference in
  * memory. (Chapter 01 showed it with echo; a pipeline is the same pressure.)
  */
-import { expect, inject, it } from "vitest";
+import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { connect } from "node:net";
 import { existsSync, readFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
@@ -11,11 +11,17 @@ import {
   chapterMainPath,
   external,
   itInProcess,
+  startChapterServer,
   useServer,
+  waitUntil,
 } from "../../../shared/harness.ts";
 import { startServerProcess } from "../../../shared/child-server.ts";
 import { RawSocket } from "../../../shared/raw-socket.ts";
-import { bulkReply, encodeCommand } from "./resp-helpers.ts";
+import {
+  bulkReply,
+  echoTooBigForKernelBuffers,
+  encodeCommand,
+} from "./resp-helpers.ts";
 
 const server = useServer();
 const MiB = 1024 * 1024;
@@ -203,3 +209,65 @@ function residentBytes(pid: number): number {
   return Number(kilobytes[1]) * 1024;
 }
 // #endregion slow-reader
+
+// #region output-limits
+describe("client-output-buffer-limit, for one reply too big to hold back", () => {
+  const NO_LIMIT = { hardBytes: 0, softBytes: 0, softSeconds: 0 };
+  /** Our server with only the normal class's limits changed. */
+  const withNormalLimit = (normal: typeof NO_LIMIT) =>
+    startChapterServer({
+      clientOutputBufferLimit: { normal, replica: NO_LIMIT, pubsub: NO_LIMIT },
+    });
+
+  itInProcess(
+    "a client whose waiting replies reach the hard limit is disconnected at once",
+    async () => {
+      const local = await withNormalLimit({ ...NO_LIMIT, hardBytes: MiB });
+      const client = await RawSocket.connect(local.port, local.host);
+      onTestFinished(() => client.close());
+      client.socket.pause();
+      client.socket.write(echoTooBigForKernelBuffers().request);
+      // No soft limit is set: only the hard one can have done it.
+      await waitUntil(
+        () => local.stats().connectedClients === 0,
+        "the server dropped the client",
+        10_000,
+      );
+    },
+  );
+
+  itInProcess(
+    "one over the soft limit goes only after soft-seconds in a row",
+    async () => {
+      const local = await withNormalLimit({
+        hardBytes: 0,
+        softBytes: MiB,
+        softSeconds: 1,
+      });
+      const client = await RawSocket.connect(local.port, local.host);
+      onTestFinished(() => client.close());
+      client.socket.pause();
+      const started = Date.now();
+      client.socket.write(echoTooBigForKernelBuffers().request);
+      await waitUntil(
+        () => local.stats().connectedClients === 0,
+        "the server dropped the client",
+        10_000,
+      );
+      // More than 1 s over the limit, in whole seconds as Redis counts.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    },
+  );
+
+  itInProcess(
+    "a client that reads gets its big reply whole, under the default limits",
+    async () => {
+      const client = await server.raw();
+      const { request, reply } = echoTooBigForKernelBuffers();
+      await client.send(request);
+      const received = await client.read(reply.length, 20_000);
+      expect(received.equals(reply)).toBe(true);
+    },
+  );
+});
+// #endregion output-limits

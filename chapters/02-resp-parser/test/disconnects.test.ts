@@ -101,3 +101,37 @@ describe("half-close", () => {
     expect(client.state).toBe("closed by server");
   });
 });
+
+describe("timeout: idle clients", () => {
+  itInProcess(
+    "a client silent for more than `timeout` seconds is closed; a busy one is not",
+    async () => {
+      const local = await startChapterServer({ timeout: 1 });
+      const idle = await RawSocket.connect(local.port, local.host);
+      const busy = await RawSocket.connect(local.port, local.host);
+      const started = Date.now();
+      // Busy: one exchange every 300 ms, for 3.5 s.
+      while (Date.now() - started < 3_500) {
+        await busy.send("PING\r\n");
+        await busy.read(7);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      // Idle for more than 1 s (counted in whole seconds, checked once a
+      // second, as Redis does): closed without a word, well before now.
+      expect(idle.state).toBe("closed by server");
+      expect(await idle.readUntilClosed()).toHaveLength(0);
+      expect(busy.state).toBe("open");
+      idle.close();
+      busy.close();
+    },
+  );
+
+  itInProcess(
+    "timeout 0, the default, never closes an idle client",
+    async () => {
+      const idle = await server.raw();
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(idle.state).toBe("open");
+    },
+  );
+});

@@ -9,6 +9,8 @@ import type { Session } from "./session.ts";
 import type { CommandTable } from "./command-table.ts";
 import { ProtocolError, RespParser } from "../protocol/resp-parser.ts";
 import { error, ReplyWriter } from "../protocol/reply.ts";
+import type { ServerConfig } from "../config/directives.ts";
+import { OutputLimit } from "./output-limit.ts";
 
 /**
  * Replies accumulate up to about this size before they are sent: small
@@ -30,7 +32,7 @@ const TURN_BYTES = 256 * 1024;
 // #region handler
 export function createRespHandler(
   commands: CommandTable,
-  clientQueryBufferLimit: number | bigint,
+  config: ServerConfig,
 ): HandlerFactory {
   return (client: Client): Handler => {
     const parser = new RespParser();
@@ -42,6 +44,42 @@ export function createRespHandler(
       closeAfterReply: false,
     };
     const context: CommandContext = { session, commands };
+
+    const outputLimit = new OutputLimit();
+    /** A check of the output limits, due while the client is over the soft one. */
+    let limitCheck: NodeJS.Timeout | undefined;
+
+    // #region send
+    /** Sends replies, then holds the client to its output limits. */
+    function send(bytes: Buffer): void {
+      client.send(bytes);
+      enforceOutputLimit();
+    }
+
+    function enforceOutputLimit(): void {
+      const broken = outputLimit.check(
+        client.pendingOutputBytes,
+        Date.now(),
+        config.clientOutputBufferLimit.normal,
+      );
+      if (broken !== undefined) {
+        // Redis's log line, and its way: the client goes at once, and
+        // what it was owed with it.
+        console.warn(
+          `Client id=${client.id} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+        );
+        client.destroy();
+        gone = true;
+      } else if (outputLimit.overSoftLimit) {
+        // A client behind on its replies gets no new ones (runPending), so
+        // no send would look again: a timer does, until it catches up.
+        limitCheck ??= setTimeout(() => {
+          limitCheck = undefined;
+          enforceOutputLimit();
+        }, 1000);
+      }
+    }
+    // #endregion send
 
     /** Set when the connection is gone: its commands still waiting never run. */
     let gone = false;
@@ -85,7 +123,7 @@ export function createRespHandler(
           bytesThisTurn += replies.size - sizeBefore;
           // A big batch goes out now, so that `congested` tells the truth
           // about this client before the next command runs.
-          if (replies.size >= BATCH_BYTES) client.send(replies.take());
+          if (replies.size >= BATCH_BYTES) send(replies.take());
         }
       } catch (thrown) {
         if (!(thrown instanceof ProtocolError)) throw thrown;
@@ -97,7 +135,7 @@ export function createRespHandler(
       }
       // The replies of a batch leave in one write (one system call, and
       // usually one TCP packet) instead of one write per command.
-      if (!replies.empty) client.send(replies.take());
+      if (!replies.empty) send(replies.take());
       if (session.closeAfterReply) client.close();
     }
     // #endregion run-pending
@@ -110,7 +148,7 @@ export function createRespHandler(
         runPending();
         if (
           !session.closeAfterReply &&
-          parser.pendingBytes > clientQueryBufferLimit
+          parser.pendingBytes > config.clientQueryBufferLimit
         ) {
           // A client piling up an endless command. Like Redis, we log it and
           // hang up without a reply, before it can exhaust our memory (a
@@ -122,11 +160,13 @@ export function createRespHandler(
         }
       },
       drained() {
+        enforceOutputLimit();
         runPending();
       },
       closed() {
         gone = true;
         if (nextTurn !== undefined) clearImmediate(nextTurn);
+        if (limitCheck !== undefined) clearTimeout(limitCheck);
         // (Later chapters release blocked commands and WATCHed keys here.)
       },
     };

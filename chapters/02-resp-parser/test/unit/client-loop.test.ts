@@ -10,6 +10,7 @@ import type { Client } from "../../src/network/connection.ts";
 import { createRespHandler } from "../../src/dispatch/client-loop.ts";
 import { CommandTable } from "../../src/dispatch/command-table.ts";
 import { echo, ping, quit } from "../../src/commands/connection-commands.ts";
+import { DEFAULT_CONFIG } from "../../src/config/directives.ts";
 
 const COMMANDS = new CommandTable([ping, echo, quit]);
 
@@ -27,7 +28,10 @@ function handlerWithFakeClient(clientQueryBufferLimit = 1024 ** 3) {
     congested: false as boolean,
     pendingOutputBytes: 0,
   } satisfies Client;
-  const handler = createRespHandler(COMMANDS, clientQueryBufferLimit)(client);
+  const handler = createRespHandler(COMMANDS, {
+    ...DEFAULT_CONFIG,
+    clientQueryBufferLimit,
+  })(client);
   return { handler, client, sent };
 }
 
