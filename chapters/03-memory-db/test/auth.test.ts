@@ -9,6 +9,11 @@
  * The password is set with CONFIG SET, so these tests run against real
  * Redis too, and always removed again when the test ends, through a client
  * that connected before it was set: such a client stays authenticated.
+ *
+ * Without a password, protected mode (on by default) serves clients on the
+ * loopback only: one from another address is told why in one long error
+ * line, and closed. Those tests start a server of their own bound to this
+ * machine's non-loopback address, and connect to it from there.
  */
 import { describe, expect, it, onTestFinished } from "vitest";
 import { randomUUID } from "node:crypto";
@@ -16,6 +21,12 @@ import { Redis, type RedisOptions } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
 import { errorOf } from "./client-helpers.ts";
 import { encodeCommand, expectBytes } from "./resp-helpers.ts";
+import { RawSocket } from "../../../shared/raw-socket.ts";
+import {
+  itStartsServers,
+  nonLoopbackAddress,
+  runServerProgram,
+} from "./server-programs.ts";
 
 const server = useServer();
 
@@ -322,6 +333,144 @@ describe("client libraries", () => {
     expect((await reported).message).toBe(WRONGPASS);
   });
 });
+
+// #region protected mode
+describe("protected mode", () => {
+  /** What redis-server 7.0.15 sends such a client, captured byte for byte. */
+  const DENIED =
+    "-DENIED Redis is running in protected mode because protected " +
+    "mode is enabled and no password is set for the default user. In " +
+    "this mode connections are only accepted from the loopback " +
+    "interface. If you want to connect from external computers to " +
+    "Redis you may adopt one of the following solutions: 1) Just " +
+    "disable protected mode sending the command 'CONFIG SET " +
+    "protected-mode no' from the loopback interface by connecting to " +
+    "Redis from the same host the server is running, however MAKE " +
+    "SURE Redis is not publicly accessible from internet if you do " +
+    "so. Use CONFIG REWRITE to make this change permanent. 2) " +
+    "Alternatively you can just disable the protected mode by editing " +
+    "the Redis configuration file, and setting the protected mode " +
+    "option to 'no', and then restarting the server. 3) If you " +
+    "started the server manually just for testing, restart it with " +
+    "the '--protected-mode no' option. 4) Setup a an authentication " +
+    "password for the default user. NOTE: You only need to do one of " +
+    "the above things in order for the server to start accepting " +
+    "connections from the outside." +
+    "\r\n";
+
+  /** This machine's non-loopback IPv4 address: tests connect from it. */
+  const outside = nonLoopbackAddress();
+  const NO_OUTSIDE =
+    "this machine has no non-loopback IPv4 address to connect from";
+
+  /** A raw connection from `outside` to the server on `port`, closed when the test ends. */
+  async function connectFromOutside(port: number): Promise<RawSocket> {
+    const client = await RawSocket.connect(port, outside);
+    onTestFinished(() => client.close());
+    return client;
+  }
+
+  it("is on by default, and a loopback client is served with no password set", async () => {
+    const redis = await server.client(SILENT);
+    expect(await redis.config("GET", "protected-mode")).toEqual([
+      "protected-mode",
+      "yes",
+    ]);
+    expect(await redis.ping()).toBe("PONG");
+  });
+
+  itStartsServers(
+    "a client from another address, with no password set, gets Redis's DENIED line and is closed, though bind names that address",
+    async ({ skip }) => {
+      if (outside === undefined) return skip(NO_OUTSIDE);
+      let answer = "";
+      let state = "";
+      await runServerProgram(["--bind", outside], {
+        whileRunning: async (port) => {
+          const stranger = await connectFromOutside(port);
+          answer = (await stranger.readUntilClosed()).toString("latin1");
+          state = stranger.state;
+        },
+      });
+      expect(answer).toBe(DENIED);
+      expect(state).toBe("closed by server");
+    },
+  );
+
+  itStartsServers(
+    "with a password set, the same client is served, once it gives the password",
+    async ({ skip }) => {
+      if (outside === undefined) return skip(NO_OUTSIDE);
+      await runServerProgram(["--bind", outside, "--requirepass", "secret"], {
+        whileRunning: async (port) => {
+          const stranger = await connectFromOutside(port);
+          await stranger.send("PING\r\nAUTH secret\r\nPING\r\n");
+          await expectBytes(stranger, `-${NOAUTH}\r\n+OK\r\n+PONG\r\n`);
+        },
+      });
+    },
+  );
+
+  itStartsServers(
+    "with protected-mode no, the same client is served",
+    async ({ skip }) => {
+      if (outside === undefined) return skip(NO_OUTSIDE);
+      await runServerProgram(["--bind", outside, "--protected-mode", "no"], {
+        whileRunning: async (port) => {
+          const stranger = await connectFromOutside(port);
+          await stranger.send("PING\r\n");
+          await expectBytes(stranger, "+PONG\r\n");
+        },
+      });
+    },
+  );
+
+  itStartsServers(
+    "CONFIG SET from the loopback applies to the next client, and INFO counts the refusals",
+    async ({ skip }) => {
+      if (outside === undefined) return skip(NO_OUTSIDE);
+      await runServerProgram(["--bind", "0.0.0.0"], {
+        whileRunning: async (port) => {
+          const admin = new Redis({
+            port,
+            lazyConnect: true,
+            retryStrategy: () => null,
+            ...SILENT,
+          });
+          onTestFinished(() => disconnect(admin));
+          await admin.connect();
+
+          /** A new client from outside is refused with DENIED. */
+          const strangerIsDenied = async (): Promise<void> => {
+            const stranger = await connectFromOutside(port);
+            expect((await stranger.readUntilClosed()).toString()).toBe(DENIED);
+          };
+          /** A new client from outside is served: PING gets `reply`. */
+          const strangerIsServed = async (reply: string): Promise<void> => {
+            const stranger = await connectFromOutside(port);
+            await stranger.send("PING\r\n");
+            await expectBytes(stranger, reply);
+            stranger.close();
+          };
+          await strangerIsDenied();
+          await admin.config("SET", "requirepass", "secret");
+          await strangerIsServed(`-${NOAUTH}\r\n`);
+          await admin.config("SET", "requirepass", "");
+          await strangerIsDenied();
+          await admin.config("SET", "protected-mode", "no");
+          await strangerIsServed("+PONG\r\n");
+
+          const info =
+            (await admin.info("stats")) + (await admin.info("clients"));
+          // Two strangers turned away, not received; the admin and two served.
+          expect(info).toContain("rejected_connections:2\r\n");
+          expect(info).toContain("total_connections_received:3\r\n");
+        },
+      });
+    },
+  );
+});
+// #endregion protected mode
 
 /** Closes a client this file made itself, and waits until its socket is gone. */
 async function disconnect(redis: Redis): Promise<void> {

@@ -22,6 +22,7 @@ import {
 } from "../../../shared/harness.ts";
 import { errorOf } from "./client-helpers.ts";
 import { RawSocket } from "../../../shared/raw-socket.ts";
+import { itStartsServers, runServerProgram } from "./server-programs.ts";
 
 const server = useServer();
 
@@ -689,6 +690,236 @@ describe("CONFIG SET", () => {
     },
   );
 });
+
+// #region client limits
+describe("client limits: maxclients, timeout, tcp-keepalive, client-output-buffer-limit", () => {
+  const failed = (name: string, reason: string): string =>
+    `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`;
+  const OTHER_CLASSES =
+    "slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+
+  it("CONFIG GET answers timeout 0, tcp-keepalive 300, and maxclients 10000 or what the file limit allows", async () => {
+    const redis = await server.client();
+    const found = pairs(
+      await redis.config("GET", "maxclients", "timeout", "tcp-keepalive"),
+    );
+    expect(found).toMatchObject({ timeout: "0", "tcp-keepalive": "300" });
+    // A server started where `ulimit -n` is below 10032 lowers it.
+    expect(Number(found.maxclients)).toBeGreaterThan(0);
+    expect(Number(found.maxclients)).toBeLessThanOrEqual(10000);
+  });
+
+  it(
+    "client-output-buffer-limit: Redis's limits for replicas and pub/sub; normal clients get 64mb 16mb 20, where Redis has none (a deliberate difference)",
+    { tags: ["fidelity"] },
+    async () => {
+      const redis = await server.client();
+      const normal = external ? "normal 0 0 0" : "normal 67108864 16777216 20";
+      expect(await redis.config("GET", "client-output-buffer-limit")).toEqual([
+        "client-output-buffer-limit",
+        `${normal} ${OTHER_CLASSES}`,
+      ]);
+    },
+  );
+
+  it.each([
+    ["normal 1mb 2KB 3", `normal 1048576 2048 3 ${OTHER_CLASSES}`],
+    ["NORMAL 0 0 0", `normal 0 0 0 ${OTHER_CLASSES}`],
+    // replica and slave are one class, which CONFIG GET calls slave.
+    ["replica 1 2 3 pubsub 4 5 6", "normal 0 0 0 slave 1 2 3 pubsub 4 5 6"],
+    // A class named twice takes its last four words.
+    [
+      "slave 5 6 7 replica 8 9 10",
+      "normal 0 0 0 slave 8 9 10 pubsub 33554432 8388608 60",
+    ],
+    // An empty value changes nothing.
+    ["", `normal 0 0 0 ${OTHER_CLASSES}`],
+  ])(
+    "CONFIG SET client-output-buffer-limit %j, then CONFIG GET: %j",
+    async (value, shown) => {
+      const redis = await server.client();
+      await restoreAfterTest(redis, "client-output-buffer-limit");
+      await redis.config("SET", "client-output-buffer-limit", "normal 0 0 0");
+      expect(
+        await redis.config("SET", "client-output-buffer-limit", value),
+      ).toBe("OK");
+      expect(await redis.config("GET", "client-output-buffer-limit")).toEqual([
+        "client-output-buffer-limit",
+        shown,
+      ]);
+    },
+  );
+
+  // Found by reading Redis's parser, checked on redis-server 7.0.15: sizes
+  // stick at 2^64 - 1, and the seconds are kept in a C int.
+  it.each([
+    [
+      "normal 18446744073709551615 99999999999999999999999 4294967297",
+      `normal 18446744073709551615 18446744073709551615 1 ${OTHER_CLASSES}`,
+    ],
+    ["normal 17179869185gb 1 +5", `normal 1073741824 1 5 ${OTHER_CLASSES}`],
+    ["normal   ", `normal 0 0 0 ${OTHER_CLASSES}`],
+  ])(
+    "CONFIG SET client-output-buffer-limit %j, then CONFIG GET: %j, as in Redis 7.0",
+    { tags: ["fidelity"] },
+    async (value, shown) => {
+      const redis = await server.client();
+      await restoreAfterTest(redis, "client-output-buffer-limit");
+      await redis.config(
+        "SET",
+        "client-output-buffer-limit",
+        `normal 1 1 1 ${OTHER_CLASSES}`,
+      );
+      expect(
+        await redis.config("SET", "client-output-buffer-limit", value),
+      ).toBe("OK");
+      expect(await redis.config("GET", "client-output-buffer-limit")).toEqual([
+        "client-output-buffer-limit",
+        shown,
+      ]);
+    },
+  );
+
+  const WRONG_COUNT =
+    "Wrong number of arguments in buffer limit configuration.";
+  const BAD_CLASS =
+    "Invalid client class specified in buffer limit configuration.";
+  const BAD_NUMBER =
+    "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+
+  it.each([
+    ["normal 1mb 1mb", WRONG_COUNT],
+    ["normal  1mb 1mb 0", WRONG_COUNT],
+    ["master 1mb 1mb 0", BAD_CLASS],
+    ["normal 1mb 1mb 0 nobody 1 1 0", BAD_CLASS],
+    ["normal lots 1mb 0", BAD_NUMBER],
+    ["normal 1tb 1mb 0", BAD_NUMBER],
+    ["normal 1mb 1mb -1", BAD_NUMBER],
+    ["normal 1mb 1mb 2147483648", BAD_NUMBER],
+  ])(
+    "CONFIG SET client-output-buffer-limit %j is refused: %s, and nothing changes",
+    async (value, reason) => {
+      const redis = await server.client();
+      await restoreAfterTest(redis, "client-output-buffer-limit");
+      const before = await redis.config("GET", "client-output-buffer-limit");
+      expect(
+        await errorOf(redis.config("SET", "client-output-buffer-limit", value)),
+      ).toBe(failed("client-output-buffer-limit", reason));
+      expect(await redis.config("GET", "client-output-buffer-limit")).toEqual(
+        before,
+      );
+    },
+  );
+
+  it.each([
+    [["timeout", "-1"], "argument must be between 0 and 2147483647 inclusive"],
+    [["timeout", "1.5"], "argument couldn't be parsed into an integer"],
+    [
+      ["tcp-keepalive", "2147483648"],
+      "argument must be between 0 and 2147483647 inclusive",
+    ],
+    [
+      ["maxclients", "0"],
+      "argument must be between 1 and 4294967295 inclusive",
+    ],
+    [
+      ["maxclients", "4294967296"],
+      "argument must be between 1 and 4294967295 inclusive",
+    ],
+    [["maxclients", "many"], "argument couldn't be parsed into an integer"],
+    [["protected-mode", "maybe"], "argument must be 'yes' or 'no'"],
+  ])("CONFIG SET %j is refused: %s", async (args, reason) => {
+    const redis = await server.client();
+    expect(await errorOf(redis.call("CONFIG", "SET", ...args))).toBe(
+      failed(args[0]!, reason),
+    );
+  });
+
+  it("timeout and tcp-keepalive are set and read back", async () => {
+    const redis = await server.client();
+    await restoreAfterTest(redis, "timeout", "tcp-keepalive");
+    expect(
+      await redis.config("SET", "timeout", "3600", "tcp-keepalive", "60"),
+    ).toBe("OK");
+    expect(
+      pairs(await redis.config("GET", "timeout", "tcp-keepalive")),
+    ).toEqual({ timeout: "3600", "tcp-keepalive": "60" });
+  });
+
+  itStartsServers(
+    "maxclients 1: the second client is told so and closed, the first is still served, and INFO counts the refusal",
+    async () => {
+      let refused = "";
+      let info = "";
+      await runServerProgram(["--maxclients", "1"], {
+        whileRunning: async (port) => {
+          const first = await RawSocket.connect(port);
+          onTestFinished(() => first.close());
+          await first.send("PING\r\n");
+          expect((await first.read(7)).toString()).toBe("+PONG\r\n");
+
+          const second = await RawSocket.connect(port);
+          onTestFinished(() => second.close());
+          refused = (await second.readUntilClosed()).toString();
+
+          await first.send("INFO\r\n");
+          info = await readBulk(first);
+        },
+      });
+      expect(refused).toBe("-ERR max number of clients reached\r\n");
+      const { fields } = parseInfo(info);
+      expect(fields.get("maxclients")).toBe("1");
+      expect(fields.get("connected_clients")).toBe("1");
+      // A refused client is not a connection received.
+      expect(fields.get("total_connections_received")).toBe("1");
+      expect(fields.get("rejected_connections")).toBe("1");
+    },
+  );
+
+  itStartsServers(
+    "under `ulimit -n 100`, maxclients 1000 becomes 68, and CONFIG SET refuses more with the number that fits",
+    async () => {
+      const replies: unknown[] = [];
+      const run = await runServerProgram(["--maxclients", "1000"], {
+        fileLimit: 100,
+        whileRunning: async (port) => {
+          const redis = new Redis({
+            port,
+            lazyConnect: true,
+            ...SILENT,
+            retryStrategy: () => null,
+          });
+          onTestFinished(() => redis.disconnect());
+          await redis.connect();
+          replies.push(await redis.config("GET", "maxclients"));
+          replies.push(await errorOf(redis.config("SET", "maxclients", "69")));
+          replies.push(await redis.config("SET", "maxclients", "68"));
+          // Redis adds the 32 reserved descriptors in 32 bits: at the top
+          // of the range, the sum wraps around to a few, and fits.
+          replies.push(await redis.config("SET", "maxclients", "4294967295"));
+          replies.push(await redis.config("GET", "maxclients"));
+        },
+      });
+      expect(run.stdout).toContain(
+        "You requested maxclients of 1000 requiring at least 1032 max file descriptors.",
+      );
+      expect(run.stdout).toContain(
+        "Current maximum open files is 100. maxclients has been reduced to 68 to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+      );
+      expect(replies).toEqual([
+        ["maxclients", "68"],
+        failed(
+          "maxclients",
+          "The operating system is not able to handle the specified number of clients, try with 68",
+        ),
+        "OK",
+        "OK",
+        ["maxclients", "4294967295"],
+      ]);
+    },
+  );
+});
+// #endregion client limits
 
 describe("CLIENT", () => {
   it("CLIENT ID is a number, different for each connection, HELLO's id", async () => {
