@@ -36,11 +36,13 @@ export const STEPS: readonly ArticleStep[] = [
   },
   {
     name: "auth",
-    about: "step 7: NOAUTH, AUTH, HELLO AUTH, the limits before AUTH",
+    about:
+      "step 7: NOAUTH, AUTH, HELLO AUTH, the limits before AUTH, protected mode",
   },
   {
     name: "server-commands",
-    about: "step 8: INFO, CONFIG, CLIENT, TIME, and a default ioredis client",
+    about:
+      "step 8: INFO, CONFIG and the client limits, CLIENT, TIME, a default ioredis client",
   },
   {
     name: "node-redis",
