@@ -22,6 +22,7 @@ import {
 } from "../../../shared/harness.ts";
 import { errorOf } from "./client-helpers.ts";
 import { RawSocket } from "../../../shared/raw-socket.ts";
+import { encodeCommand } from "./resp-helpers.ts";
 import { itStartsServers, runServerProgram } from "./server-programs.ts";
 
 const server = useServer();
@@ -873,6 +874,66 @@ describe("client limits: maxclients, timeout, tcp-keepalive, client-output-buffe
       // A refused client is not a connection received.
       expect(fields.get("total_connections_received")).toBe("1");
       expect(fields.get("rejected_connections")).toBe("1");
+    },
+  );
+
+  itStartsServers(
+    "timeout 1: a client silent for more than a second is closed without a word; a busy one is not",
+    async () => {
+      const states: string[] = [];
+      let silence = "";
+      await runServerProgram(["--timeout", "1"], {
+        whileRunning: async (port) => {
+          const idle = await RawSocket.connect(port);
+          const busy = await RawSocket.connect(port);
+          onTestFinished(() => {
+            idle.close();
+            busy.close();
+          });
+          const started = Date.now();
+          while (Date.now() - started < 3_500) {
+            await busy.send("PING\r\n");
+            await busy.read(7);
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }
+          states.push(idle.state, busy.state);
+          silence = (await idle.readUntilClosed()).toString();
+        },
+      });
+      expect(states).toEqual(["closed by server", "open"]);
+      expect(silence).toBe("");
+    },
+  );
+
+  itStartsServers(
+    "client-output-buffer-limit normal 1mb 0 0: a client that stops reading with more than that owed is disconnected",
+    async () => {
+      const value = "v".repeat(2 * 1024 * 1024);
+      const count = 64;
+      let received = 0;
+      await runServerProgram(
+        ["--client-output-buffer-limit", "normal 1mb 0 0"],
+        {
+          whileRunning: async (port) => {
+            const writer = await RawSocket.connect(port);
+            onTestFinished(() => writer.close());
+            await writer.send(encodeCommand("SET", "big", value));
+            expect((await writer.read(5)).toString()).toBe("+OK\r\n");
+
+            const reader = await RawSocket.connect(port);
+            onTestFinished(() => reader.close());
+            reader.socket.pause();
+            await reader.send("GET big\r\n".repeat(count));
+            // Long enough for the server to fill the kernel's buffers and
+            // then hold a megabyte more in its own memory.
+            await new Promise((resolve) => setTimeout(resolve, 1_000));
+            reader.socket.resume();
+            received = (await reader.readUntilClosed(10_000)).length;
+          },
+        },
+      );
+      // Cut off well before the 128 MB it asked for.
+      expect(received).toBeLessThan(count * value.length);
     },
   );
 

@@ -10,6 +10,7 @@ import type { ServerState } from "./server-state.ts";
 import { authRequired, type CommandTable } from "./command-table.ts";
 import { ProtocolError, RespParser } from "../protocol/resp-parser.ts";
 import { error, ReplyWriter } from "../protocol/reply.ts";
+import { OutputLimit } from "./output-limit.ts";
 
 /**
  * Replies accumulate up to about this size before they are sent: small
@@ -49,6 +50,42 @@ export function createRespHandler(
       closeAfterReply: false,
     };
     const context: CommandContext = { session, commands, server };
+
+    const outputLimit = new OutputLimit();
+    /** A check of the output limits, due while the client is over the soft one. */
+    let limitCheck: NodeJS.Timeout | undefined;
+
+    // #region send
+    /** Sends replies, then holds the client to its output limits. */
+    function send(bytes: Buffer): void {
+      client.send(bytes);
+      enforceOutputLimit();
+    }
+
+    function enforceOutputLimit(): void {
+      const broken = outputLimit.check(
+        client.pendingOutputBytes,
+        Date.now(),
+        server.config.clientOutputBufferLimit.normal,
+      );
+      if (broken !== undefined) {
+        // Redis's log line, and its way: the client goes at once, and
+        // what it was owed with it.
+        console.warn(
+          `Client id=${client.id} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+        );
+        client.destroy();
+        gone = true;
+      } else if (outputLimit.overSoftLimit) {
+        // A client behind on its replies gets no new ones (runPending), so
+        // no send would look again: a timer does, until it catches up.
+        limitCheck ??= setTimeout(() => {
+          limitCheck = undefined;
+          enforceOutputLimit();
+        }, 1000);
+      }
+    }
+    // #endregion send
 
     /** Set when the connection is gone: its commands still waiting never run. */
     let gone = false;
@@ -94,7 +131,7 @@ export function createRespHandler(
           bytesThisTurn += replies.size - sizeBefore;
           // A big batch goes out now, so that `congested` tells the truth
           // about this client before the next command runs.
-          if (replies.size >= BATCH_BYTES) client.send(replies.take());
+          if (replies.size >= BATCH_BYTES) send(replies.take());
         }
       } catch (thrown) {
         if (!(thrown instanceof ProtocolError)) throw thrown;
@@ -106,7 +143,7 @@ export function createRespHandler(
       }
       // The replies of a batch leave in one write (one system call, and
       // usually one TCP packet) instead of one write per command.
-      if (!replies.empty) client.send(replies.take());
+      if (!replies.empty) send(replies.take());
       if (session.closeAfterReply) client.close();
     }
     // #endregion run-pending
@@ -131,11 +168,13 @@ export function createRespHandler(
         }
       },
       drained() {
+        enforceOutputLimit();
         runPending();
       },
       closed() {
         gone = true;
         if (nextTurn !== undefined) clearImmediate(nextTurn);
+        if (limitCheck !== undefined) clearTimeout(limitCheck);
         // (Later chapters release blocked commands and WATCHed keys here.)
       },
     };

@@ -56,13 +56,6 @@ export interface ConnectionStats {
 }
 
 /**
- * Redis's default `tcp-keepalive`: after 300 s of silence the kernel probes the
- * peer, so a client whose machine vanished (a "half-open" connection, no FIN
- * and no RST ever arrives) is eventually noticed and closed.
- */
-const KEEPALIVE_DELAY_MS = 300_000;
-
-/**
  * After we closed and flushed, how long we keep reading and discarding before
  * we hang up anyway, whether the client closed its side or not (see
  * `close()`). Web servers call this a "lingering close"; nginx's
@@ -77,6 +70,8 @@ export class Connection implements Client {
   readonly #stats: ConnectionStats;
   /** Set by `close()`: from then on, input is read but thrown away. */
   #closing = false;
+  /** When the client last sent us bytes or we sent it some (Date.now()). */
+  #lastInteraction = Date.now();
 
   /** Resolves when the socket is fully closed and the handler has been told. */
   readonly closed: Promise<void>;
@@ -86,11 +81,16 @@ export class Connection implements Client {
     id: number,
     createHandler: HandlerFactory,
     stats: ConnectionStats,
+    keepaliveSeconds: number,
   ) {
     this.id = id;
     this.#socket = socket;
     this.#stats = stats;
-    socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
+    // `tcp-keepalive`: after that many seconds of silence the kernel probes
+    // the peer, so a client whose machine vanished (a "half-open"
+    // connection: no FIN and no RST ever arrives) is noticed and closed.
+    // Redis's default is 300; 0 turns the probes off.
+    socket.setKeepAlive(keepaliveSeconds > 0, keepaliveSeconds * 1000);
     // #region no-delay
     // Nagle's algorithm holds back a small write until the previous one is
     // acknowledged, hoping to merge it with more. A Redis reply is small and
@@ -102,6 +102,7 @@ export class Connection implements Client {
 
     // #region events
     socket.on("data", (chunk: Buffer) => {
+      this.#lastInteraction = Date.now();
       if (this.#closing) return;
       this.#guarded(() => this.#handler.receive(chunk));
     });
@@ -150,6 +151,7 @@ export class Connection implements Client {
     // make Node destroy the socket, dropping what is still queued), and once
     // the peer left, its replies have nowhere to go.
     if (this.#closing || this.#socket.destroyed) return;
+    this.#lastInteraction = Date.now();
     const belowHighWaterMark = this.#socket.write(data);
     this.#stats.peakOutputBufferBytes = Math.max(
       this.#stats.peakOutputBufferBytes,
@@ -165,6 +167,14 @@ export class Connection implements Client {
     }
   }
   // #endregion backpressure
+
+  /**
+   * Whole seconds since the client last sent or was sent anything, counted
+   * as Redis counts them (the difference of two whole-second clocks).
+   */
+  idleSeconds(now: number): number {
+    return Math.floor(now / 1000) - Math.floor(this.#lastInteraction / 1000);
+  }
 
   // #region close
   close(): void {

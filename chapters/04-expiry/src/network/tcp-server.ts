@@ -72,7 +72,12 @@ export async function serve(
       turnAway(socket, refusals.tooManyClients);
       return;
     }
-    const refusal = refusals.screen?.(socket.remoteAddress);
+    // A client that left before we got here has no address any more: there
+    // is nobody to turn away, and its Connection sees the close at once.
+    const refusal =
+      socket.remoteAddress === undefined
+        ? undefined
+        : refusals.screen?.(socket.remoteAddress);
     if (refusal !== undefined) {
       counters.rejectedConnections += 1;
       turnAway(socket, refusal);
@@ -84,11 +89,26 @@ export async function serve(
       counters.totalConnectionsReceived,
       createHandler,
       counters,
+      config.tcpKeepalive,
     );
     connections.add(connection);
     void connection.closed.then(() => connections.delete(connection));
   });
   // #endregion accept
+
+  // #region idle-clients
+  // Once a second, as Redis's cron does: a client that has neither sent nor
+  // received anything for more than `timeout` seconds is closed. (Read at
+  // each round: CONFIG SET may change it.) Unref'd: this timer alone must
+  // not keep the process alive.
+  const idleCheck = setInterval(() => {
+    if (config.timeout === 0) return;
+    const now = Date.now();
+    for (const connection of connections) {
+      if (connection.idleSeconds(now) > config.timeout) connection.destroy();
+    }
+  }, 1000).unref();
+  // #endregion idle-clients
 
   await listen(listener, config.port, config.bind);
   const address = listener.address();
@@ -102,6 +122,7 @@ export async function serve(
     port: address.port,
     stats: () => ({ connectedClients: connections.size, ...counters }),
     close() {
+      clearInterval(idleCheck);
       closing ??= shutDown(listener, connections, config.shutdownTimeout);
       return closing;
     },

@@ -10,6 +10,7 @@ import { newSession } from "./session.ts";
 import { authRequired, type CommandTable } from "./command-table.ts";
 import { ProtocolError, RespParser } from "../protocol/resp-parser.ts";
 import { error, ReplyWriter } from "../protocol/reply.ts";
+import { OutputLimit } from "./output-limit.ts";
 
 /**
  * Replies accumulate up to about this size before they are sent: small
@@ -54,6 +55,42 @@ export function createRespHandler(
     let heldBytes = 0;
     /** Set when commands were held back because too many replies wait for the AOF. */
     let waitingForAof = false;
+
+    const outputLimit = new OutputLimit();
+    /** A check of the output limits, due while the client is over the soft one. */
+    let limitCheck: NodeJS.Timeout | undefined;
+
+    // #region send
+    /** Sends replies, then holds the client to its output limits. */
+    function send(bytes: Buffer): void {
+      client.send(bytes);
+      enforceOutputLimit();
+    }
+
+    function enforceOutputLimit(): void {
+      const broken = outputLimit.check(
+        client.pendingOutputBytes,
+        Date.now(),
+        server.config.clientOutputBufferLimit.normal,
+      );
+      if (broken !== undefined) {
+        // Redis's log line, and its way: the client goes at once, and
+        // what it was owed with it.
+        console.warn(
+          `Client id=${client.id} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+        );
+        client.destroy();
+        gone = true;
+      } else if (outputLimit.overSoftLimit) {
+        // A client behind on its replies gets no new ones (runPending), so
+        // no send would look again: a timer does, until it catches up.
+        limitCheck ??= setTimeout(() => {
+          limitCheck = undefined;
+          enforceOutputLimit();
+        }, 1000);
+      }
+    }
+    // #endregion send
 
     /** Set when the connection is gone: its commands still waiting never run. */
     let gone = false;
@@ -131,7 +168,7 @@ export function createRespHandler(
       heldBytes += answer.length;
       server.aof.whenWritten(() => {
         heldBytes -= answer.length;
-        client.send(answer);
+        send(answer);
         if (closeAfterReply) {
           client.close();
         } else if (waitingForAof) {
@@ -163,11 +200,13 @@ export function createRespHandler(
         }
       },
       drained() {
+        enforceOutputLimit();
         runPending();
       },
       closed() {
         gone = true;
         if (nextTurn !== undefined) clearImmediate(nextTurn);
+        if (limitCheck !== undefined) clearTimeout(limitCheck);
         // (Later chapters release blocked commands and WATCHed keys here.)
       },
     };
