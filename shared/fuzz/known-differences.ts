@@ -26,7 +26,7 @@ import {
   introspectionKind,
   withoutArgument,
 } from "./introspection.ts";
-import { isError, textOf, type RespReply } from "./resp.ts";
+import { isError, replyOf, textOf, type RespReply } from "./resp.ts";
 
 export interface KnownDifference {
   readonly id: string;
@@ -61,6 +61,16 @@ const REWRITE_REPLIES = new Set([
 ]);
 
 const SETINFO = "client|setinfo";
+
+/**
+ * The normal class's part of CONFIG GET client-output-buffer-limit as the
+ * chapters show it by default (64mb 16mb 20, see their
+ * config/output-buffer-limits.ts), and as Redis does (no limit).
+ */
+const OUR_NORMAL_LIMIT = "normal 67108864 16777216 20 ";
+const REDIS_NORMAL_LIMIT = "normal 0 0 0 ";
+/** A bulk string that starts with our default normal limit, with its length line. */
+const OUR_LIMIT_BULK = new RegExp(`\\$(\\d+)\\r\\n${OUR_NORMAL_LIMIT}`, "g");
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
@@ -162,6 +172,27 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
         args[3]?.toString("latin1").toLowerCase() === "setinfo" &&
         text === "ERR Invalid command specified"
       );
+    },
+  },
+  {
+    id: "normal-output-limit",
+    reason:
+      "normal clients get an output limit by default (64mb 16mb 20) where Redis 7.0 has none (0 0 0), so that a client that never reads cannot cost unbounded memory: a deliberate difference (chapter 02's article, chapter 03's CONFIG tests). Only the normal class's words are set aside; the rest of the value is compared",
+    rewrite(exchange) {
+      if (
+        commandName(exchange.args) !== "config" ||
+        subcommandName(exchange.args) !== "get"
+      )
+        return exchange;
+      const text = exchange.ours.raw.toString("latin1");
+      const shrink = OUR_NORMAL_LIMIT.length - REDIS_NORMAL_LIMIT.length;
+      const rewritten = text.replace(
+        OUR_LIMIT_BULK,
+        (_, length: string) =>
+          `$${Number(length) - shrink}\r\n${REDIS_NORMAL_LIMIT}`,
+      );
+      if (rewritten === text) return exchange;
+      return { ...exchange, ours: replyOf(Buffer.from(rewritten, "latin1")) };
     },
   },
   {
