@@ -128,6 +128,40 @@ describe("INFO", () => {
     },
   );
 
+  itStartsServers(
+    "client_recent_max_output_buffer: the most output one client left waiting in the last seconds",
+    { tags: ["fidelity"] },
+    async () => {
+      const readings: number[] = [];
+      const value = "v".repeat(4 * 1024 * 1024);
+      await runServerProgram([], {
+        whileRunning: async (port) => {
+          const admin = await RawSocket.connect(port);
+          onTestFinished(() => admin.close());
+          const recentPeak = async (): Promise<number> => {
+            await admin.send("INFO clients\r\n");
+            const { fields } = parseInfo(await readBulk(admin));
+            return Number(fields.get("client_recent_max_output_buffer"));
+          };
+          readings.push(await recentPeak());
+          await admin.send(encodeCommand("SET", "big", value));
+          await admin.read(5);
+          // A client that asks for 32 MB and does not read: some of it
+          // waits in the server's memory, beyond what the kernel holds.
+          const reader = await RawSocket.connect(port);
+          onTestFinished(() => reader.close());
+          reader.socket.pause();
+          await reader.send("GET big\r\n".repeat(8));
+          // The peak is sampled once a second, by Redis and by us.
+          await new Promise((resolve) => setTimeout(resolve, 2_500));
+          readings.push(await recentPeak());
+        },
+      });
+      expect(readings[0]).toBe(0);
+      expect(readings[1]).toBeGreaterThan(0);
+    },
+  );
+
   it("connected_clients counts at least the clients this test holds open", async () => {
     const clients = await Promise.all([1, 2, 3].map(() => server.client()));
     expect(

@@ -136,6 +136,11 @@ export class Connection implements Client {
   }
   // #endregion backpressure
 
+  /** Bytes queued in our memory for the client, not yet taken by the kernel. */
+  get pendingOutputBytes(): number {
+    return this.#socket.writableLength;
+  }
+
   /**
    * Whole seconds since the client last sent or was sent anything, counted
    * as Redis counts them (the difference of two whole-second clocks).

@@ -25,6 +25,7 @@ export interface TcpFigures {
   connectedClients: number;
   totalConnectionsReceived: number;
   rejectedConnections: number;
+  recentMaxOutputBufferBytes: number;
 }
 
 export interface CommandStats {

@@ -65,6 +65,7 @@ const INFO_SECTIONS: readonly (readonly [
     ({ server }) => ({
       connected_clients: server.tcp().connectedClients,
       maxclients: server.config.maxclients,
+      client_recent_max_output_buffer: server.tcp().recentMaxOutputBufferBytes,
     }),
   ],
   ["Memory", memoryInfo],

@@ -31,7 +31,15 @@ export interface ServerStats extends ConnectionStats {
   totalConnectionsReceived: number;
   /** Connections turned away since start (Redis's rejected_connections). */
   rejectedConnections: number;
+  /**
+   * The most reply bytes waiting for one client in our memory, over the
+   * last few seconds (Redis's client_recent_max_output_buffer).
+   */
+  recentMaxOutputBufferBytes: number;
 }
+
+/** How far back the "recent" peak looks, in one-second samples (Redis keeps 8). */
+const RECENT_SECONDS = 8;
 
 /**
  * What this layer says to a client it turns away, just before it closes
@@ -97,16 +105,23 @@ export async function serve(
   // #endregion accept
 
   // #region idle-clients
-  // Once a second, as Redis's cron does: a client that has neither sent nor
-  // received anything for more than `timeout` seconds is closed. (Read at
-  // each round: CONFIG SET may change it.) Unref'd: this timer alone must
-  // not keep the process alive.
-  const idleCheck = setInterval(() => {
-    if (config.timeout === 0) return;
+  // Once a second, as Redis's cron does, a look at every client: one that
+  // has neither sent nor received anything for more than `timeout` seconds
+  // is closed (read at each round: CONFIG SET may change it), and the most
+  // output waiting for any one client is noted, for INFO's "recent" peak.
+  // Unref'd: this timer alone must not keep the process alive.
+  const recentOutputPeaks: number[] = [];
+  const cron = setInterval(() => {
     const now = Date.now();
+    let outputPeak = 0;
     for (const connection of connections) {
-      if (connection.idleSeconds(now) > config.timeout) connection.destroy();
+      outputPeak = Math.max(outputPeak, connection.pendingOutputBytes);
+      if (config.timeout > 0 && connection.idleSeconds(now) > config.timeout) {
+        connection.destroy();
+      }
     }
+    recentOutputPeaks.push(outputPeak);
+    if (recentOutputPeaks.length > RECENT_SECONDS) recentOutputPeaks.shift();
   }, 1000).unref();
   // #endregion idle-clients
 
@@ -120,9 +135,13 @@ export async function serve(
   return {
     host: address.address,
     port: address.port,
-    stats: () => ({ connectedClients: connections.size, ...counters }),
+    stats: () => ({
+      connectedClients: connections.size,
+      recentMaxOutputBufferBytes: Math.max(0, ...recentOutputPeaks),
+      ...counters,
+    }),
     close() {
-      clearInterval(idleCheck);
+      clearInterval(cron);
       closing ??= shutDown(listener, connections, config.shutdownTimeout);
       return closing;
     },

@@ -39,6 +39,7 @@ function context(): CommandContext {
     connectedClients: 1,
     totalConnectionsReceived: 1,
     rejectedConnections: 0,
+    recentMaxOutputBufferBytes: 0,
   }));
   const session = {
     id: 1,

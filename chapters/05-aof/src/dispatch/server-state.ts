@@ -31,6 +31,7 @@ export interface TcpFigures {
   connectedClients: number;
   totalConnectionsReceived: number;
   rejectedConnections: number;
+  recentMaxOutputBufferBytes: number;
 }
 
 export interface CommandStats {

@@ -82,6 +82,7 @@ const noTcp = () => ({
   connectedClients: 0,
   totalConnectionsReceived: 0,
   rejectedConnections: 0,
+  recentMaxOutputBufferBytes: 0,
 });
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

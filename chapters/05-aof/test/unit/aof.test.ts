@@ -33,6 +33,7 @@ const noTcp = () => ({
   connectedClients: 0,
   totalConnectionsReceived: 0,
   rejectedConnections: 0,
+  recentMaxOutputBufferBytes: 0,
 });
 
 const folders: string[] = [];

@@ -38,6 +38,7 @@ function handlerWithFakeClient(clientQueryBufferLimit = 1024 ** 3) {
       connectedClients: 1,
       totalConnectionsReceived: 1,
       rejectedConnections: 0,
+      recentMaxOutputBufferBytes: 0,
     }),
   );
   const handler = createRespHandler(COMMANDS, state)(client);
