@@ -141,10 +141,6 @@ export class Connection implements Client {
     return this.#socket.writableNeedDrain;
   }
 
-  get pendingOutputBytes(): number {
-    return this.#socket.writableLength;
-  }
-
   // #region backpressure
   send(data: Buffer): void {
     // After close() nothing more may be queued (writing after end() would
@@ -167,6 +163,11 @@ export class Connection implements Client {
     }
   }
   // #endregion backpressure
+
+  /** Bytes queued in our memory for the client, not yet taken by the kernel. */
+  get pendingOutputBytes(): number {
+    return this.#socket.writableLength;
+  }
 
   /**
    * Whole seconds since the client last sent or was sent anything, counted
