@@ -140,6 +140,7 @@ export function createRespHandler(
     }
     // #endregion run-pending
 
+    // #region handler-methods
     return {
       receive(data) {
         // After QUIT or a protocol error, until the connection closes.
@@ -170,6 +171,7 @@ export function createRespHandler(
         // (Later chapters release blocked commands and WATCHed keys here.)
       },
     };
+    // #endregion handler-methods
   };
 }
 // #endregion handler

@@ -148,6 +148,7 @@ export function createRespHandler(
     }
     // #endregion run-pending
 
+    // #region handler-methods
     return {
       receive(data) {
         // After QUIT or a protocol error, until the connection closes.
@@ -178,6 +179,7 @@ export function createRespHandler(
         // (Later chapters release blocked commands and WATCHed keys here.)
       },
     };
+    // #endregion handler-methods
   };
 }
 // #endregion handler

@@ -180,6 +180,7 @@ export function createRespHandler(
     }
     // #endregion replies-wait
 
+    // #region handler-methods
     return {
       receive(data) {
         // After QUIT or a protocol error, until the connection closes.
@@ -210,6 +211,7 @@ export function createRespHandler(
         // (Later chapters release blocked commands and WATCHed keys here.)
       },
     };
+    // #endregion handler-methods
   };
 }
 // #endregion handler
