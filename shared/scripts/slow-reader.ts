@@ -10,8 +10,9 @@
  * did not read and overall, and whether every byte arrived.
  *
  * Figures, not a test: chapter 02's backpressure suite checks the same
- * scenario with generous bounds, and the article quotes these figures from
- * a quiet machine. Linux only (it reads /proc for memory).
+ * scenario with generous bounds, and the article quotes these figures
+ * (with the machine's load when they were taken: they move with it).
+ * Linux only (it reads /proc for memory).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";

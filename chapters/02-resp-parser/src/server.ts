@@ -26,8 +26,10 @@
  *   resp-parser.ts             RESP requests, incrementally, Redis's limits
  *   inline.ts                  commands typed as a line of text, as in telnet
  *   reply.ts                   reply values and their one encoder
+ *   double-text.ts             doubles as Redis 7.0 writes them (%.17g)
  * dispatch/                    from a parsed command to its reply
  *   client-loop.ts             the per-client loop: bytes → commands → replies
+ *   output-limit.ts            client-output-buffer-limit, enforced
  *   command-table.ts           the dispatcher: lookup and arity checks
  *   command-spec.ts            a command: arity, flags, docs, run()
  *   session.ts                 one connection's state: id, name, closing

@@ -195,7 +195,7 @@ it.skipIf(external || inResp2Project || !existsSync("/proc/self/status"))(
     );
     expect(figures.receivedBytes).toBe(figures.expectedBytes);
     // Generous bounds: the test shares two cores with other test files.
-    // (The article's figures come from a quiet machine.)
+    // (The article's figures come from `npm run slow-reader`.)
     expect(figures.whileNotReading).toBeLessThan(1_000);
     expect(growth).toBeLessThan(64 * MiB);
   },
