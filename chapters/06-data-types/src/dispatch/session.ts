@@ -1,0 +1,51 @@
+/**
+ * What the server remembers about one connection between its commands,
+ * which they read and change through their context. One per connection.
+ */
+import type { Database } from "../keyspace/database.ts";
+import type { Protocol } from "../protocol/reply.ts";
+
+// #region session
+/** Per-connection state that commands read and change. */
+export interface Session {
+  /** The connection's id (HELLO and, later, CLIENT ID report it). */
+  readonly id: number;
+  /** Set by CLIENT SETNAME or HELLO SETNAME, kept as the client's bytes; empty means no name. */
+  name: Buffer;
+  /** The protocol replies are written in: 2 until HELLO asks for 3. */
+  protocol: Protocol;
+  /**
+   * What the client library said it is, with CLIENT SETINFO (empty if it
+   * did not). Kept for CLIENT LIST, which a later chapter adds.
+   */
+  libraryName: string;
+  libraryVersion: string;
+  /** The database SELECT chose; 0 at first. */
+  db: Database;
+  /** False while a password is required and the client has not given it. */
+  authenticated: boolean;
+  /**
+   * Send the replies owed so far, then close the connection: set by QUIT,
+   * and by the handler after a protocol error.
+   */
+  closeAfterReply: boolean;
+}
+// #endregion session
+
+/** A fresh session: database 0, no name, no library. */
+export function newSession(
+  id: number,
+  db: Database,
+  authenticated: boolean,
+): Session {
+  return {
+    id,
+    name: Buffer.alloc(0),
+    protocol: 2,
+    libraryName: "",
+    libraryVersion: "",
+    db,
+    authenticated,
+    closeAfterReply: false,
+  };
+}

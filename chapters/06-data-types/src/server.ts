@@ -1,0 +1,241 @@
+/**
+ * Chapter 06: values with types, and clients that wait.
+ *
+ * Chapter 05's server, where a key may hold a structure as well as a
+ * string: a list (types/quicklist.ts) changed in place by the list
+ * commands, checked by type on every lookup (commands/typed-lookup.ts).
+ * BLPOP and its kin block a client until a key receives data; the
+ * keyspace signals new keys, and the blocked clients are served after
+ * the command that made them ready (blocking/).
+ */
+// #region layout
+/*
+ * Where everything is, in src/:
+ *
+ * main.ts                      command line → config → start; banner, signals
+ * server.ts                    this file: startServer, COMMANDS, shared state
+ * config/                      settings, read as redis-server reads them
+ *   config-file.ts             reads arguments and config files; never changes
+ *   directives.ts              ServerConfig, defaults, directive table; grows
+ *   config-values.ts           one value: addresses, integers, sizes, yes/no
+ *   output-buffer-limits.ts    client-output-buffer-limit, read and shown
+ * network/                     TCP, knowing nothing of Redis
+ *   tcp-server.ts              listening socket, the connections, shutdown
+ *   file-limit.ts              how many clients the file limit leaves room for
+ *   connection.ts              one socket: back-pressure, errors, polite close
+ * protocol/                    RESP: bytes in, replies out
+ *   input-buffer.ts            bytes not parsed yet, without quadratic copies
+ *   resp-parser.ts             RESP requests, incrementally, Redis's limits
+ *   inline.ts                  commands typed as a line of text, as in telnet
+ *   reply.ts                   reply values and their one encoder
+ *   double-text.ts             doubles as Redis 7.0 writes them (%.17g)
+ * dispatch/                    from a parsed command to its reply
+ *   client-loop.ts             the per-client loop: bytes → commands → replies
+ *   output-limit.ts            client-output-buffer-limit, enforced
+ *   command-table.ts           the dispatcher: lookup, arity, AUTH; AOF logging
+ *   command-spec.ts            a command: arity, flags, keys, docs, run()
+ *   session.ts                 one connection's state: database, name, AUTH
+ *   server-state.ts            what all connections share: data, settings
+ *   protected-mode.ts          who protected mode turns away, and its words
+ *   arguments.ts               reading a client's arguments
+ * keyspace/                    where the data lives
+ *   keyspace.ts                keys, values, deadlines; the numbered databases
+ *   database.ts                one database: values, deadlines, lazy expiry
+ *   dict.ts                    hash table with Redis's resumable SCAN
+ *   glob.ts                    Redis's glob patterns: KEYS, SCAN, CONFIG GET
+ * numbers/                     exact arithmetic for the counters
+ *   integers.ts                64-bit integers for INCR and friends
+ *   long-double.ts             INCRBYFLOAT's 80-bit long double, exactly
+ * expiry/                      time, and keys that run out of it
+ *   clock.ts                   the clocks and timers, replaceable by tests
+ *   active-expiry.ts           the cycle that samples and deletes expired keys
+ * persistence/                 the append-only file (AOF)
+ *   aof.ts                     logging: record(), the end-of-turn flush, fsync
+ *   aof-format.ts              a command as the AOF stores it: RESP
+ *   aof-reader.ts              reading the file back, strictly, with offsets
+ *   aof-loader.ts              replay at start-up; a cut tail, a damaged middle
+ *   aof-rewrite.ts             BGREWRITEAOF without fork: copy-on-write keys
+ * commands/                    the commands, one file per family
+ *   connection-commands.ts     PING, ECHO, QUIT, HELLO, AUTH, SELECT, CLIENT
+ *   introspection-commands.ts  COMMAND and its subcommands (COUNT, DOCS, ...)
+ *   database-commands.ts       DBSIZE, FLUSHDB, FLUSHALL, SWAPDB
+ *   info-command.ts            INFO, whose sections grow every chapter
+ *   config-command.ts          CONFIG GET, CONFIG SET (over directives.ts)
+ *   server-commands.ts         TIME, BGREWRITEAOF
+ *   string-commands.ts         SET, GET and their variants; MSET, MGET
+ *   string-range-commands.ts   APPEND, STRLEN, GETRANGE, SETRANGE
+ *   counter-commands.ts        INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT
+ *   key-commands.ts            DEL, EXISTS, TYPE, KEYS, SCAN, RENAME, COPY, ...
+ *   expiry-commands.ts         EXPIRE, TTL, PERSIST and kin; EX/PX parsing
+ *   docs/                      COMMAND DOCS data, one file per command file
+ */
+// #endregion layout
+
+import { DEFAULT_CONFIG, type ServerConfig } from "./config/directives.ts";
+import {
+  serve,
+  type Refusals,
+  type RunningServer,
+} from "./network/tcp-server.ts";
+import { createRespHandler } from "./dispatch/client-loop.ts";
+import { CommandTable } from "./dispatch/command-table.ts";
+import type { ServerState, TcpFigures } from "./dispatch/server-state.ts";
+import {
+  PROTECTED_MODE_DENIED,
+  protectedModeRefuses,
+} from "./dispatch/protected-mode.ts";
+import { Keyspace } from "./keyspace/keyspace.ts";
+import { CONNECTION_COMMANDS } from "./commands/connection-commands.ts";
+import { INTROSPECTION_COMMANDS } from "./commands/introspection-commands.ts";
+import { DATABASE_COMMANDS } from "./commands/database-commands.ts";
+import { INFO_COMMANDS } from "./commands/info-command.ts";
+import { CONFIG_COMMANDS } from "./commands/config-command.ts";
+import { SERVER_COMMANDS } from "./commands/server-commands.ts";
+import { STRING_COMMANDS } from "./commands/string-commands.ts";
+import { STRING_RANGE_COMMANDS } from "./commands/string-range-commands.ts";
+import { COUNTER_COMMANDS } from "./commands/counter-commands.ts";
+import { KEY_COMMANDS } from "./commands/key-commands.ts";
+import { EXPIRY_COMMANDS } from "./commands/expiry-commands.ts";
+import { systemClock, type Clock } from "./expiry/clock.ts";
+import { ActiveExpiry, scheduleActiveExpiry } from "./expiry/active-expiry.ts";
+import { AppendOnlyFile } from "./persistence/aof.ts";
+import {
+  loadAppendOnlyFile,
+  type LoadResult,
+} from "./persistence/aof-loader.ts";
+import { resolve } from "node:path";
+
+// #region command-table
+/** Every command this chapter knows. */
+export const COMMANDS = new CommandTable([
+  ...CONNECTION_COMMANDS,
+  ...INTROSPECTION_COMMANDS,
+  ...DATABASE_COMMANDS,
+  ...INFO_COMMANDS,
+  ...CONFIG_COMMANDS,
+  ...SERVER_COMMANDS,
+  ...STRING_COMMANDS,
+  ...STRING_RANGE_COMMANDS,
+  ...COUNTER_COMMANDS,
+  ...KEY_COMMANDS,
+  ...EXPIRY_COMMANDS,
+]);
+// #endregion command-table
+
+/**
+ * What a client beyond `maxclients` is told before the server hangs up:
+ * Redis's words, which a client library reads as an error reply.
+ */
+const TOO_MANY_CLIENTS = "-ERR max number of clients reached\r\n";
+
+// #region refusals
+/**
+ * Who the TCP layer turns away, and with what words: a client beyond
+ * `maxclients`, and one that protected mode refuses. `config` is the live
+ * one, changed in place by CONFIG SET, so a new setting applies to the
+ * next client.
+ */
+function refusals(config: ServerConfig): Refusals {
+  return {
+    tooManyClients: TOO_MANY_CLIENTS,
+    screen: (remoteAddress) =>
+      protectedModeRefuses(config, remoteAddress)
+        ? PROTECTED_MODE_DENIED
+        : undefined,
+  };
+}
+// #endregion refusals
+
+/** The running server, and what it replayed from the AOF before listening. */
+export interface AofServer extends RunningServer {
+  /** Undefined when `appendonly` is off. main.ts logs it. */
+  readonly loaded: LoadResult | undefined;
+}
+
+/** What `startServer` takes besides settings. */
+export interface ServerOptions {
+  /** Where time comes from: the system's clocks unless a test brings its own. */
+  clock?: Clock;
+}
+
+// #region start-server
+/**
+ * Starts this chapter's server: replays the AOF if `appendonly` is on,
+ * then the TCP loop with the RESP handler plugged in, and the active
+ * expiry cycle. Tests call it with `{ port: 0 }` (and perhaps a clock of
+ * their own, or a `dir`); `main.ts` calls it with the parsed config.
+ * Rejects if the AOF cannot be loaded (AofLoadError) or the address
+ * cannot be bound (port in use, bad address).
+ */
+export async function startServer(
+  overrides: Partial<ServerConfig> & ServerOptions = {},
+): Promise<AofServer> {
+  const { clock = systemClock, ...settings } = overrides;
+  const config = { ...DEFAULT_CONFIG, ...settings };
+  config.dir = resolve(config.dir);
+  // The TCP layer's figures exist once it listens, below; no command can
+  // run before that.
+  let listening: RunningServer | undefined;
+  const state = createServerState(config, clock, () => ({
+    port: listening!.port,
+    ...listening!.stats(),
+  }));
+  // Loaded before listening, so no client sees a half-loaded keyspace.
+  // (Redis listens at once and answers -LOADING meanwhile.)
+  let loaded: LoadResult | undefined;
+  if (config.appendonly) {
+    loaded = loadAppendOnlyFile(state.aof.path, COMMANDS, state);
+    state.aof.open(loaded.bytes);
+  }
+  try {
+    listening = await serve(
+      config,
+      createRespHandler(COMMANDS, state),
+      refusals(config),
+    );
+  } catch (error) {
+    state.aof.close();
+    throw error;
+  }
+  const stopActiveExpiry = scheduleActiveExpiry(
+    state.activeExpiry,
+    () => config.hz,
+  );
+  const { close } = listening;
+  return {
+    ...listening,
+    loaded,
+    async close() {
+      stopActiveExpiry();
+      // The replies waiting for this turn's write go out first: once a
+      // connection starts closing, nothing more is sent on it.
+      state.aof.flush();
+      await close();
+      // What the clients wrote is all in the file now; sync and close it.
+      state.aof.close();
+    },
+  };
+}
+// #endregion start-server
+
+// #region server-state
+/** The state all connections share: empty databases, the settings, zeroed counters. */
+export function createServerState(
+  config: ServerConfig,
+  clock: Clock,
+  tcp: () => TcpFigures,
+): ServerState {
+  const keyspace = new Keyspace(config.databases, clock);
+  const aof = new AppendOnlyFile(keyspace, config, clock);
+  keyspace.listeners.add(aof);
+  return {
+    keyspace,
+    activeExpiry: new ActiveExpiry(keyspace, clock),
+    aof,
+    config,
+    stats: { commandsProcessed: 0 },
+    startedAt: Date.now(),
+    tcp,
+  };
+}
+// #endregion server-state

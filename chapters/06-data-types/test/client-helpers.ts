@@ -1,0 +1,85 @@
+/**
+ * Helpers for the ioredis suites of this chapter: unique key names, so
+ * tests never share data, the text of an error reply, and what the expiry
+ * suites need to wait on a real server: its clock, a field of INFO, and a
+ * poll with a generous limit.
+ */
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import { errorText } from "../../../shared/replies.ts";
+
+/** Key names no other test uses: `key("a")` is "<random prefix>:a". */
+export function keysForThisTest(): (name: string) => string {
+  const prefix = randomBytes(8).toString("hex");
+  return (name) => `${prefix}:${name}`;
+}
+
+/**
+ * The full text of the error a command was answered with ("ERR ..."), to
+ * compare with Redis's exactly (without the command that the harness's
+ * clients add to their errors); fails if the command succeeded.
+ */
+export async function errorOf(reply: Promise<unknown>): Promise<string> {
+  try {
+    await reply;
+  } catch (error) {
+    return errorText(error);
+  }
+  throw new Error("expected an error reply, but the command succeeded");
+}
+
+/** The server's wall clock (TIME), in milliseconds since 1970. */
+export async function serverTimeMs(redis: Redis): Promise<number> {
+  const [seconds, microseconds] = await redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
+}
+
+/** One `name:value` field of an INFO section, as text (undefined if absent). */
+export async function infoField(
+  redis: Redis,
+  section: string,
+  name: string,
+): Promise<string | undefined> {
+  const info = await redis.info(section);
+  const line = info.split("\r\n").find((l) => l.startsWith(`${name}:`));
+  return line?.slice(name.length + 1);
+}
+
+/** One field of INFO, as a number: `infoNumber(redis, "stats", "expired_keys")`. */
+export async function infoNumber(
+  redis: Redis,
+  section: string,
+  name: string,
+): Promise<number> {
+  const value = await infoField(redis, section, name);
+  if (value === undefined) throw new Error(`INFO ${section} has no ${name}`);
+  return Number(value);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Polls `probe` every `everyMs` until it answers `wanted`; fails after
+ * `limitMs`. For keys that must go: a generous limit makes a slow machine
+ * wait longer, never fail. Returns how long it took, in milliseconds.
+ */
+export async function pollUntil<T>(
+  probe: () => Promise<T>,
+  wanted: T,
+  what: string,
+  { limitMs = 10_000, everyMs = 20 } = {},
+): Promise<number> {
+  const started = performance.now();
+  let last = await probe();
+  while (last !== wanted) {
+    if (performance.now() - started > limitMs)
+      throw new Error(
+        `${what}: still ${String(last)} after ${limitMs} ms, wanted ${String(wanted)}`,
+      );
+    await sleep(everyMs);
+    last = await probe();
+  }
+  return performance.now() - started;
+}

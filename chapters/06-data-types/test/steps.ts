@@ -1,0 +1,10 @@
+/**
+ * This chapter's article steps, in the order its walkthrough makes them
+ * green ("The steps, and the commands"): `npm run exercise 06` reports on
+ * them in this order, and `npm run exercise 06 -- <name>` runs one. Each is
+ * a black-box test file of this folder without `.test.ts`; a repository
+ * check keeps the two lists equal (shared/checks/exercise.test.ts).
+ */
+import type { ArticleStep } from "../../../shared/exercise.ts";
+
+export const STEPS: readonly ArticleStep[] = [];
