@@ -57,6 +57,8 @@ describe("loadConfig", () => {
       aofLoadTruncated: true,
       autoAofRewritePercentage: 100,
       autoAofRewriteMinSize: 64 * 1024 ** 2,
+      listMaxListpackSize: -2,
+      listCompressDepth: 0,
     });
     expect(loadConfig([])).toEqual(DEFAULT_CONFIG);
   });
@@ -89,6 +91,45 @@ describe("loadConfig", () => {
     );
     expect(() => loadConfig(["--dir", "/no/such/folder"])).toThrow(
       "Can't chdir to '/no/such/folder'",
+    );
+  });
+
+  it("reads the list settings under both names, within a C int as Redis does", () => {
+    expect(
+      loadConfig([
+        "--list-max-listpack-size",
+        "-6",
+        "--list-compress-depth",
+        "3",
+      ]),
+    ).toMatchObject({ listMaxListpackSize: -6, listCompressDepth: 3 });
+    // The old name is an alias: the last one given wins.
+    expect(
+      loadConfig([
+        "--list-max-listpack-size",
+        "5",
+        "--list-max-ziplist-size",
+        "0",
+      ]).listMaxListpackSize,
+    ).toBe(0);
+    expect(
+      loadConfig(["--list-max-ziplist-size", "-2147483648"])
+        .listMaxListpackSize,
+    ).toBe(-(2 ** 31));
+    expect(() => loadConfig(["--list-max-ziplist-size", "2147483648"])).toThrow(
+      expect.objectContaining({
+        reason: "argument must be between -2147483648 and 2147483647 inclusive",
+      }),
+    );
+    expect(() => loadConfig(["--list-max-listpack-size", "1.5"])).toThrow(
+      expect.objectContaining({
+        reason: "argument couldn't be parsed into an integer",
+      }),
+    );
+    expect(() => loadConfig(["--list-compress-depth", "-1"])).toThrow(
+      expect.objectContaining({
+        reason: "argument must be between 0 and 2147483647 inclusive",
+      }),
     );
   });
 
