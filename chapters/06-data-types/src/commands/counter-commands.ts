@@ -21,6 +21,7 @@ import {
 import { addInt64, INT64_MIN, parseInt64 } from "../numbers/integers.ts";
 import { incrementByFloat } from "../numbers/long-double.ts";
 import { COUNTER_DOCS } from "./docs/counter-docs.ts";
+import { getString } from "./typed-lookup.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 
@@ -36,7 +37,8 @@ function incrementBy(
   increment: bigint,
 ): Reply {
   const key = byteString(keyArg);
-  const old = session.db.get(key);
+  const old = getString(session.db, key);
+  if (typeof old === "object") return old;
   const current = old === undefined ? 0n : parseInt64(old);
   if (current === undefined) return NOT_AN_INTEGER;
   const result = addInt64(current, increment);
@@ -112,7 +114,10 @@ export const incrbyfloat: CommandSpec = {
   run(args, context) {
     const key = byteString(args[1]!);
     const { db } = context.session;
-    const result = incrementByFloat(db.get(key), byteString(args[2]!));
+    // The type first: `INCRBYFLOAT list abc` is WRONGTYPE, not a float error.
+    const current = getString(db, key);
+    if (typeof current === "object") return current;
+    const result = incrementByFloat(current, byteString(args[2]!));
     if (result.kind === "error") return error(result.message);
     db.setKeepingTtl(key, result.text);
     // Logged as its result, as Redis logs it: replaying the arithmetic

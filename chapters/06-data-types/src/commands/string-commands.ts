@@ -36,6 +36,7 @@ import {
   type Unit,
 } from "./expiry-commands.ts";
 import { STRING_DOCS } from "./docs/string-docs.ts";
+import { readString } from "./typed-lookup.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 
@@ -105,10 +106,20 @@ export const set: CommandSpec = {
       storeWithDeadline(context, key, byteString(args[2]!), deadline, keepTtl);
       return OK;
     }
-    // With GET this is also a read, counted in INFO's keyspace hits/misses.
-    const old = returnOld ? session.db.read(key) : session.db.get(key);
-    const answer = returnOld ? (old === undefined ? NULL : bulk(old)) : OK;
-    const exists = old !== undefined;
+    // With GET this is also a read (counted in INFO's keyspace hits and
+    // misses) of a string: SET overwrites a key of any type, but
+    // `SET list v GET` cannot answer the old value, so it answers
+    // WRONGTYPE and sets nothing, whatever NX or XX say.
+    let answer = OK;
+    let exists: boolean;
+    if (returnOld) {
+      const old = readString(session.db, key);
+      if (typeof old === "object") return old;
+      answer = old === undefined ? NULL : bulk(old);
+      exists = old !== undefined;
+    } else {
+      exists = session.db.has(key);
+    }
     if ((condition === "nx" && exists) || (condition === "xx" && !exists)) {
       return returnOld ? answer : NULL;
     }
@@ -236,10 +247,11 @@ export const getex: CommandSpec = {
     }
 
     // Redis looks the key up before it checks the time: a missing key
-    // answers nil even with a bad time.
+    // answers nil even with a bad time, and a list WRONGTYPE.
     const key = byteString(args[1]!);
-    const value = session.db.read(key);
+    const value = readString(session.db, key);
     if (value === undefined) return NULL;
+    if (typeof value === "object") return value;
 
     if (expiry !== undefined) {
       const { unit, relative } = EXPIRY_OPTIONS[expiry.option];
@@ -279,7 +291,8 @@ export const get: CommandSpec = {
   categories: ["@read", "@string", "@fast"],
   docs: STRING_DOCS.get,
   run(args, { session }) {
-    const value = session.db.read(byteString(args[1]!));
+    const value = readString(session.db, byteString(args[1]!));
+    if (typeof value === "object") return value;
     return value === undefined ? NULL : bulk(value);
   },
 };
@@ -294,7 +307,9 @@ export const getset: CommandSpec = {
   docs: STRING_DOCS.getset,
   run(args, { session }) {
     const key = byteString(args[1]!);
-    const old = session.db.read(key);
+    // The old value must be a string; on any other type nothing is set.
+    const old = readString(session.db, key);
+    if (typeof old === "object") return old;
     session.db.set(key, byteString(args[2]!));
     return old === undefined ? NULL : bulk(old);
   },
@@ -309,8 +324,9 @@ export const getdel: CommandSpec = {
   docs: STRING_DOCS.getdel,
   run(args, context) {
     const key = byteString(args[1]!);
-    const value = context.session.db.read(key);
+    const value = readString(context.session.db, key);
     if (value === undefined) return NULL;
+    if (typeof value === "object") return value;
     context.session.db.delete(key);
     // As Redis logs it: replay needs the deletion, not the reply.
     logAs(context, "DEL", key);
@@ -384,10 +400,12 @@ export const mget: CommandSpec = {
   tips: ["request_policy:multi_shard"],
   docs: STRING_DOCS.mget,
   run(args, { session }) {
+    // A key holding another type answers nil, not WRONGTYPE: one list
+    // among the keys must not fail the whole read.
     const values: Reply[] = [];
     for (let i = 1; i < args.length; i++) {
       const value = session.db.read(byteString(args[i]!));
-      values.push(value === undefined ? NULL : bulk(value));
+      values.push(typeof value === "string" ? bulk(value) : NULL);
     }
     return array(values);
   },

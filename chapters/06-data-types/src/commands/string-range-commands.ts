@@ -14,6 +14,7 @@ import {
   STRING_TOO_LONG,
 } from "../dispatch/arguments.ts";
 import { STRING_RANGE_DOCS } from "./docs/string-range-docs.ts";
+import { getString, readString } from "./typed-lookup.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 
@@ -30,7 +31,9 @@ export const append: CommandSpec = {
   docs: STRING_RANGE_DOCS.append,
   run(args, { session }) {
     const key = byteString(args[1]!);
-    const old = session.db.get(key) ?? "";
+    const found = getString(session.db, key);
+    if (typeof found === "object") return found;
+    const old = found ?? "";
     // Checked before anything is built: the limit guards memory.
     if (old.length + args[2]!.length > MAX_STRING_LENGTH) {
       return STRING_TOO_LONG;
@@ -52,7 +55,9 @@ export const strlen: CommandSpec = {
   categories: ["@read", "@string", "@fast"],
   docs: STRING_RANGE_DOCS.strlen,
   run(args, { session }) {
-    return integer(session.db.read(byteString(args[1]!))?.length ?? 0);
+    const value = readString(session.db, byteString(args[1]!));
+    if (typeof value === "object") return value;
+    return integer(value?.length ?? 0);
   },
 };
 
@@ -73,7 +78,10 @@ export const getrange: CommandSpec = {
     const startArg = int64Argument(args[2]!);
     const endArg = int64Argument(args[3]!);
     if (startArg === undefined || endArg === undefined) return NOT_AN_INTEGER;
-    const value = session.db.read(byteString(args[1]!)) ?? "";
+    // The offsets are read first, the key's type checked after, as in Redis.
+    const found = readString(session.db, byteString(args[1]!));
+    if (typeof found === "object") return found;
+    const value = found ?? "";
     // Both negative and crossed (GETRANGE k -1 -5): empty, as in Redis.
     // Compared exactly, as bigints: as numbers, -(2^63 - 1) and -2^63 are
     // the same, and would not look crossed.
@@ -111,7 +119,10 @@ export const setrange: CommandSpec = {
     if (offsetArg === undefined) return NOT_AN_INTEGER;
     if (offsetArg < 0n) return error("ERR offset is out of range");
     const key = byteString(args[1]!);
-    const old = session.db.get(key);
+    // After the offset, before the empty patch and the size limit: on a
+    // list, even `SETRANGE list 0 ""` is WRONGTYPE.
+    const old = getString(session.db, key);
+    if (typeof old === "object") return old;
     const patch = args[3]!;
     // Writing nothing changes nothing, and creates no key.
     if (patch.length === 0) return integer(old?.length ?? 0);
