@@ -40,6 +40,7 @@ import {
 } from "node:fs";
 import type { Deadline, Keyspace, RedisValue } from "../keyspace/keyspace.ts";
 import type { Database } from "../keyspace/database.ts";
+import type { Quicklist } from "../types/quicklist.ts";
 import { encodeCommand } from "./aof-format.ts";
 
 /** How many keys one slice of the walk writes before letting clients in. */
@@ -47,6 +48,9 @@ const KEYS_PER_SLICE = 1000;
 
 /** Written to the file in pieces of about this size. */
 const WRITE_BYTES = 64 * 1024;
+
+/** At most this many list elements per RPUSH (Redis's AOF_REWRITE_ITEMS_PER_CMD). */
+const ITEMS_PER_COMMAND = 64;
 
 /** A key's state when the rewrite started: its value and deadline, or absent. */
 type PreImage =
@@ -145,7 +149,10 @@ export class AofRewrite {
   // #endregion finish-database
 
   // #region write-key
-  /** The commands that recreate one key: SET, and PEXPIREAT if it has a deadline. */
+  /**
+   * The commands that recreate one key: SET for a string, RPUSH for a
+   * list, and PEXPIREAT if it has a deadline.
+   */
   #writeKey(db: Database, key: string, state: PreImage): void {
     if (state === undefined) return; // created during the rewrite
     const { value, deadline } = state;
@@ -154,12 +161,26 @@ export class AofRewrite {
       this.#emit(["SELECT", String(db.index)]);
       this.#selected = db.index;
     }
-    this.#emit(["SET", key, value]);
+    if (typeof value === "string") this.#emit(["SET", key, value]);
+    else this.#emitList(key, value);
     if (deadline !== undefined) {
       this.#emit(["PEXPIREAT", key, String(deadline)]);
     }
   }
   // #endregion write-key
+
+  /** A list, head to tail, as RPUSH commands of at most ITEMS_PER_COMMAND elements. */
+  #emitList(key: string, list: Quicklist): void {
+    let batch: string[] = [];
+    for (const [, element] of list.entries()) {
+      batch.push(element);
+      if (batch.length === ITEMS_PER_COMMAND) {
+        this.#emit(["RPUSH", key, ...batch]);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) this.#emit(["RPUSH", key, ...batch]);
+  }
 
   #emit(words: readonly string[]): void {
     const bytes = encodeCommand(words);

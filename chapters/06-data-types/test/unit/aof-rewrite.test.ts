@@ -56,6 +56,7 @@ import type { ServerState } from "../../src/dispatch/server-state.ts";
 import type { Session } from "../../src/dispatch/session.ts";
 import type { Reply } from "../../src/protocol/reply.ts";
 import { deadlineOf, type Deadline } from "../../src/keyspace/keyspace.ts";
+import type { Database } from "../../src/keyspace/database.ts";
 import { loadAppendOnlyFile } from "../../src/persistence/aof-loader.ts";
 import { AofReader } from "../../src/persistence/aof-reader.ts";
 import { ManualClock } from "../manual-clock.ts";
@@ -534,10 +535,22 @@ async function rewriteWithTraffic(world: World): Promise<void> {
 }
 
 // #region comparison
-/** A key's value and deadline, as `peek` gives them. */
+/**
+ * A key's value and deadline, as `peek` gives them; a list as its
+ * elements, so that lists of two servers compare by content.
+ */
 interface Stored {
-  value: string;
+  value: string | readonly string[];
   deadline: Deadline | undefined;
+}
+
+function storedOf(db: Database, key: string): Stored {
+  const { value, deadline } = db.peek(key)!;
+  if (typeof value === "string") return { value, deadline };
+  return {
+    value: [...value.entries()].map(([, element]) => element),
+    deadline,
+  };
 }
 
 /** Every key alive at the clock's time, in every database: "3 k12" → its value and deadline. */
@@ -548,7 +561,8 @@ function aliveKeys(server: ServerState): Map<string, Stored> {
   for (let index = 0; index < keyspace.count; index++) {
     const db = keyspace.existingDatabase(index);
     if (db === undefined) continue;
-    for (const key of db.keys()) alive.set(`${index} ${key}`, db.peek(key)!);
+    for (const key of db.keys())
+      alive.set(`${index} ${key}`, storedOf(db, key));
   }
   return alive;
 }
@@ -568,7 +582,8 @@ function differences(
   for (const name of new Set([...live.keys(), ...replayed.keys()])) {
     const a = live.get(name);
     const b = replayed.get(name);
-    if (a?.value === b?.value && a?.deadline === b?.deadline) continue;
+    const sameValue = JSON.stringify(a?.value) === JSON.stringify(b?.value);
+    if (sameValue && a?.deadline === b?.deadline) continue;
     const [db, ...key] = name.split(" ");
     found.push(
       `db ${db} key ${JSON.stringify(key.join(" "))}: live ${describeStored(a)}, replayed ${describeStored(b)}`,

@@ -19,6 +19,7 @@ import type { ServerState } from "../../src/dispatch/server-state.ts";
 import { loadAppendOnlyFile } from "../../src/persistence/aof-loader.ts";
 import { encodeCommand } from "../../src/persistence/aof-format.ts";
 import type { Reply } from "../../src/protocol/reply.ts";
+import type { RedisValue } from "../../src/keyspace/keyspace.ts";
 
 vi.mock("node:fs", async (importOriginal) => {
   const real = await importOriginal<typeof import("node:fs")>();
@@ -70,7 +71,7 @@ function serverWithAof(settings: Partial<ServerConfig> = {}) {
 }
 
 /** The keys and values a fresh server has after replaying `server`'s file. */
-function replayed(server: ServerState): Map<string, string | undefined> {
+function replayed(server: ServerState): Map<string, RedisValue | undefined> {
   const fresh = createServerState({ ...server.config }, systemClock, noTcp);
   loadAppendOnlyFile(server.aof.path, COMMANDS, fresh);
   const db = fresh.keyspace.database(0);
