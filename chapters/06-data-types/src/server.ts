@@ -67,6 +67,7 @@
  *   counter-commands.ts        INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT
  *   key-commands.ts            DEL, EXISTS, TYPE, KEYS, SCAN, RENAME, COPY, ...
  *   expiry-commands.ts         EXPIRE, TTL, PERSIST and kin; EX/PX parsing
+ *   list-commands.ts           LPUSH, LPOP, LRANGE, LMOVE, LMPOP... (no waiting)
  *   docs/                      COMMAND DOCS data, one file per command file
  */
 // #endregion layout
@@ -96,6 +97,7 @@ import { STRING_RANGE_COMMANDS } from "./commands/string-range-commands.ts";
 import { COUNTER_COMMANDS } from "./commands/counter-commands.ts";
 import { KEY_COMMANDS } from "./commands/key-commands.ts";
 import { EXPIRY_COMMANDS } from "./commands/expiry-commands.ts";
+import { LIST_COMMANDS } from "./commands/list-commands.ts";
 import { systemClock, type Clock } from "./expiry/clock.ts";
 import { ActiveExpiry, scheduleActiveExpiry } from "./expiry/active-expiry.ts";
 import { AppendOnlyFile } from "./persistence/aof.ts";
@@ -119,6 +121,7 @@ export const COMMANDS = new CommandTable([
   ...COUNTER_COMMANDS,
   ...KEY_COMMANDS,
   ...EXPIRY_COMMANDS,
+  ...LIST_COMMANDS,
 ]);
 // #endregion command-table
 
