@@ -261,18 +261,22 @@ export const renamenx: CommandSpec = {
 
 // #region move-key
 /**
- * RENAME's move: the value and its deadline go to the new name, and
- * whatever the new name held (and its deadline) is replaced.
+ * RENAME's move: the value (the very object: a list is not copied) and its
+ * deadline go to the new name, and whatever the new name held is deleted
+ * first. So the new name is always a new key, as in Redis, and a client
+ * blocked on it hears of it (`keyAdded`) even if it held a string before.
  */
 function moveKey(db: Database, from: string, to: string, value: RedisValue) {
   const deadline = db.deadline(from);
-  db.delete(from);
+  db.delete(to);
   db.set(to, value);
   if (deadline !== undefined) db.setDeadline(to, deadline);
+  db.delete(from);
 }
 // #endregion move-key
 
 const NO_SUCH_KEY = error("ERR no such key");
+const SAME_OBJECT = error("ERR source and destination objects are the same");
 
 export const randomkey: CommandSpec = {
   name: "randomkey",
@@ -318,22 +322,77 @@ export const copy: CommandSpec = {
 
     const from = byteString(args[1]!);
     const to = byteString(args[2]!);
-    if (target === session.db && from === to) {
-      return error("ERR source and destination objects are the same");
-    }
+    if (target === session.db && from === to) return SAME_OBJECT;
     const value = session.db.read(from);
     if (value === undefined) return integer(0);
-    if (target.has(to) && !replace) return integer(0);
-    // Strings are immutable in JavaScript, so sharing one is a true copy.
-    // (Chapter 06's lists and hashes will need a real copy here.)
+    if (target.has(to)) {
+      if (!replace) return integer(0);
+      // Deleted first, so the copy is a new key (see `moveKey`).
+      target.delete(to);
+    }
     // The copy gets the source's deadline too, or none.
     const deadline = session.db.deadline(from);
-    target.set(to, value);
+    target.set(to, copyOf(value));
     if (deadline !== undefined) target.setDeadline(to, deadline);
     return integer(1);
   },
 };
+
+/**
+ * A value that shares nothing its original could change. A string is
+ * immutable in JavaScript, so the string itself will do; a list is
+ * changed in place by LPUSH or LSET, so it needs a copy of its own, or
+ * pushing onto the copy would push onto the original too.
+ */
+function copyOf(value: RedisValue): RedisValue {
+  return typeof value === "string" ? value : value.clone();
+}
 // #endregion copy
+
+// #region move
+/**
+ * MOVE key db: the key, with its value and deadline, goes to database
+ * `db`, unless a key of that name is there already. 1 if it moved.
+ * The database number is checked before the key is looked at.
+ */
+export const move: CommandSpec = {
+  name: "move",
+  arity: 3,
+  flags: ["write", "fast"],
+  keys: ONE_KEY,
+  categories: ["@keyspace", "@write", "@fast"],
+  docs: KEY_DOCS.move,
+  run(args, { session, server }) {
+    const index = intArgument(args[2]!);
+    if (typeof index !== "number") return index;
+    if (index < 0 || index >= server.keyspace.count) {
+      return error("ERR DB index is out of range");
+    }
+    const target = server.keyspace.database(index);
+    if (target === session.db) return SAME_OBJECT;
+    const key = byteString(args[1]!);
+    const value = session.db.get(key);
+    if (value === undefined || target.has(key)) return integer(0);
+    // Added to the target first, then deleted here, as Redis does it.
+    const deadline = session.db.deadline(key);
+    target.set(key, value);
+    if (deadline !== undefined) target.setDeadline(key, deadline);
+    session.db.delete(key);
+    return integer(1);
+  },
+};
+// #endregion move
+
+/**
+ * TOUCH key [key ...]: EXISTS, except that in Redis each lookup counts as
+ * a use of the key (OBJECT IDLETIME starts again from 0), and EXISTS's
+ * does not.
+ */
+export const touch: CommandSpec = {
+  ...exists,
+  name: "touch",
+  docs: KEY_DOCS.touch,
+};
 
 export const KEY_COMMANDS: readonly CommandSpec[] = [
   del,
@@ -346,4 +405,6 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
   renamenx,
   randomkey,
   copy,
+  move,
+  touch,
 ];

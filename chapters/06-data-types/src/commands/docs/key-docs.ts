@@ -117,4 +117,19 @@ export const KEY_DOCS = {
       { name: "replace", type: "pure-token", token: "REPLACE", optional: true },
     ],
   },
+  move: {
+    summary: "Move a key to another database",
+    since: "1.0.0",
+    group: GROUP,
+    complexity: "O(1)",
+    arguments: [KEY_ARG, { name: "db", type: "integer" }],
+  },
+  touch: {
+    summary:
+      "Alters the last access time of a key(s). Returns the number of existing keys specified.",
+    since: "3.2.1",
+    group: GROUP,
+    complexity: "O(N) where N is the number of keys that will be touched.",
+    arguments: [KEYS_ARG],
+  },
 } satisfies Record<string, CommandDocs>;
