@@ -66,6 +66,7 @@
  *   string-range-commands.ts   APPEND, STRLEN, GETRANGE, SETRANGE
  *   counter-commands.ts        INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT
  *   key-commands.ts            DEL, EXISTS, TYPE, KEYS, SCAN, RENAME, COPY, ...
+ *   object-command.ts          OBJECT: a value's encoding, refcount, idle time
  *   expiry-commands.ts         EXPIRE, TTL, PERSIST and kin; EX/PX parsing
  *   list-commands.ts           LPUSH, LPOP, LRANGE, LMOVE, LMPOP... (no waiting)
  *   docs/                      COMMAND DOCS data, one file per command file
@@ -96,6 +97,7 @@ import { STRING_COMMANDS } from "./commands/string-commands.ts";
 import { STRING_RANGE_COMMANDS } from "./commands/string-range-commands.ts";
 import { COUNTER_COMMANDS } from "./commands/counter-commands.ts";
 import { KEY_COMMANDS } from "./commands/key-commands.ts";
+import { OBJECT_COMMANDS } from "./commands/object-command.ts";
 import { EXPIRY_COMMANDS } from "./commands/expiry-commands.ts";
 import { LIST_COMMANDS } from "./commands/list-commands.ts";
 import { systemClock, type Clock } from "./expiry/clock.ts";
@@ -120,6 +122,7 @@ export const COMMANDS = new CommandTable([
   ...STRING_RANGE_COMMANDS,
   ...COUNTER_COMMANDS,
   ...KEY_COMMANDS,
+  ...OBJECT_COMMANDS,
   ...EXPIRY_COMMANDS,
   ...LIST_COMMANDS,
 ]);

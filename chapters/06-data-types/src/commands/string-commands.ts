@@ -36,7 +36,7 @@ import {
   type Unit,
 } from "./expiry-commands.ts";
 import { STRING_DOCS } from "./docs/string-docs.ts";
-import { readString } from "./typed-lookup.ts";
+import { readString, WRONG_TYPE } from "./typed-lookup.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 
@@ -107,21 +107,14 @@ export const set: CommandSpec = {
       return OK;
     }
     // With GET this is also a read (counted in INFO's keyspace hits and
-    // misses) of a string: SET overwrites a key of any type, but
-    // `SET list v GET` cannot answer the old value, so it answers
-    // WRONGTYPE and sets nothing, whatever NX or XX say.
-    let answer = OK;
-    let exists: boolean;
-    if (returnOld) {
-      const old = readString(session.db, key);
-      if (typeof old === "object") return old;
-      answer = old === undefined ? NULL : bulk(old);
-      exists = old !== undefined;
-    } else {
-      exists = session.db.has(key);
-    }
+    // misses) of a string: on a list, SET GET answers WRONGTYPE and sets
+    // nothing. (Without GET, SET overwrites a key of any type.)
+    const old = returnOld ? readString(session.db, key) : session.db.get(key);
+    if (old === WRONG_TYPE) return WRONG_TYPE;
+    const oldReply = typeof old === "string" ? bulk(old) : NULL; // for GET
+    const exists = old !== undefined;
     if ((condition === "nx" && exists) || (condition === "xx" && !exists)) {
-      return returnOld ? answer : NULL;
+      return returnOld ? oldReply : NULL;
     }
     storeWithDeadline(context, key, byteString(args[2]!), deadline, keepTtl);
     // GET shaped the reply, not the data: Redis 7.0 logs the SET without it
@@ -132,7 +125,7 @@ export const set: CommandSpec = {
       );
       logAs(context, ...withoutGet.map(byteString));
     }
-    return answer;
+    return returnOld ? oldReply : OK;
   },
 };
 

@@ -1,0 +1,179 @@
+/**
+ * OBJECT: what Redis shows of how it keeps a value. ENCODING names the
+ * representation (a string may be `int`, `embstr` or `raw`; every list of
+ * Redis 7.0 is a `quicklist`), REFCOUNT how many references the value
+ * has, IDLETIME how long since the key was last used, FREQ how often it
+ * is used (only under an LFU eviction policy).
+ *
+ * Our values are JavaScript strings and objects, not Redis's `robj`, so
+ * the answers are Redis's rules applied to our values: the encoding Redis
+ * 7.0.15 would have chosen for the same value, and its refcount. They are
+ * what a client sees, and what the article's memory figures are about.
+ */
+import type { CommandDocs, CommandSpec } from "../dispatch/command-spec.ts";
+import type { RedisValue } from "../keyspace/keyspace.ts";
+import {
+  array,
+  bulk,
+  error,
+  integer,
+  NULL,
+  simple,
+  type Reply,
+} from "../protocol/reply.ts";
+import { byteString } from "../dispatch/arguments.ts";
+import { wrongNumberOfArguments } from "../dispatch/command-table.ts";
+import { parseInt64 } from "../numbers/integers.ts";
+import { OBJECT_DOCS } from "./docs/object-docs.ts";
+
+// #region string-encoding
+/**
+ * Redis keeps a string in one of three ways, chosen when a command such
+ * as SET stores it (`tryObjectEncoding`):
+ *
+ * - `int`: the text of a 64-bit integer, in at most 20 bytes and in
+ *   canonical form (no `+`, no leading zero, no `-0`), is kept as the
+ *   number itself, in the pointer's place: no allocation at all;
+ * - `embstr`: up to 44 bytes, the bytes share one allocation with the
+ *   object header (44 is what fills a 64-byte allocator bin);
+ * - `raw`: longer, a separate allocation the header points to.
+ */
+export function stringEncoding(value: string): "int" | "embstr" | "raw" {
+  if (value.length <= 20 && parseInt64(value) !== undefined) return "int";
+  return value.length <= EMBSTR_LIMIT ? "embstr" : "raw";
+}
+
+/** The longest string Redis embeds in its object header (OBJ_ENCODING_EMBSTR_SIZE_LIMIT). */
+const EMBSTR_LIMIT = 44;
+// #endregion string-encoding
+
+/** What OBJECT ENCODING answers for a value. */
+export function encodingOf(value: RedisValue): string {
+  return typeof value === "string" ? stringEncoding(value) : value.encoding;
+}
+
+// #region refcount
+/**
+ * Redis creates the integers 0 to 9999 once, at start-up, and every key
+ * whose value is one of them points to that one shared object (unless a
+ * maxmemory policy needs a clock per key, which we do not have). A shared
+ * object is never freed, and says so with the largest refcount there is.
+ * Any other value belongs to its key alone.
+ */
+export function refcountOf(value: RedisValue): number {
+  if (typeof value !== "string" || stringEncoding(value) !== "int") return 1;
+  const number = Number(value);
+  return number >= 0 && number < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
+}
+
+/** How many small integers Redis shares (OBJ_SHARED_INTEGERS). */
+const SHARED_INTEGERS = 10_000;
+/** The refcount of a shared object (OBJ_SHARED_REFCOUNT, INT_MAX). */
+const SHARED_REFCOUNT = 2 ** 31 - 1;
+// #endregion refcount
+
+const OBJECT_CATEGORIES = ["@keyspace", "@read", "@slow"] as const;
+const KEY_IS_SECOND = { first: 2, last: 2, step: 1 } as const;
+
+/**
+ * A subcommand that looks at one key: nil for a missing key, else what
+ * `answer` says of its value. The lookup is a read (counted in INFO's
+ * keyspace hits and misses), as in Redis.
+ */
+function objectSubcommand(
+  name: string,
+  docs: CommandDocs,
+  answer: (value: RedisValue) => Reply,
+): CommandSpec {
+  return {
+    name: `object|${name}`,
+    arity: 3,
+    flags: ["readonly"],
+    keys: KEY_IS_SECOND,
+    categories: OBJECT_CATEGORIES,
+    tips: ["nondeterministic_output"],
+    docs,
+    run(args, { session }) {
+      const value = session.db.read(byteString(args[2]!));
+      return value === undefined ? NULL : answer(value);
+    },
+  };
+}
+
+const encoding = objectSubcommand(
+  "encoding",
+  OBJECT_DOCS["object|encoding"],
+  (value) => bulk(encodingOf(value)),
+);
+
+const refcount = objectSubcommand(
+  "refcount",
+  OBJECT_DOCS["object|refcount"],
+  (value) => integer(refcountOf(value)),
+);
+
+// #region idletime
+/**
+ * OBJECT IDLETIME key: seconds since the key was last used.
+ *
+ * FIRST CUT: the keyspace does not keep an access time per key yet (it is
+ * asked for in database.ts), so every key looks just used.
+ */
+const idletime = objectSubcommand(
+  "idletime",
+  OBJECT_DOCS["object|idletime"],
+  () => integer(0),
+);
+// #endregion idletime
+
+/**
+ * OBJECT FREQ key: how often the key is used, a logarithmic counter that
+ * Redis keeps only under an LFU `maxmemory-policy`. We have no eviction
+ * policy at all, so this is Redis's error for any other policy, always.
+ * (A key that does not exist is nil first, as in Redis.)
+ */
+const freq = objectSubcommand("freq", OBJECT_DOCS["object|freq"], () =>
+  error(
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+  ),
+);
+
+const OBJECT_HELP = [
+  "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "ENCODING <key>",
+  "    Return the kind of internal representation used in order to store the value",
+  "    associated with a <key>.",
+  "FREQ <key>",
+  "    Return the access frequency index of the <key>. The returned integer is",
+  "    proportional to the logarithm of the recent access frequency of the key.",
+  "IDLETIME <key>",
+  "    Return the idle time of the <key>, that is the approximated number of",
+  "    seconds elapsed since the last access to the key.",
+  "REFCOUNT <key>",
+  "    Return the number of references of the value associated with the specified",
+  "    <key>.",
+  "HELP",
+  "    Prints this help.",
+];
+
+const help: CommandSpec = {
+  name: "object|help",
+  arity: 2,
+  flags: ["loading", "stale"],
+  categories: ["@keyspace", "@slow"],
+  docs: OBJECT_DOCS["object|help"],
+  run: () => array(OBJECT_HELP.map(simple)),
+};
+
+/** OBJECT, the container. Alone, or with an unknown subcommand, the table answers. */
+export const object: CommandSpec = {
+  name: "object",
+  arity: -2,
+  flags: [],
+  categories: ["@slow"],
+  docs: OBJECT_DOCS.object,
+  subcommands: [encoding, freq, idletime, refcount, help],
+  run: () => wrongNumberOfArguments("object"),
+};
+
+export const OBJECT_COMMANDS: readonly CommandSpec[] = [object];
