@@ -9,11 +9,15 @@
  *
  * Those projects speak RESP3, ioredis's default. Project `NN-name-resp2`
  * runs chapter NN's own black-box suites again with clients that speak
- * RESP2, so that every suite runs in both protocols without doubling the
- * whole matrix. Against an external server (REDIS_URL) there is no matrix,
- * so there the RESP2 project takes every suite from 02 up to NN.
+ * RESP2, so that every suite that talks through ioredis runs in both
+ * protocols without doubling the whole matrix. The suites that create no
+ * ioredis client (raw sockets, node-redis, redis-cli: the list is in
+ * shared/protocol-independent-suites.ts) would repeat their RESP3 run, and
+ * run once. Against an external server (REDIS_URL) there is no matrix, so
+ * there the RESP2 project takes every such suite from 02 up to NN.
  */
 import { speaksRedis, type Chapter } from "./chapters.ts";
+import { PROTOCOL_INDEPENDENT_SUITES } from "./protocol-independent-suites.ts";
 
 export interface ChapterProject {
   name: string;
@@ -69,24 +73,39 @@ export function chapterProjects(
 
 /**
  * The RESP2 projects: for each chapter that speaks Redis, its own suites
- * (or, with `cumulative`, every suite from 02 up to it) with RESP2 clients.
- * No unit tests: the RESP3 project already runs them.
+ * (or, with `cumulative`, every suite from 02 up to it) with RESP2 clients,
+ * except the protocol-independent ones. No unit tests: the RESP3 project
+ * already runs them.
  */
 export function resp2Projects(
   chapters: readonly Chapter[],
   { cumulative }: { cumulative: boolean },
 ): ChapterProject[] {
+  const suiteFiles = suitesExcept(PROTOCOL_INDEPENDENT_SUITES);
   return chapters.filter(speaksRedis).map((chapter) => {
     const suites = cumulative
       ? chapters.filter((c) => speaksRedis(c) && c.number <= chapter.number)
       : [chapter];
     return {
       name: `${chapter.id}-resp2`,
-      include: suites.map((c) => `chapters/${c.id}/test/*.test.ts`),
+      include: suites.map((c) => `chapters/${c.id}/test/${suiteFiles}`),
       serverDir: chapter.dir,
       chapterNumber: chapter.number,
       speaksRedis: true,
       protocol: 2,
     };
   });
+}
+
+/**
+ * A glob for the `*.test.ts` files of one folder but `names`:
+ * `!(framing.test|node-redis.test)*.test.ts`. Each name keeps its `.test`
+ * inside the `!(...)`, because the negation only looks at how a file name
+ * begins: `!(framing).test.ts` would leave out `framing-limits.test.ts` too.
+ * (shared/checks/resp2-projects.test.ts asks vitest which files it runs.)
+ */
+export function suitesExcept(names: readonly string[]): string {
+  if (names.length === 0) return "*.test.ts";
+  const stems = names.map((name) => name.replace(/\.ts$/, ""));
+  return `!(${stems.join("|")})*.test.ts`;
 }

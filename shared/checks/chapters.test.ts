@@ -20,7 +20,8 @@ import {
   type Chapter,
 } from "../chapters.ts";
 import { prepareExercise } from "../exercise.ts";
-import { chapterProjects, resp2Projects } from "../projects.ts";
+import { chapterProjects, resp2Projects, suitesExcept } from "../projects.ts";
+import { PROTOCOL_INDEPENDENT_SUITES } from "../protocol-independent-suites.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "rfs-tooling-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -113,16 +114,21 @@ describe("vitest projects", () => {
     });
   });
 
-  it("runs each chapter's own suites again in RESP2, or every suite up to it against an external server", () => {
+  it("runs each chapter's own suites again in RESP2, or every suite up to it against an external server, but the protocol-independent ones", () => {
+    // Which files the glob takes: shared/checks/resp2-projects.test.ts.
+    const suites = suitesExcept(PROTOCOL_INDEPENDENT_SUITES);
+    expect(suitesExcept(["framing.test.ts", "node-redis.test.ts"])).toBe(
+      "!(framing.test|node-redis.test)*.test.ts",
+    );
     const own = resp2Projects(chapters, { cumulative: false });
     expect(own.map((p) => [p.name, p.include, p.protocol])).toEqual([
-      ["02-resp-parser-resp2", ["chapters/02-resp-parser/test/*.test.ts"], 2],
-      ["03-memory-db-resp2", ["chapters/03-memory-db/test/*.test.ts"], 2],
+      ["02-resp-parser-resp2", [`chapters/02-resp-parser/test/${suites}`], 2],
+      ["03-memory-db-resp2", [`chapters/03-memory-db/test/${suites}`], 2],
     ]);
     const all = resp2Projects(chapters, { cumulative: true });
     expect(all[1]!.include).toEqual([
-      "chapters/02-resp-parser/test/*.test.ts",
-      "chapters/03-memory-db/test/*.test.ts",
+      `chapters/02-resp-parser/test/${suites}`,
+      `chapters/03-memory-db/test/${suites}`,
     ]);
     expect(all[1]!.serverDir).toBe(chapters[2]!.dir);
   });

@@ -6,7 +6,8 @@
  *
  * Runs the latest chapter's projects, whose suites cover chapters 02 to NN:
  * once with RESP3 clients, once with RESP2 ones (with REDIS_URL set, the
- * `-resp2` project takes every suite, see shared/projects.ts).
+ * `-resp2` project takes every suite that talks through ioredis, see
+ * shared/projects.ts).
  * Set REDIS_SERVER to use another redis-server binary. Arguments after `--`
  * go to vitest: `npm run test:redis -- replay` runs the files matching it.
  *
