@@ -7,4 +7,10 @@
  */
 import type { ArticleStep } from "../../../shared/exercise.ts";
 
-export const STEPS: readonly ArticleStep[] = [];
+export const STEPS: readonly ArticleStep[] = [
+  {
+    name: "types",
+    about:
+      "WRONGTYPE where Redis answers it, in its order of checks; TYPE, COPY, RENAME, MOVE, TOUCH, SCAN TYPE and OBJECT on any value",
+  },
+];
