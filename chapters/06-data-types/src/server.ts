@@ -68,7 +68,11 @@
  *   key-commands.ts            DEL, EXISTS, TYPE, KEYS, SCAN, RENAME, COPY, ...
  *   object-command.ts          OBJECT: a value's encoding, refcount, idle time
  *   expiry-commands.ts         EXPIRE, TTL, PERSIST and kin; EX/PX parsing
- *   list-commands.ts           LPUSH, LPOP, LRANGE, LMOVE, LMPOP... (no waiting)
+ *   list-commands.ts           LPUSH, LPOP, LRANGE, LSET...: lists by position
+ *   list-search-commands.ts    LREM, LINSERT, LPOS: lists by value
+ *   list-move-commands.ts      LMOVE, RPOPLPUSH, LMPOP
+ *   list-ends.ts               LEFT and RIGHT; the one pop, the one move
+ *   list-arguments.ts          list indexes and counts, read as Redis does
  *   docs/                      COMMAND DOCS data, one file per command file
  */
 // #endregion layout
