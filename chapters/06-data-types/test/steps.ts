@@ -13,4 +13,9 @@ export const STEPS: readonly ArticleStep[] = [
     about:
       "WRONGTYPE where Redis answers it, in its order of checks; TYPE, COPY, RENAME, MOVE, TOUCH, SCAN TYPE and OBJECT on any value",
   },
+  {
+    name: "lists",
+    about:
+      "the list commands that do not wait: push, pop, range, index, insert, remove, trim, LPOS, LMOVE, LMPOP",
+  },
 ];
