@@ -239,13 +239,13 @@ export const ltrim: CommandSpec = {
 
 // #region index
 /**
- * An index into a list of `length` elements (negative from the tail) as a
- * position from the head, or undefined if it falls outside the list.
+ * An index of LINDEX or LSET (negative from the tail) if it falls inside
+ * a list of `length` elements, else undefined. It stays signed: the list
+ * walks to it from the end it counts from, so -1 is as quick as 0.
  */
-function positionOf(index: bigint, length: number): number | undefined {
+function indexWithin(index: bigint, length: number): number | undefined {
   const i = toNumber(index);
-  const position = i < 0 ? length + i : i;
-  return position >= 0 && position < length ? position : undefined;
+  return i >= -length && i < length ? i : undefined;
 }
 
 /**
@@ -265,8 +265,8 @@ export const lindex: CommandSpec = {
     if (list === undefined) return NULL;
     const index = longArgument(args[2]!);
     if (typeof index !== "bigint") return index;
-    const position = positionOf(index, list.length);
-    return position === undefined ? NULL : bulk(list.at(position)!);
+    const within = indexWithin(index, list.length);
+    return within === undefined ? NULL : bulk(list.at(within)!);
   },
 };
 
@@ -286,10 +286,10 @@ export const lset: CommandSpec = {
     if (list === undefined) return NO_SUCH_KEY;
     const index = longArgument(args[2]!);
     if (typeof index !== "bigint") return index;
-    const position = positionOf(index, list.length);
-    if (position === undefined) return INDEX_OUT_OF_RANGE;
+    const within = indexWithin(index, list.length);
+    if (within === undefined) return INDEX_OUT_OF_RANGE;
     db.willModify(key);
-    list.set(position, byteString(args[3]!));
+    list.set(within, byteString(args[3]!));
     return OK;
   },
 };
