@@ -21,9 +21,17 @@ const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 const EMPTY_ARRAY = array([]);
 
 // #region by-value
-/** The position of the first element equal to `value` from the head, or -1. */
-function firstPosition(list: Quicklist, value: string): number {
-  for (const [position, element] of list.entries()) {
+/**
+ * The position (from the head) of the first element equal to `value`,
+ * looking from the head or from the tail; -1 if there is none.
+ */
+function firstPosition(
+  list: Quicklist,
+  value: string,
+  fromTail = false,
+): number {
+  const order = fromTail ? list.entriesFromTail() : list.entries();
+  for (const [position, element] of order) {
     if (element === value) return position;
   }
   return -1;
@@ -50,11 +58,13 @@ export const lrem: CommandSpec = {
     if (isWrongType(list)) return list;
     if (list === undefined) return integer(0);
     const value = byteString(args[3]!);
+    const limit = toNumber(count);
     // Announced only if something will go: an LREM that removes nothing
-    // changes nothing, and Redis does not log it.
-    if (firstPosition(list, value) === -1) return integer(0);
+    // changes nothing, and Redis does not log it. The look goes the way
+    // the removal will, so it never walks further than the removal does.
+    if (firstPosition(list, value, limit < 0) === -1) return integer(0);
     db.willModify(key);
-    const removed = list.removeMatching(value, toNumber(count));
+    const removed = list.removeMatching(value, limit);
     if (list.length === 0) db.delete(key);
     return integer(removed);
   },
