@@ -107,6 +107,8 @@ import { LIST_COMMANDS } from "./commands/list-commands.ts";
 import { systemClock, type Clock } from "./expiry/clock.ts";
 import { ActiveExpiry, scheduleActiveExpiry } from "./expiry/active-expiry.ts";
 import { AppendOnlyFile } from "./persistence/aof.ts";
+import { EndOfTurn } from "./dispatch/end-of-turn.ts";
+import { BlockedClients } from "./blocking/blocked-clients.ts";
 import {
   loadAppendOnlyFile,
   type LoadResult,
@@ -236,12 +238,21 @@ export function createServerState(
   tcp: () => TcpFigures,
 ): ServerState {
   const keyspace = new Keyspace(config.databases, clock);
-  const aof = new AppendOnlyFile(keyspace, config, clock);
+  // The steps of the end of a turn run in the order they are added:
+  // blocked clients are served first, then the AOF writes (and the
+  // replies of the turn, theirs included, go out).
+  const endOfTurn = new EndOfTurn();
+  const blockedClients = new BlockedClients(clock, endOfTurn);
+  const aof = new AppendOnlyFile(keyspace, config, clock, endOfTurn);
   keyspace.listeners.add(aof);
+  keyspace.listeners.add(blockedClients);
   return {
     keyspace,
     activeExpiry: new ActiveExpiry(keyspace, clock),
     aof,
+    blockedClients,
+    clients: new Map(),
+    endOfTurn,
     config,
     stats: { commandsProcessed: 0 },
     startedAt: Date.now(),

@@ -4,12 +4,13 @@
  * handler and plugs into the same `Handler` interface.
  */
 import type { Client, Handler, HandlerFactory } from "../network/connection.ts";
-import type { CommandContext } from "./command-spec.ts";
+import type { BlockRequest, CommandContext } from "./command-spec.ts";
+import type { ConnectedClient } from "./connected-clients.ts";
 import type { ServerState } from "./server-state.ts";
 import { newSession } from "./session.ts";
 import { authRequired, type CommandTable } from "./command-table.ts";
 import { ProtocolError, RespParser } from "../protocol/resp-parser.ts";
-import { error, ReplyWriter } from "../protocol/reply.ts";
+import { error, ReplyWriter, type Reply } from "../protocol/reply.ts";
 import { OutputLimit } from "./output-limit.ts";
 
 /**
@@ -50,6 +51,20 @@ export function createRespHandler(
       server,
       loggedAs: undefined,
     };
+    /** True while the client waits in a blocking command: its next commands wait too. */
+    let blocked = false;
+    const connected: ConnectedClient = {
+      connection: client,
+      session,
+      lastCommand: "NULL",
+      get queryBufferBytes() {
+        return parser.pendingBytes;
+      },
+      get blocked() {
+        return blocked;
+      },
+    };
+    server.clients.set(client.id, connected);
 
     /** Bytes of replies that wait for the AOF write of their commands' changes. */
     let heldBytes = 0;
@@ -112,7 +127,7 @@ export function createRespHandler(
       let commandsThisTurn = 0;
       let bytesThisTurn = 0;
       try {
-        while (!session.closeAfterReply && !client.congested) {
+        while (!session.closeAfterReply && !blocked && !client.congested) {
           if (
             commandsThisTurn >= TURN_COMMANDS ||
             bytesThisTurn >= TURN_BYTES
@@ -133,12 +148,21 @@ export function createRespHandler(
           const next = parser.next();
           if (next.kind !== "command") break;
           const reply = commands.execute(next.args, context);
-          // In the protocol in force *after* the command: HELLO 3's own
-          // answer is already RESP3, as in Redis.
-          const sizeBefore = replies.size;
-          replies.write(reply, session.protocol);
+          connected.lastCommand = commandName(commands, next.args);
           commandsThisTurn += 1;
-          bytesThisTurn += replies.size - sizeBefore;
+          if (reply.type === "block") {
+            block(reply);
+          } else {
+            // In the protocol in force *after* the command: HELLO 3's own
+            // answer is already RESP3, as in Redis.
+            const sizeBefore = replies.size;
+            replies.write(reply, session.protocol);
+            bytesThisTurn += replies.size - sizeBefore;
+          }
+          // The command may have given data to keys that clients wait on:
+          // they are served now, before this client's next command can
+          // take the data (Redis does it at the same point).
+          server.blockedClients.serveReadyKeys();
           // A big batch goes out now, so that `congested` tells the truth
           // about this client before the next command runs.
           if (replies.size >= BATCH_BYTES) sendWhenWritten();
@@ -154,6 +178,34 @@ export function createRespHandler(
       sendWhenWritten();
     }
     // #endregion run-pending
+
+    // #region block
+    /**
+     * The command must wait for data: the client joins the queues of its
+     * keys, and its later commands wait in the parser until `resume`.
+     */
+    function block(request: BlockRequest): void {
+      blocked = true;
+      client.waiting = true;
+      server.blockedClients.block({
+        clientId: client.id,
+        db: session.db,
+        request,
+        resume,
+      });
+    }
+
+    /** The wait is over (served, timed out, unblocked): answer, and go on. */
+    function resume(reply: Reply): void {
+      blocked = false;
+      client.waiting = false;
+      if (gone) return;
+      replies.write(reply, session.protocol);
+      sendWhenWritten();
+      // After the command that served us has finished, not inside it.
+      queueMicrotask(runPending);
+    }
+    // #endregion block
 
     // #region replies-wait
     /**
@@ -208,10 +260,20 @@ export function createRespHandler(
         gone = true;
         if (nextTurn !== undefined) clearImmediate(nextTurn);
         if (limitCheck !== undefined) clearTimeout(limitCheck);
-        // (Later chapters release blocked commands and WATCHed keys here.)
+        server.blockedClients.forget(client.id);
+        server.clients.delete(client.id);
+        // (Chapter 07 releases WATCHed keys here.)
       },
     };
     // #endregion handler-methods
   };
 }
 // #endregion handler
+
+/**
+ * The command's name as CLIENT LIST's `cmd` shows it: lower case, with the
+ * subcommand (`client|list`); an unknown command shows as Redis shows it.
+ */
+function commandName(commands: CommandTable, args: readonly Buffer[]): string {
+  return commands.find(args)?.name ?? "NULL";
+}

@@ -5,7 +5,11 @@
  * it before authenticating. Each failure has its own error text, copied from
  * Redis word for word, because clients and people search for those texts.
  */
-import type { CommandContext, CommandSpec } from "./command-spec.ts";
+import type {
+  BlockRequest,
+  CommandContext,
+  CommandSpec,
+} from "./command-spec.ts";
 import { nameOf, quoteArgument, STRING_TOO_LONG } from "./arguments.ts";
 import { error, type Reply } from "../protocol/reply.ts";
 import { MAX_STRING_BYTES } from "../keyspace/keyspace.ts";
@@ -67,7 +71,7 @@ export class CommandTable {
 
   // #region dispatch
   /** Checks a command against the table and runs it; every failure is a reply. */
-  execute(args: Buffer[], context: CommandContext): Reply {
+  execute(args: Buffer[], context: CommandContext): Reply | BlockRequest {
     const spec = this.find(args);
     if (spec === undefined) {
       // Which word was unknown: the command's or its subcommand's?

@@ -7,6 +7,9 @@ import type { Keyspace } from "../keyspace/keyspace.ts";
 import type { ServerConfig } from "../config/directives.ts";
 import type { ActiveExpiry } from "../expiry/active-expiry.ts";
 import type { AppendOnlyFile } from "../persistence/aof.ts";
+import type { BlockedClients } from "../blocking/blocked-clients.ts";
+import type { EndOfTurn } from "./end-of-turn.ts";
+import type { ConnectedClients } from "./connected-clients.ts";
 
 // #region server-state
 /** The state every connection shares: the data, the settings, the figures. */
@@ -16,6 +19,12 @@ export interface ServerState {
   readonly activeExpiry: ActiveExpiry;
   /** The append-only file: what changed is logged there (see aof.ts). */
   readonly aof: AppendOnlyFile;
+  /** Clients waiting in BLPOP and its kin, and the keys they wait on. */
+  readonly blockedClients: BlockedClients;
+  /** Every connected client, by id: CLIENT LIST, KILL and UNBLOCK find them here. */
+  readonly clients: ConnectedClients;
+  /** Redis's beforeSleep: serving ready keys, then the AOF write, once per turn. */
+  readonly endOfTurn: EndOfTurn;
   /** The live settings: CONFIG SET changes them in place. */
   readonly config: ServerConfig;
   /** Counters INFO reports. (Redis zeroes them on CONFIG RESETSTAT, which we do not have.) */

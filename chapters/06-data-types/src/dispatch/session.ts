@@ -29,6 +29,12 @@ export interface Session {
    * and by the handler after a protocol error.
    */
   closeAfterReply: boolean;
+  /**
+   * False where a command must not wait (Redis's CLIENT_DENY_BLOCKING):
+   * while the AOF is replayed, and in chapter 07 inside MULTI. A blocking
+   * command with nothing to serve then answers its timeout reply at once.
+   */
+  mayBlock: boolean;
 }
 // #endregion session
 
@@ -47,5 +53,6 @@ export function newSession(
     db,
     authenticated,
     closeAfterReply: false,
+    mayBlock: true,
   };
 }

@@ -33,6 +33,19 @@ export interface Client {
   readonly congested: boolean;
   /** Bytes queued in our memory for the client, not yet taken by the kernel. */
   readonly pendingOutputBytes: number;
+  /** The client's end, `ip:port` (`[ip]:port` for IPv6), as CLIENT LIST shows it. */
+  readonly address: string;
+  /** Our end of the connection, in the same form. */
+  readonly localAddress: string;
+  /** When the connection was accepted (Date.now()): CLIENT LIST's `age`. */
+  readonly createdAt: number;
+  /** Whole seconds since the client last sent or was sent anything. */
+  idleSeconds(now: number): number;
+  /**
+   * Set by the handler while the client waits on purpose (a blocked
+   * BLPOP): the idle `timeout` leaves such a client alone, as in Redis.
+   */
+  waiting: boolean;
 }
 
 /** The protocol side of a connection: chapter 01 echoes, 02 speaks RESP. */
@@ -72,6 +85,10 @@ export class Connection implements Client {
   #closing = false;
   /** When the client last sent us bytes or we sent it some (Date.now()). */
   #lastInteraction = Date.now();
+  readonly createdAt = this.#lastInteraction;
+  readonly address: string;
+  readonly localAddress: string;
+  waiting = false;
 
   /** Resolves when the socket is fully closed and the handler has been told. */
   readonly closed: Promise<void>;
@@ -85,6 +102,8 @@ export class Connection implements Client {
   ) {
     this.id = id;
     this.#socket = socket;
+    this.address = formatAddress(socket.remoteAddress, socket.remotePort);
+    this.localAddress = formatAddress(socket.localAddress, socket.localPort);
     this.#stats = stats;
     // `tcp-keepalive`: after that many seconds of silence the kernel probes
     // the peer, so a client whose machine vanished (a "half-open"
@@ -206,4 +225,11 @@ export class Connection implements Client {
     this.#socket.destroy();
   }
   // #endregion close
+}
+
+/** `ip:port`, or `[ip]:port` for IPv6, as Redis writes addresses. */
+function formatAddress(ip: string | undefined, port: number | undefined): string {
+  // A socket reset before it was accepted has no address any more.
+  if (ip === undefined || port === undefined) return "?:0";
+  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
 }

@@ -107,8 +107,9 @@ export async function serve(
   // #region idle-clients
   // Once a second, as Redis's cron does, a look at every client: one that
   // has neither sent nor received anything for more than `timeout` seconds
-  // is closed (read at each round: CONFIG SET may change it), and the most
-  // output waiting for any one client is noted, for INFO's "recent" peak.
+  // is closed (read at each round: CONFIG SET may change it), unless it
+  // waits on purpose, blocked in a BLPOP; and the most output waiting for
+  // any one client is noted, for INFO's "recent" peak.
   // Unref'd: this timer alone must not keep the process alive.
   const recentOutputPeaks: number[] = [];
   const cron = setInterval(() => {
@@ -116,7 +117,11 @@ export async function serve(
     let outputPeak = 0;
     for (const connection of connections) {
       outputPeak = Math.max(outputPeak, connection.pendingOutputBytes);
-      if (config.timeout > 0 && connection.idleSeconds(now) > config.timeout) {
+      if (
+        config.timeout > 0 &&
+        !connection.waiting &&
+        connection.idleSeconds(now) > config.timeout
+      ) {
         connection.destroy();
       }
     }

@@ -177,6 +177,9 @@ class Replay {
 
   constructor(commands: CommandTable, server: ServerState) {
     const session = newSession(0, server.keyspace.database(0), true);
+    // The file holds what blocking commands did (BLPOP is logged as the
+    // LPOP it became), so nothing replayed may wait.
+    session.mayBlock = false;
     this.#commands = commands;
     this.#context = { session, commands, server, loggedAs: undefined };
   }

@@ -35,6 +35,7 @@
  *
  * BGREWRITEAOF (aof-rewrite.ts) replaces the file with a compact one.
  */
+import { EndOfTurn } from "../dispatch/end-of-turn.ts";
 import {
   closeSync,
   fdatasync,
@@ -85,6 +86,7 @@ export class AppendOnlyFile implements KeyspaceListener {
   /** The database the file's last SELECT chose; -1 makes the next record select. */
   #selectedDb = -1;
   #flushScheduled = false;
+  readonly #endOfTurn: EndOfTurn;
   /** Replies waiting for this turn's records to be written (see `whenWritten`). */
   #waiting: (() => void)[] = [];
   /** The rewrite in progress, if any. */
@@ -105,10 +107,25 @@ export class AppendOnlyFile implements KeyspaceListener {
     baseSize: 0,
   };
 
-  constructor(keyspace: Keyspace, config: ServerConfig, clock: Clock) {
+  /**
+   * `endOfTurn` is the server's (server.ts); a test may leave it out, and
+   * the file then has an end of turn of its own.
+   */
+  constructor(
+    keyspace: Keyspace,
+    config: ServerConfig,
+    clock: Clock,
+    endOfTurn: EndOfTurn = new EndOfTurn(),
+  ) {
     this.#keyspace = keyspace;
     this.#config = config;
     this.#clock = clock;
+    this.#endOfTurn = endOfTurn;
+    // Only a turn that recorded something writes: other parts of the
+    // server end turns too.
+    endOfTurn.add(() => {
+      if (this.#flushScheduled) this.flush();
+    });
   }
 
   /** Where the file is: `appendfilename` inside `dir`. */
@@ -337,13 +354,13 @@ export class AppendOnlyFile implements KeyspaceListener {
   }
 
   /**
-   * Flushes after the I/O callbacks of this turn: every client that wrote
-   * in this turn shares the one write and fsync.
+   * Flushes at the end of this turn (end-of-turn.ts): every client that
+   * wrote in this turn shares the one write and fsync.
    */
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    setImmediate(() => this.flush());
+    this.#endOfTurn.schedule();
   }
 
   /** auto-aof-rewrite-percentage and -min-size: rewrite once the file has grown enough. */

@@ -29,6 +29,11 @@ function handlerWithFakeClient(clientQueryBufferLimit = 1024 ** 3) {
     /** Set by a test: the client is behind on its replies. */
     congested: false as boolean,
     pendingOutputBytes: 0,
+    address: "127.0.0.1:50000",
+    localAddress: "127.0.0.1:6379",
+    createdAt: Date.now(),
+    idleSeconds: () => 0,
+    waiting: false,
   } satisfies Client;
   const state = createServerState(
     { ...DEFAULT_CONFIG, clientQueryBufferLimit },

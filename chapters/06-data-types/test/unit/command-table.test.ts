@@ -50,6 +50,7 @@ function context(): CommandContext {
     authenticated: true,
     protocol: 2 as const,
     closeAfterReply: false,
+    mayBlock: true,
   };
   return { session, commands: COMMANDS, server, loggedAs: undefined };
 }
