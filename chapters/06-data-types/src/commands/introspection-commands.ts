@@ -196,6 +196,16 @@ const getkeys: CommandSpec = {
     const command = args.slice(2);
     const spec = commands.find(command);
     if (spec === undefined) return error("ERR Invalid command specified");
+    if (spec.movableKeys !== undefined) {
+      if (!commands.arityHolds(spec, command)) {
+        return error("ERR Invalid number of arguments specified for command");
+      }
+      const positions = spec.movableKeys(command);
+      if (positions === undefined) {
+        return error("ERR Invalid arguments specified for command");
+      }
+      return array(positions.map((i) => bulk(command[i]!)));
+    }
     if (spec.keys === undefined) {
       return error("ERR The command has no key arguments");
     }

@@ -1,24 +1,11 @@
 /**
  * What the list commands read first, the way Redis reads it: integers as a
- * C `long` (indexes and counts), each command with its own error texts,
- * and the answer of a typed lookup that found another kind of value.
+ * C `long` (indexes and counts), each command with its own error texts.
  * Shared by list-commands.ts, list-search-commands.ts and
  * list-move-commands.ts.
  */
 import { error, type Reply } from "../protocol/reply.ts";
 import { int64Argument, NOT_AN_INTEGER } from "../dispatch/arguments.ts";
-import type { Quicklist } from "../types/quicklist.ts";
-import { WRONG_TYPE, type WrongType } from "./typed-lookup.ts";
-
-/**
- * True if a typed lookup answered WRONGTYPE. A comparison with WRONG_TYPE
- * says the same, but does not tell TypeScript that what is left is a list.
- */
-export function isWrongType(
-  found: Quicklist | undefined | WrongType,
-): found is WrongType {
-  return found === WRONG_TYPE;
-}
 
 // #region integer-arguments
 /**

@@ -29,13 +29,8 @@ import {
 import { byteString } from "../dispatch/arguments.ts";
 import { wrongNumberOfArguments } from "../dispatch/command-table.ts";
 import { Quicklist } from "../types/quicklist.ts";
-import { getList, readList } from "./typed-lookup.ts";
-import {
-  atLeast,
-  isWrongType,
-  longArgument,
-  toNumber,
-} from "./list-arguments.ts";
+import { getList, isWrongType, readList } from "./typed-lookup.ts";
+import { atLeast, longArgument, toNumber } from "./list-arguments.ts";
 import { popFrom, pushAt, type End } from "./list-ends.ts";
 import { LIST_SEARCH_COMMANDS } from "./list-search-commands.ts";
 import { LIST_MOVE_COMMANDS } from "./list-move-commands.ts";

@@ -8,8 +8,7 @@
 import type { Database } from "../keyspace/database.ts";
 import { isKeyword } from "../dispatch/arguments.ts";
 import { Quicklist } from "../types/quicklist.ts";
-import { getList, type WrongType } from "./typed-lookup.ts";
-import { isWrongType } from "./list-arguments.ts";
+import { getList, isWrongType, type WrongType } from "./typed-lookup.ts";
 
 // #region ends
 /** An end of a list: Redis's LEFT (the head) or RIGHT (the tail). */

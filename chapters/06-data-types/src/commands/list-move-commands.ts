@@ -18,8 +18,8 @@ import {
   type Reply,
 } from "../protocol/reply.ts";
 import { byteString, isKeyword, SYNTAX_ERROR } from "../dispatch/arguments.ts";
-import { getList } from "./typed-lookup.ts";
-import { atLeast, isWrongType, toNumber } from "./list-arguments.ts";
+import { getList, isWrongType } from "./typed-lookup.ts";
+import { atLeast, toNumber } from "./list-arguments.ts";
 import { endOf, moveBetween, popFrom, type End } from "./list-ends.ts";
 import { LIST_DOCS } from "./docs/list-docs.ts";
 

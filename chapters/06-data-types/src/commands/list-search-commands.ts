@@ -8,13 +8,8 @@ import { array, error, integer, NULL, type Reply } from "../protocol/reply.ts";
 import { byteString, isKeyword, SYNTAX_ERROR } from "../dispatch/arguments.ts";
 import { INT64_MIN } from "../numbers/integers.ts";
 import type { Quicklist } from "../types/quicklist.ts";
-import { getList, readList } from "./typed-lookup.ts";
-import {
-  atLeast,
-  isWrongType,
-  longArgument,
-  toNumber,
-} from "./list-arguments.ts";
+import { getList, isWrongType, readList } from "./typed-lookup.ts";
+import { atLeast, longArgument, toNumber } from "./list-arguments.ts";
 import { LIST_DOCS } from "./docs/list-docs.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;

@@ -18,6 +18,17 @@ export const WRONG_TYPE = error(
   "WRONGTYPE Operation against a key holding the wrong kind of value",
 );
 export type WrongType = typeof WRONG_TYPE;
+
+/**
+ * True if a lookup found a key of the wrong kind. (`found === WRONG_TYPE`
+ * says the same, but does not tell TypeScript that what is left is the
+ * value or undefined.)
+ */
+export function isWrongType<T>(
+  found: T | undefined | WrongType,
+): found is WrongType {
+  return found === WRONG_TYPE;
+}
 // #endregion wrong-type
 
 /** The string at `key` for a command that reads. */

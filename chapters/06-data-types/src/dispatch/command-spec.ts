@@ -58,6 +58,13 @@ export interface CommandSpec {
    * The AOF, transactions and cluster routing of later chapters read these.
    */
   readonly keys?: KeyPositions;
+  /**
+   * For a command whose keys move with its arguments (`LMPOP numkeys key
+   * [key ...] LEFT`, flagged `movablekeys`): the indexes of its keys in
+   * `args`, or undefined if the arguments do not say where they are.
+   * COMMAND GETKEYS asks this instead of `keys`.
+   */
+  readonly movableKeys?: (args: readonly Buffer[]) => number[] | undefined;
   /** ACL categories (`@fast`, `@connection`, ...), as COMMAND INFO lists them. */
   readonly categories: readonly string[];
   /** Hints for clients and proxies, as COMMAND INFO lists them. */
@@ -118,7 +125,9 @@ export type CommandFlag =
   | "allow_busy" // allowed while a script runs too long
   | "no_multi" // not allowed inside MULTI
   | "may_replicate" // may change data in some cases
-  | "no_async_loading"; // not allowed while the data set is being replaced
+  | "no_async_loading" // not allowed while the data set is being replaced
+  | "movablekeys" // the keys' positions depend on the arguments (LMPOP)
+  | "blocking"; // may block the client (BLPOP)
 // #endregion command-flags
 
 export interface KeyPositions {

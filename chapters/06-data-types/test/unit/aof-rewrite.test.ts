@@ -114,16 +114,20 @@ class Client {
       authenticated: true,
       protocol: 2,
       closeAfterReply: false,
+      // No network, nothing to wake a client: blocking commands answer at once.
+      mayBlock: false,
     };
     this.context = { session, commands: COMMANDS, server, loggedAs: undefined };
   }
 
   /** Runs a command given as byte strings, as the dispatcher would. */
   run(...words: string[]): Reply {
-    return COMMANDS.execute(
+    const reply = COMMANDS.execute(
       words.map((word) => Buffer.from(word, "latin1")),
       this.context,
     );
+    if (reply.type === "block") throw new Error(`${words[0]} blocked`);
+    return reply;
   }
 
   /** Runs a command that must not fail. */

@@ -62,11 +62,14 @@ function serverWithAof(settings: Partial<ServerConfig> = {}) {
     server,
     loggedAs: undefined,
   };
-  const run = (...words: string[]): Reply =>
-    COMMANDS.execute(
+  const run = (...words: string[]): Reply => {
+    const reply = COMMANDS.execute(
       words.map((word) => Buffer.from(word, "latin1")),
       context,
     );
+    if (reply.type === "block") throw new Error(`${words[0]} blocked`);
+    return reply;
+  };
   return { server, run };
 }
 
