@@ -17,7 +17,12 @@ import {
   NULL_ARRAY,
   type Reply,
 } from "../protocol/reply.ts";
-import { byteString, isKeyword, SYNTAX_ERROR } from "../dispatch/arguments.ts";
+import {
+  byteString,
+  isKeyword,
+  keysAfterNumkeys,
+  SYNTAX_ERROR,
+} from "../dispatch/arguments.ts";
 import { getList, isWrongType } from "./typed-lookup.ts";
 import { atLeast, toNumber } from "./list-arguments.ts";
 import { endOf, moveBetween, popFrom, type End } from "./list-ends.ts";
@@ -154,8 +159,8 @@ export function logPop(
 export const lmpop: CommandSpec = {
   name: "lmpop",
   arity: -4,
-  // Redis adds "movablekeys": the keys' positions depend on numkeys.
-  flags: ["write"],
+  flags: ["write", "movablekeys"],
+  movableKeys: keysAfterNumkeys(1),
   categories: ["@write", "@list", "@slow"],
   docs: LIST_DOCS.lmpop,
   run(args, context) {

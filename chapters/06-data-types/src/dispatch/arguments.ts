@@ -92,3 +92,23 @@ export function intArgument(arg: Buffer): number | Reply {
   }
   return value;
 }
+
+// #region keys-after-numkeys
+/**
+ * The key positions of a command shaped `... numkeys key [key ...] ...`
+ * (LMPOP, BLMPOP; later ZUNION, SINTERCARD), for COMMAND GETKEYS: the
+ * `numkeys` words after position `numkeysAt`. Read as Redis's
+ * `genericGetKeys` reads it, with C's `atoi` (so `2x` counts as 2), and
+ * undefined when the count is below 1 or more than the words that follow.
+ */
+export function keysAfterNumkeys(
+  numkeysAt: number,
+): (args: readonly Buffer[]) => number[] | undefined {
+  return (args) => {
+    const count = /^\s*[+-]?\d+/.exec(args[numkeysAt]!.toString("latin1"));
+    const numkeys = count === null ? 0 : Number.parseInt(count[0], 10);
+    if (numkeys < 1 || numkeys > args.length - numkeysAt - 1) return undefined;
+    return Array.from({ length: numkeys }, (_, i) => numkeysAt + 1 + i);
+  };
+}
+// #endregion keys-after-numkeys
