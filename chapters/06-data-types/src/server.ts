@@ -73,6 +73,7 @@
  *   list-move-commands.ts      LMOVE, RPOPLPUSH, LMPOP
  *   list-ends.ts               LEFT and RIGHT; the one pop, the one move
  *   list-arguments.ts          list indexes and counts, read as Redis does
+ *   blocking-list-commands.ts  BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP: waits
  *   docs/                      COMMAND DOCS data, one file per command file
  */
 // #endregion layout
@@ -104,6 +105,7 @@ import { KEY_COMMANDS } from "./commands/key-commands.ts";
 import { OBJECT_COMMANDS } from "./commands/object-command.ts";
 import { EXPIRY_COMMANDS } from "./commands/expiry-commands.ts";
 import { LIST_COMMANDS } from "./commands/list-commands.ts";
+import { BLOCKING_LIST_COMMANDS } from "./commands/blocking-list-commands.ts";
 import { systemClock, type Clock } from "./expiry/clock.ts";
 import { ActiveExpiry, scheduleActiveExpiry } from "./expiry/active-expiry.ts";
 import { AppendOnlyFile } from "./persistence/aof.ts";
@@ -131,6 +133,7 @@ export const COMMANDS = new CommandTable([
   ...OBJECT_COMMANDS,
   ...EXPIRY_COMMANDS,
   ...LIST_COMMANDS,
+  ...BLOCKING_LIST_COMMANDS,
 ]);
 // #endregion command-table
 
@@ -242,7 +245,8 @@ export function createServerState(
   // blocked clients are served first, then the AOF writes (and the
   // replies of the turn, theirs included, go out).
   const endOfTurn = new EndOfTurn();
-  const blockedClients = new BlockedClients(clock, endOfTurn);
+  const blockedClients = new BlockedClients(clock, () => endOfTurn.schedule());
+  endOfTurn.add(() => blockedClients.serveReadyKeys());
   const aof = new AppendOnlyFile(keyspace, config, clock, endOfTurn);
   keyspace.listeners.add(aof);
   keyspace.listeners.add(blockedClients);

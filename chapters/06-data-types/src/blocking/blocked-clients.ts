@@ -25,8 +25,7 @@ import type { Database } from "../keyspace/database.ts";
 import type { KeyspaceListener } from "../keyspace/keyspace.ts";
 import type { Clock } from "../expiry/clock.ts";
 import type { Reply } from "../protocol/reply.ts";
-import type { EndOfTurn } from "../dispatch/end-of-turn.ts";
-import type { BlockRequest } from "../dispatch/command-spec.ts";
+import type { BlockRequest } from "./block-request.ts";
 import { FOREVER } from "./timeout.ts";
 
 // #region waiter
@@ -57,18 +56,23 @@ export class BlockedClients implements KeyspaceListener {
   /** Per database, per key, the clients waiting on it, first come first. */
   readonly #queues = new Map<Database, Map<string, Waiter[]>>();
   /** Every blocked client, by id, with the function that cancels its timer. */
-  readonly #byClient = new Map<number, { waiter: Waiter; cancel: () => void }>();
+  readonly #byClient = new Map<
+    number,
+    { waiter: Waiter; cancel: () => void }
+  >();
   /** Keys that received data while someone waited on them, in that order. */
   #ready: ReadyKey[] = [];
   /** The same keys, to mark each one ready only once. */
   #readySet = new Map<Database, Set<string>>();
 
+  /**
+   * `endTurn` asks for the end of the turn (Redis's beforeSleep), where
+   * the server calls `serveReadyKeys` (server.ts).
+   */
   constructor(
     readonly clock: Clock,
-    readonly endOfTurn: EndOfTurn,
-  ) {
-    endOfTurn.add(() => this.serveReadyKeys());
-  }
+    readonly endTurn: () => void,
+  ) {}
 
   /** How many clients wait (INFO's blocked_clients). */
   get count(): number {
@@ -178,7 +182,7 @@ export class BlockedClients implements KeyspaceListener {
     this.#ready.push({ db, key });
     // Served after the command that created it; the end of the turn is
     // the safety net for keys created outside any command.
-    this.endOfTurn.schedule();
+    this.endTurn();
   }
 
   /** SWAPDB gave `db` new keys: any of them may have clients waiting. */

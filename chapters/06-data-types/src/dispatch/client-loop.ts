@@ -4,7 +4,8 @@
  * handler and plugs into the same `Handler` interface.
  */
 import type { Client, Handler, HandlerFactory } from "../network/connection.ts";
-import type { BlockRequest, CommandContext } from "./command-spec.ts";
+import type { CommandContext } from "./command-spec.ts";
+import type { BlockRequest } from "../blocking/block-request.ts";
 import type { ConnectedClient } from "./connected-clients.ts";
 import type { ServerState } from "./server-state.ts";
 import { newSession } from "./session.ts";

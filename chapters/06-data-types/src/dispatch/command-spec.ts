@@ -9,6 +9,7 @@
  * cluster routes a command in later ones.
  */
 import type { Reply } from "../protocol/reply.ts";
+import type { BlockRequest } from "../blocking/block-request.ts";
 import type { CommandTable } from "./command-table.ts";
 import type { Session } from "./session.ts";
 import type { ServerState } from "./server-state.ts";
@@ -79,31 +80,6 @@ export interface CommandSpec {
    */
   run(args: Buffer[], context: CommandContext): Reply | BlockRequest;
 }
-
-// #region block-request
-/**
- * What a blocking command leaves behind when it must wait: the keys, until
- * when, and how to finish once a key has data. The client loop hands it to
- * the blocked clients (blocking/blocked-clients.ts) and runs none of the
- * client's later commands until the wait ends.
- */
-export interface BlockRequest {
-  readonly type: "block";
-  /** The keys to wait on, in the database the client has selected. */
-  readonly keys: readonly string[];
-  /** Wall-clock milliseconds when the wait ends, or `FOREVER` (timeout.ts). */
-  readonly deadline: number;
-  /** The reply when time is up (or CLIENT UNBLOCK ... TIMEOUT). */
-  readonly timeoutReply: Reply;
-  /**
-   * Runs the command's work on `key`, which has just received data: the
-   * reply if it could (or an error such as a BLMOVE's WRONGTYPE
-   * destination, which ends the wait too), undefined if the key has
-   * nothing for it (empty, gone, another type): the client waits on.
-   */
-  serve(key: string): Reply | undefined;
-}
-// #endregion block-request
 
 // #region command-flags
 /**

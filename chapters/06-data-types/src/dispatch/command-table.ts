@@ -5,11 +5,8 @@
  * it before authenticating. Each failure has its own error text, copied from
  * Redis word for word, because clients and people search for those texts.
  */
-import type {
-  BlockRequest,
-  CommandContext,
-  CommandSpec,
-} from "./command-spec.ts";
+import type { CommandContext, CommandSpec } from "./command-spec.ts";
+import type { BlockRequest } from "../blocking/block-request.ts";
 import { nameOf, quoteArgument, STRING_TOO_LONG } from "./arguments.ts";
 import { error, type Reply } from "../protocol/reply.ts";
 import { MAX_STRING_BYTES } from "../keyspace/keyspace.ts";

@@ -228,7 +228,10 @@ export class Connection implements Client {
 }
 
 /** `ip:port`, or `[ip]:port` for IPv6, as Redis writes addresses. */
-function formatAddress(ip: string | undefined, port: number | undefined): string {
+function formatAddress(
+  ip: string | undefined,
+  port: number | undefined,
+): string {
   // A socket reset before it was accepted has no address any more.
   if (ip === undefined || port === undefined) return "?:0";
   return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
