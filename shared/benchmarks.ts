@@ -113,6 +113,23 @@ export function parseBenchmarkCsv(text: string): Map<string, number> {
   return perSecond;
 }
 
+/**
+ * Whether a line of redis-benchmark's output is the setup of another test
+ * rather than a test: `-t lrange_100` (and lrange_300 and the like) first
+ * fills its list and reports that as `LPUSH (needed to benchmark LRANGE)`.
+ * It measures LPUSH once more, so it is not kept as a figure of its own.
+ */
+export function isSetupStep(test: string): boolean {
+  return /\(needed to benchmark /.test(test);
+}
+
+/** `figures` without redis-benchmark's setup steps (see isSetupStep), in the same order. */
+export function withoutSetupSteps(
+  figures: ReadonlyMap<string, number>,
+): Map<string, number> {
+  return new Map([...figures].filter(([test]) => !isSetupStep(test)));
+}
+
 /** `"a","b,c",d` → `["a", "b,c", "d"]`; `""` inside quotes is one `"`. */
 export function splitCsvLine(line: string): string[] {
   const fields: string[] = [];

@@ -10,11 +10,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   BENCH_DATA_FILE,
+  isSetupStep,
   mergeRuns,
   median,
   parseBenchFile,
   parseBenchmarkCsv,
   ratioToRedis,
+  withoutSetupSteps,
   type BenchFile,
   type ChapterBench,
   benchLabel,
@@ -76,6 +78,28 @@ describe("reading redis-benchmark --csv", () => {
       ["PING_INLINE", 72992.7],
       ["MSET (10 keys)", 91575.09],
     ]);
+  });
+
+  it("leaves out the list that lrange_100 fills first, and nothing else", () => {
+    // redis-benchmark 7.0.15 -t lpush,rpush,lpop,rpop,lrange_100 --csv (latencies cut).
+    const output = [
+      `"test","rps","avg_latency_ms"`,
+      `"LPUSH","33333.34","0.919"`,
+      `"RPUSH","35714.29","0.881"`,
+      `"LPOP","30303.03","1.091"`,
+      `"RPOP","37037.04","0.792"`,
+      `"LPUSH (needed to benchmark LRANGE)","35714.29","0.876"`,
+      `"LRANGE_100 (first 100 elements)","25641.03","1.237"`,
+    ].join("\n");
+    expect([...withoutSetupSteps(parseBenchmarkCsv(output)).keys()]).toEqual([
+      "LPUSH",
+      "RPUSH",
+      "LPOP",
+      "RPOP",
+      "LRANGE_100 (first 100 elements)",
+    ]);
+    expect(isSetupStep("LPUSH (needed to benchmark LRANGE)")).toBe(true);
+    expect(isSetupStep("MSET (10 keys)")).toBe(false);
   });
 
   it("refuses output it does not recognise", () => {
