@@ -551,13 +551,15 @@ function printSummary(entry: ChapterBench): void {
   console.log(
     `${benchLabel(entry)}, medians of ${entry.rounds} rounds (requests per second):`,
   );
+  // One column for the test names, as wide as the longest ("LRANGE_100 (first 100 elements)").
+  const width = Math.max(...entry.results.map((r) => r.test.length));
   for (const r of entry.results) {
     const redis =
       r.redis === null
         ? "no Redis run"
         : `redis ${thousands(r.redis)}  ×${r.ratio!.toFixed(2)}`;
     console.log(
-      `  -P ${String(r.pipeline).padEnd(2)}  ${r.test.padEnd(16)}  ours ${thousands(r.ours).padStart(9)}  ${redis}`,
+      `  -P ${String(r.pipeline).padEnd(2)}  ${r.test.padEnd(width)}  ours ${thousands(r.ours).padStart(9)}  ${redis}`,
     );
   }
 }
