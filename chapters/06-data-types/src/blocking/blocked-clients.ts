@@ -79,6 +79,19 @@ export class BlockedClients implements KeyspaceListener {
     return this.#byClient.size;
   }
 
+  /**
+   * How many of them wait with a timeout (INFO's clients_in_timeout_table:
+   * Redis keeps those in a table sorted by deadline). Counted when asked:
+   * INFO is rare, blocking and serving are not.
+   */
+  get countWithTimeout(): number {
+    let count = 0;
+    for (const { waiter } of this.#byClient.values()) {
+      if (waiter.request.deadline !== FOREVER) count += 1;
+    }
+    return count;
+  }
+
   isBlocked(clientId: number): boolean {
     return this.#byClient.has(clientId);
   }
