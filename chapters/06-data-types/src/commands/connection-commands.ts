@@ -34,6 +34,7 @@ import {
   wrongNumberOfArguments,
 } from "../dispatch/command-table.ts";
 import { CONNECTION_DOCS } from "./docs/connection-docs.ts";
+import { CLIENT_SUBCOMMANDS } from "./client-commands.ts";
 
 /**
  * The version we tell clients we are (HELLO, and INFO later). Clients use
@@ -338,18 +339,41 @@ const clientSetinfo = clientSubcommand(
   },
 );
 
+/** Redis 7.0.15's CLIENT HELP, word for word, for the subcommands we have. */
 const CLIENT_HELP = [
   "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   "GETNAME",
   "    Return the name of the current connection.",
   "ID",
   "    Return the ID of the current connection.",
+  "INFO",
+  "    Return information about the current client connection.",
+  "KILL <ip:port>",
+  "    Kill connection made from <ip:port>.",
+  "KILL <option> <value> [<option> <value> [...]]",
+  "    Kill connections. Options are:",
+  "    * ADDR (<ip:port>|<unixsocket>:0)",
+  "      Kill connections made from the specified address",
+  "    * LADDR (<ip:port>|<unixsocket>:0)",
+  "      Kill connections made to specified local address",
+  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+  "      Kill connections by type.",
+  "    * USER <username>",
+  "      Kill connections authenticated by <username>.",
+  "    * SKIPME (YES|NO)",
+  "      Skip killing current connection (default: yes).",
+  "LIST [options ...]",
+  "    Return information about client connections. Options:",
+  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+  "      Return clients of specified type.",
   "SETINFO <option> <value>",
   "    Set client meta attr. Options are:",
   "    * LIB-NAME: the client lib name.",
   "    * LIB-VER: the client lib version.",
   "SETNAME <name>",
   "    Assign the name <name> to the current connection.",
+  "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+  "    Unblock the specified blocked client.",
   "HELP",
   "    Prints this help.",
 ];
@@ -361,7 +385,11 @@ const clientHelp: CommandSpec = {
   flags: ["loading", "stale"],
 };
 
-/** CLIENT, the container: only some of Redis's subcommands so far. */
+/**
+ * CLIENT, the container: Redis's subcommands but CACHING, GETREDIR,
+ * NO-EVICT, PAUSE, UNPAUSE, REPLY, TRACKING and TRACKINGINFO. Those that
+ * look at other clients are in client-commands.ts.
+ */
 export const client: CommandSpec = {
   name: "client",
   arity: -2,
@@ -373,6 +401,7 @@ export const client: CommandSpec = {
     clientGetname,
     clientSetname,
     clientSetinfo,
+    ...CLIENT_SUBCOMMANDS,
     clientHelp,
   ],
   // Only reached without a subcommand, which the arity forbids.
