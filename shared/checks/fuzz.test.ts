@@ -54,6 +54,24 @@ const CHAPTER_04_COMMANDS = [
   ),
 ];
 
+const LIST_COMMANDS =
+  "lpush rpush lpushx rpushx lpop rpop llen lrange lindex lset lrem ltrim linsert lpos lmove rpoplpush lmpop".split(
+    " ",
+  );
+const CHAPTER_06_COMMANDS = [
+  ...CHAPTER_04_COMMANDS,
+  "bgrewriteaof",
+  "object",
+  "object|encoding",
+  "object|refcount",
+  "object|idletime",
+  "object|freq",
+  "object|help",
+  "touch",
+  "move",
+  ...LIST_COMMANDS,
+];
+
 function capabilities(commands: readonly string[]): Capabilities {
   return {
     commands: new Set(commands),
@@ -109,6 +127,35 @@ describe("generators", () => {
     for (const name of ["set", "get", "select", "config", "expire"]) {
       expect(seen).not.toContain(name);
     }
+  });
+
+  it("send list commands to the chapter that has them, and to no other", () => {
+    const seen = names(3, CHAPTER_06_COMMANDS);
+    for (const name of [...LIST_COMMANDS, "object", "touch", "move"]) {
+      expect(seen).toContain(name);
+    }
+    const before = names(3, CHAPTER_04_COMMANDS);
+    for (const name of [...LIST_COMMANDS, "object", "touch", "move"]) {
+      expect(before).not.toContain(name);
+    }
+  });
+
+  it("keep lists on few keys, so that list commands meet each other's lists", () => {
+    const source = new CommandSource(4, capabilities(CHAPTER_06_COMMANDS));
+    const keys = new Map<string, number>();
+    let listCommands = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const { args } = source.next();
+      const name = args[0]!.toString("latin1").toLowerCase();
+      if (!LIST_COMMANDS.includes(name) || name === "lmpop") continue;
+      listCommands += 1;
+      const key = args[1]?.toString("latin1") ?? "";
+      keys.set(key, (keys.get(key) ?? 0) + 1);
+    }
+    const top = [...keys.values()].sort((a, b) => b - a).slice(0, 6);
+    expect(top.reduce((sum, n) => sum + n, 0) / listCommands).toBeGreaterThan(
+      0.75,
+    );
   });
 
   it("leave expiry options out before the chapter that has EXPIRE", () => {
@@ -462,6 +509,20 @@ describe("the reply comparer", () => {
     expect(verdict(exchange("PTTL k", ":-1\r\n", ":-2\r\n")).kind).toBe(
       "different",
     );
+  });
+
+  it("lets OBJECT IDLETIME differ by two seconds, no more", () => {
+    expect(verdict(exchange("OBJECT IDLETIME k", ":0\r\n", ":1\r\n"))).toEqual({
+      kind: "normalised",
+      rule: "idle-time",
+    });
+    expect(
+      verdict(exchange("OBJECT IDLETIME k", ":0\r\n", ":5\r\n")).kind,
+    ).toBe("different");
+    // A missing key is nil on both sides, exactly.
+    expect(
+      verdict(exchange("OBJECT IDLETIME k", ":0\r\n", "$-1\r\n")).kind,
+    ).toBe("different");
   });
 
   it("compares CONFIG GET on the chapter's parameters, each server's port aside", () => {

@@ -18,6 +18,12 @@ import { itemsOf } from "./exchange.ts";
 /** The command that reads a value of each type, by TYPE's answer. */
 const VALUE_READERS: Readonly<Record<string, (key: Buffer) => Buffer[]>> = {
   string: (key) => [Buffer.from("GET"), key],
+  list: (key) => [
+    Buffer.from("LRANGE"),
+    key,
+    Buffer.from("0"),
+    Buffer.from("-1"),
+  ],
 };
 
 export interface StateDifference {

@@ -69,6 +69,15 @@ function roundsFrom(seconds: number, ms: number, drift: number): boolean {
   return seconds * 1000 - 500 <= ms + drift && ms < seconds * 1000 + 500;
 }
 
+/**
+ * How far apart two OBJECT IDLETIME readings of one key may be, in
+ * seconds: Redis counts idle time in ticks of its LRU clock, a second
+ * long and refreshed only at `hz` (once a second at hz 1), so a key used
+ * a moment ago may read 1 there and 0 in a server that measures to the
+ * millisecond, or one tick behind.
+ */
+const IDLE_TICKS = 2;
+
 /** Sorts replies by their bytes. */
 function sortedByBytes(items: readonly RespReply[]): RespReply[] {
   return [...items].sort((a, b) => Buffer.compare(a.raw, b.raw));
@@ -278,6 +287,23 @@ export const NORMALISATIONS: readonly Normalisation[] = [
         closeMilliseconds(companion.ours, companion.redis) &&
         roundsFrom(a, ms[0]!, drift) &&
         roundsFrom(b, ms[1]!, drift)
+      );
+    },
+  },
+  {
+    name: "idle-time",
+    why: "OBJECT IDLETIME is a clock reading: Redis's clock for it ticks once a second and is refreshed at hz, so both must answer an integer, within two seconds of each other",
+    applies: (args) =>
+      commandName(args) === "object" && subcommandName(args) === "idletime",
+    agree({ ours, redis }) {
+      const a = integerOf(ours);
+      const b = integerOf(redis);
+      return (
+        a !== undefined &&
+        b !== undefined &&
+        a >= 0 &&
+        b >= 0 &&
+        Math.abs(a - b) <= IDLE_TICKS
       );
     },
   },

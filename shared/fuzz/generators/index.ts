@@ -16,6 +16,7 @@ import { STRING_GENERATORS } from "./strings.ts";
 import { KEY_GENERATORS } from "./keys.ts";
 import { EXPIRY_GENERATORS } from "./expiry.ts";
 import { UNKNOWN_COMMAND_GENERATORS } from "./unknown.ts";
+import { LIST_GENERATORS } from "./lists.ts";
 
 /** What the chapter under test has, read from the server itself at start-up. */
 export interface Capabilities {
@@ -73,6 +74,7 @@ export const ALL_GENERATORS: readonly CommandGenerator[] = [
   ...KEY_GENERATORS,
   ...EXPIRY_GENERATORS,
   ...UNKNOWN_COMMAND_GENERATORS,
+  ...LIST_GENERATORS,
 ];
 
 /** How often a command loses or gains words: the wrong-arity path of every command. */

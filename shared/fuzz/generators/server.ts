@@ -17,6 +17,15 @@ import type {
 import { word } from "./index.ts";
 import { anyWord, database, key, password, value } from "./values.ts";
 
+/** list-max-listpack-size: mostly a few entries per node, sometimes bytes (-1 to -5), out of range or no number. */
+function listpackSize(random: FuzzRandom): Buffer {
+  return word(
+    random.chance(0.6)
+      ? String(random.between(1, 5))
+      : random.pick(["-2", "-1", "-5", "-6", "0", "128", "2147483648", "abc"]),
+  );
+}
+
 /** Values CONFIG SET may give each parameter, valid and not. */
 export const CONFIG_VALUES: Readonly<
   Record<string, (random: FuzzRandom, context: GeneratorContext) => Buffer>
@@ -51,6 +60,12 @@ export const CONFIG_VALUES: Readonly<
   save: (random) => word(random.pick(["", "\0"])),
   databases: (random) => word(random.pick(["16", "32"])),
   appendfilename: () => word("other.aof"),
+  // Small nodes (a positive size is a count of entries) put chunk
+  // boundaries inside the short lists the fuzzer makes.
+  "list-max-listpack-size": listpackSize,
+  "list-max-ziplist-size": listpackSize,
+  "list-compress-depth": (random) =>
+    word(random.pick(["0", "1", "2", "-1", "65535", "65536", "abc", ""])),
   // Protected in Redis 7 (enable-protected-configs is off), and so in ours:
   // both refuse, which is what is tested.
   dir: (random) => word(random.pick([".", "/nonexistent"])),
