@@ -1,7 +1,7 @@
 /**
  * BGREWRITEAOF: a new, compact AOF written from the keyspace itself, one
- * SET per key instead of every command that ever touched it, while
- * clients go on writing.
+ * SET per string and a few RPUSH per list instead of every command that
+ * ever touched them, while clients go on writing.
  *
  * Redis forks: the child process gets a frozen copy of memory for free
  * (the kernel copies a page only when the parent changes it) and writes it
@@ -10,14 +10,17 @@
  *
  * 1. **A snapshot of one instant.** The file must describe the keyspace as
  *    it was when the rewrite started. The rewrite walks each database with
- *    the resumable SCAN cursor a thousand keys at a time, and between
- *    slices clients change keys. So before any key changes, the keyspace
- *    tells us (`beforeKeyChange`), and we keep the key's old state, once:
- *    a *pre-image*. The walk writes a key's pre-image if it has one, its
- *    live state otherwise, and at the end writes the pre-images of keys
- *    the walk no longer finds. This is copy-on-write at the level of keys,
- *    the same trick the kernel plays for Redis at the level of pages, and
- *    it costs memory only for keys that change during the rewrite.
+ *    the resumable SCAN cursor, a few thousand items (a string, or a list
+ *    element) per slice, and between slices clients change keys. So before
+ *    any key changes, the keyspace tells us (`beforeKeyChange`), and we
+ *    keep the key's old state, once: a *pre-image*. A list is changed in
+ *    place, so its pre-image is a copy (`clone()`: it shares the list's
+ *    packed nodes, which never change, so it costs one small object per
+ *    node). The walk writes a key's pre-image if it has one, its live state
+ *    otherwise, and at the end writes the pre-images of keys the walk no
+ *    longer finds. This is copy-on-write at the level of keys, the same
+ *    trick the kernel plays for Redis at the level of pages, and it costs
+ *    memory only for keys that change during the rewrite.
  * 2. **Every write since that instant.** Everything appended to the AOF
  *    during the rewrite is also kept in the *rewrite buffer*, and goes
  *    after the snapshot in the new file.
@@ -26,9 +29,21 @@
  * gives exactly what replaying the old file gives. The AOF (aof.ts) then
  * swaps the new file in with one `rename`.
  *
+ * Each key must be written once. SET is idempotent, so a string written
+ * twice (SCAN may visit a key twice; a key written and then changed gets a
+ * pre-image too) does no harm, but RPUSH is not: the rewrite remembers the
+ * lists it has written (`#written`), and neither copies nor writes them
+ * again.
+ *
+ * A list too long for one slice is not written in one go, which would stop
+ * the server for as long (about half a second for a million elements): it
+ * is copied, and the copy written over the next slices, a budget of
+ * elements at a time (`#pendingLists`).
+ *
  * A database that is about to change all at once (FLUSHDB, FLUSHALL,
- * SWAPDB) is written out whole first, right then: keeping a pre-image of
- * every key would cost as much, and be more code.
+ * SWAPDB) is written out whole first, right then (its long lists copied,
+ * to be written later): keeping a pre-image of every key would cost as
+ * much, and be more code.
  */
 import {
   closeSync,
@@ -43,18 +58,51 @@ import type { Database } from "../keyspace/database.ts";
 import type { Quicklist } from "../types/quicklist.ts";
 import { encodeCommand } from "./aof-format.ts";
 
-/** How many keys one slice of the walk writes before letting clients in. */
-const KEYS_PER_SLICE = 1000;
+/**
+ * How much one slice of the walk writes before letting clients in, in
+ * items: a string key is one, a list element one. About a millisecond of
+ * work on a laptop (the article measures it).
+ */
+export const ITEMS_PER_SLICE = 4096;
+
+/**
+ * A list longer than this is copied and written over several slices; a
+ * shorter one is written from the live list at once, which costs less than
+ * the copy.
+ */
+const LONG_LIST = 1024;
 
 /** Written to the file in pieces of about this size. */
 const WRITE_BYTES = 64 * 1024;
 
 /** At most this many list elements per RPUSH (Redis's AOF_REWRITE_ITEMS_PER_CMD). */
-const ITEMS_PER_COMMAND = 64;
+export const ITEMS_PER_COMMAND = 64;
 
-/** A key's state when the rewrite started: its value and deadline, or absent. */
+/**
+ * A key's state when the rewrite started: its value and deadline, or
+ * absent. A list in a pre-image is a copy, which nothing changes.
+ */
 type PreImage =
   { value: RedisValue; deadline: Deadline | undefined } | undefined;
+
+/**
+ * What the rewrite keeps for a key changed during it: its pre-image, or
+ * WRITTEN if the walk had written the key already (its list, at least:
+ * see `#written`), so that nothing more is needed.
+ */
+type Kept = PreImage | typeof WRITTEN;
+const WRITTEN = "written";
+
+/**
+ * A long list being written over several slices: a copy of it as it was
+ * at the start, read from `elements` as the slices go.
+ */
+interface PendingList {
+  readonly db: number;
+  readonly key: string;
+  readonly deadline: Deadline | undefined;
+  readonly elements: Iterator<[number, string]>;
+}
 
 // #region rewrite
 export class AofRewrite {
@@ -67,8 +115,17 @@ export class AofRewrite {
   readonly #unfinished: Database[];
   /** Where the walk of `#unfinished[0]` goes on. */
   #cursor = 0;
-  /** Pre-images of changed keys, for the databases not yet written out. */
-  readonly #preImages = new Map<Database, Map<string, PreImage>>();
+  /** What was kept of changed keys, for the databases not yet written out. */
+  readonly #preImages = new Map<Database, Map<string, Kept>>();
+  /**
+   * The live lists already written (or copied to be), each as it was at
+   * the start. Only lists: writing one twice would double its elements,
+   * where a string written twice is simply SET twice. Weak: a list
+   * deleted since is forgotten with it.
+   */
+  readonly #written = new WeakSet<Quicklist>();
+  /** Long lists copied and not yet fully written, the one being written first. */
+  readonly #pendingLists: PendingList[] = [];
   /** The SELECT last written to the new file, so the next key lands in its database. */
   #selected = -1;
   /** Encoded commands not yet written to the file. */
@@ -106,29 +163,51 @@ export class AofRewrite {
   #slice(): void {
     if (this.#abandoned || this.ready) return;
     try {
-      this.#walk(KEYS_PER_SLICE);
+      this.#walk(ITEMS_PER_SLICE);
     } catch (error) {
       this.onError(error);
       return;
     }
-    if (this.#unfinished.length > 0) setImmediate(() => this.#slice());
-    else this.#syncSnapshot();
+    if (this.#unfinished.length > 0 || this.#pendingLists.length > 0) {
+      setImmediate(() => this.#slice());
+    } else {
+      this.#syncSnapshot();
+    }
   }
 
-  /** Writes about `budget` keys (or every key left), walking the databases in turn. */
+  /**
+   * Writes about `budget` items (or everything left): first the long list
+   * being written, if any, then the next keys of the databases in turn.
+   */
   #walk(budget: number): void {
     let written = 0;
-    while (written < budget && this.#unfinished.length > 0) {
+    while (written < budget) {
+      if (this.#pendingLists.length > 0) {
+        written += this.#writePendingList(budget - written);
+        continue;
+      }
+      if (this.#unfinished.length === 0) break;
       const db = this.#unfinished[0]!;
       this.#cursor = db.scan(this.#cursor, (key) => {
-        if (!this.#preImages.get(db)?.has(key)) {
-          this.#writeKey(db, key, db.peek(key));
-          written += 1;
-        }
+        written += this.#writeUnchanged(db, key);
       });
       if (this.#cursor === 0) this.#finishDatabase(db);
     }
     this.#flushOut();
+  }
+
+  /**
+   * Writes `key` as it is now, if it has not changed since the start (else
+   * its pre-image will be written) and is not a list written already (SCAN
+   * may visit a key twice). Answers how many items that wrote.
+   */
+  #writeUnchanged(db: Database, key: string): number {
+    if (this.#preImages.get(db)?.has(key)) return 0;
+    const state = db.peek(key);
+    if (state !== undefined && typeof state.value !== "string") {
+      if (this.#written.has(state.value)) return 0;
+    }
+    return this.#writeKey(db, key, state, false);
   }
   // #endregion slice
 
@@ -139,8 +218,8 @@ export class AofRewrite {
    * From now on, changes to `db` live only in the rewrite buffer.
    */
   #finishDatabase(db: Database): void {
-    for (const [key, preImage] of this.#preImages.get(db) ?? []) {
-      this.#writeKey(db, key, preImage);
+    for (const [key, kept] of this.#preImages.get(db) ?? []) {
+      if (kept !== WRITTEN) this.#writeKey(db, key, kept, true);
     }
     this.#preImages.delete(db);
     if (db === this.#unfinished[0]) this.#cursor = 0; // the next one starts afresh
@@ -151,35 +230,97 @@ export class AofRewrite {
   // #region write-key
   /**
    * The commands that recreate one key: SET for a string, RPUSH for a
-   * list, and PEXPIREAT if it has a deadline.
+   * list, and PEXPIREAT if it has a deadline. A long list is only copied
+   * here (unless `owned`: a pre-image is a copy already) and queued, to be
+   * written over the next slices. Answers how many items were written.
    */
-  #writeKey(db: Database, key: string, state: PreImage): void {
-    if (state === undefined) return; // created during the rewrite
+  #writeKey(
+    db: Database,
+    key: string,
+    state: PreImage,
+    owned: boolean,
+  ): number {
+    if (state === undefined) return 0; // created during the rewrite
     const { value, deadline } = state;
-    if (deadline !== undefined && deadline < this.#startedAt) return;
-    if (db.index !== this.#selected) {
-      this.#emit(["SELECT", String(db.index)]);
-      this.#selected = db.index;
+    if (deadline !== undefined && deadline < this.#startedAt) return 0;
+    if (typeof value === "string") {
+      this.#select(db.index);
+      this.#emit(["SET", key, value]);
+      if (deadline !== undefined) this.#emitDeadline(key, deadline);
+      return 1;
     }
-    if (typeof value === "string") this.#emit(["SET", key, value]);
-    else this.#emitList(key, value);
-    if (deadline !== undefined) {
-      this.#emit(["PEXPIREAT", key, String(deadline)]);
+    if (!owned) this.#written.add(value);
+    if (value.length > LONG_LIST) {
+      const copy = owned ? value : value.clone();
+      this.#pendingLists.push({
+        db: db.index,
+        key,
+        deadline,
+        elements: copy.entries(),
+      });
+      return 1; // the copy: one object per node, written later
     }
+    this.#select(db.index);
+    this.#emitElements(key, value.entries(), Infinity);
+    if (deadline !== undefined) this.#emitDeadline(key, deadline);
+    return value.length;
   }
   // #endregion write-key
 
-  /** A list, head to tail, as RPUSH commands of at most ITEMS_PER_COMMAND elements. */
-  #emitList(key: string, list: Quicklist): void {
+  // #region write-list
+  /**
+   * Writes up to `budget` more elements of the first pending list, and
+   * its deadline once the last one is out. Answers how many it wrote.
+   */
+  #writePendingList(budget: number): number {
+    const list = this.#pendingLists[0]!;
+    this.#select(list.db);
+    const written = this.#emitElements(list.key, list.elements, budget);
+    if (written < budget) {
+      this.#pendingLists.shift(); // the elements ran out first: done
+      if (list.deadline !== undefined) {
+        this.#emitDeadline(list.key, list.deadline);
+      }
+    }
+    return written;
+  }
+
+  /**
+   * The next elements of a list, head to tail, up to `budget` of them, as
+   * RPUSH commands of at most ITEMS_PER_COMMAND elements. Answers how many
+   * it wrote: fewer than `budget` once the elements have run out.
+   */
+  #emitElements(
+    key: string,
+    elements: Iterator<[number, string]>,
+    budget: number,
+  ): number {
+    let written = 0;
     let batch: string[] = [];
-    for (const [, element] of list.entries()) {
-      batch.push(element);
+    while (written < budget) {
+      const next = elements.next();
+      if (next.done === true) break;
+      batch.push(next.value[1]);
+      written += 1;
       if (batch.length === ITEMS_PER_COMMAND) {
         this.#emit(["RPUSH", key, ...batch]);
         batch = [];
       }
     }
     if (batch.length > 0) this.#emit(["RPUSH", key, ...batch]);
+    return written;
+  }
+  // #endregion write-list
+
+  #emitDeadline(key: string, deadline: Deadline): void {
+    this.#emit(["PEXPIREAT", key, String(deadline)]);
+  }
+
+  /** The next commands go to database `index`: a SELECT, unless they do already. */
+  #select(index: number): void {
+    if (index === this.#selected) return;
+    this.#emit(["SELECT", String(index)]);
+    this.#selected = index;
   }
 
   #emit(words: readonly string[]): void {
@@ -234,25 +375,36 @@ export class AofRewrite {
   // #endregion rewrite
 
   // #region copy-on-write
-  /** The keyspace is about to change `key`: keep its state at the start, once. */
+  /**
+   * The keyspace is about to change `key`: keep its state at the start,
+   * once. A list is copied, since the change happens in place; unless the
+   * walk has written it already, and then there is nothing to keep.
+   */
   beforeKeyChange(db: Database, key: string): void {
     const preImages = this.#preImagesOf(db);
     if (preImages === undefined || preImages.has(key)) return;
-    preImages.set(key, db.peek(key));
+    const state = db.peek(key);
+    if (state === undefined || typeof state.value === "string") {
+      preImages.set(key, state);
+    } else if (this.#written.has(state.value)) {
+      preImages.set(key, WRITTEN);
+    } else {
+      preImages.set(key, { ...state, value: state.value.clone() });
+    }
   }
 
-  /** `db` is about to change all at once: write it out now, as it was. */
+  /**
+   * `db` is about to change all at once: write it out now, as it was (its
+   * long lists copied, to be written by the next slices).
+   */
   beforeDatabaseChange(db: Database): void {
     if (!this.#unfinished.includes(db)) return;
     let cursor = db === this.#unfinished[0] ? this.#cursor : 0;
     do {
-      cursor = db.scan(cursor, (key) => {
-        if (!this.#preImages.get(db)?.has(key)) {
-          this.#writeKey(db, key, db.peek(key));
-        }
-      });
+      cursor = db.scan(cursor, (key) => void this.#writeUnchanged(db, key));
     } while (cursor !== 0);
     this.#finishDatabase(db);
+    this.#flushOut();
   }
 
   /**
@@ -260,7 +412,7 @@ export class AofRewrite {
    * none: it was written out already, or was empty when the rewrite began
    * (every key in it is then new, and in the rewrite buffer).
    */
-  #preImagesOf(db: Database): Map<string, PreImage> | undefined {
+  #preImagesOf(db: Database): Map<string, Kept> | undefined {
     if (!this.#unfinished.includes(db)) return undefined;
     let preImages = this.#preImages.get(db);
     if (preImages === undefined) {

@@ -19,15 +19,19 @@
  * 1. a server state (createServerState, as startServer builds it, without
  *    the network) on a ManualClock, its AOF in a temporary folder;
  * 2. several databases filled, up to 2,200 keys each (the walk writes
- *    1,000 keys per slice, so a big database takes several slices), some
- *    keys with deadlines, some of those already past when the rewrite
- *    starts;
+ *    ITEMS_PER_SLICE strings or list elements per slice, so a big database
+ *    takes several slices), strings and lists (a few long enough to be
+ *    written over several slices), some keys with deadlines, some of those
+ *    already past when the rewrite starts; the lists' nodes as small as
+ *    one element or as large as Redis's default, by seed;
  * 3. the rewrite starts (BGREWRITEAOF, or CONFIG SET appendonly yes), and
  *    between its slices (it yields with setImmediate; so does this test)
  *    random commands run through the command table: SET with its options,
- *    DEL, EXPIRE and friends, RENAME, COPY to other databases, INCR,
- *    APPEND, FLUSHDB, FLUSHALL, SWAPDB, SELECT, reads that expire keys
- *    lazily; the clock moves and the active expiry cycle runs;
+ *    DEL, EXPIRE and friends, RENAME, COPY and MOVE to other databases,
+ *    INCR, APPEND, every list command that writes (pushes, pops, LSET,
+ *    LINSERT, LREM, LTRIM, LMOVE, LMPOP: lists changed in place), FLUSHDB,
+ *    FLUSHALL, SWAPDB, SELECT, reads that expire keys lazily; the clock
+ *    moves and the active expiry cycle runs;
  * 4. once INFO would say the rewrite is over (`aof.rewriting` false), a
  *    few more writes (they go to the new file), then the file is replayed
  *    into a fresh server state, and every database compared with the live
@@ -59,6 +63,11 @@ import { deadlineOf, type Deadline } from "../../src/keyspace/keyspace.ts";
 import type { Database } from "../../src/keyspace/database.ts";
 import { loadAppendOnlyFile } from "../../src/persistence/aof-loader.ts";
 import { AofReader } from "../../src/persistence/aof-reader.ts";
+import {
+  ITEMS_PER_COMMAND,
+  ITEMS_PER_SLICE,
+} from "../../src/persistence/aof-rewrite.ts";
+import { Quicklist } from "../../src/types/quicklist.ts";
 import { ManualClock } from "../manual-clock.ts";
 import {
   seededRandom,
@@ -151,10 +160,14 @@ interface World {
 function createWorld(seed: number, appendonly: boolean): World {
   const dir = mkdtempSync(join(tmpdir(), "aof-rewrite-model-"));
   folders.push(dir);
+  const random = seededRandom(seed);
   const config: ServerConfig = {
     ...DEFAULT_CONFIG,
     dir,
     appendonly,
+    // Nodes of one element (a list is then all nodes, each shared with a
+    // copy until it changes), a few, or Redis's default 8 KB.
+    listMaxListpackSize: pick(random, [1, 4, -2]),
     // No fsync (no timers, no waiting on the disk) and no automatic
     // rewrite: the test decides when a rewrite starts.
     appendfsync: "no",
@@ -165,7 +178,7 @@ function createWorld(seed: number, appendonly: boolean): World {
   openServers.push(server);
   if (appendonly) server.aof.open(0);
   return {
-    random: seededRandom(seed),
+    random,
     clock,
     server,
     client: new Client(server),
@@ -216,9 +229,25 @@ function randomDeadline(random: SeededRandom, now: number): string {
 // #endregion random data
 
 /**
+ * A list for `fill`: mostly short, some longer than one RPUSH, and one
+ * in 300 long enough to be written over several slices.
+ */
+function randomList(random: SeededRandom, fill: number): Quicklist {
+  const list = new Quicklist(fill);
+  const length =
+    random.below(300) === 0
+      ? ITEMS_PER_SLICE + random.below(ITEMS_PER_SLICE)
+      : random.below(10) === 0
+        ? ITEMS_PER_COMMAND + random.below(200)
+        : 1 + random.below(8);
+  for (let i = 0; i < length; i++) list.pushTail(randomValue(random));
+  return list;
+}
+
+/**
  * Fills databases 0 to 5 (6 stays empty, a target for COPY and SWAPDB):
- * each gets a random share of the key pool, a third of its keys a
- * deadline. Then the clock moves a second, so some of those deadlines
+ * each gets a random share of the key pool, a quarter of them lists, a
+ * third of its keys a deadline. Then the clock moves a second, so some of those deadlines
  * are past but the keys still in the table when the rewrite starts.
  *
  * Filled through the databases rather than commands, ten times faster: what the
@@ -232,7 +261,12 @@ function fill(world: World): void {
     for (let n = 0; n < KEY_POOL; n++) {
       if (random.below(1000) >= share * 1000) continue;
       const key = `k${n}`;
-      db.set(key, randomValue(random));
+      db.set(
+        key,
+        random.below(4) === 0
+          ? randomList(random, server.config.listMaxListpackSize)
+          : randomValue(random),
+      );
       if (random.below(3) === 0) {
         db.setDeadline(
           key,
@@ -246,6 +280,19 @@ function fill(world: World): void {
 
 // #region random commands
 type Operation = (world: World) => void;
+
+/**
+ * An element of the list at `key` (LINDEX at a random index near an end),
+ * so that LINSERT and LREM find what they look for; a random value if
+ * there is none.
+ */
+function elementOf(random: SeededRandom, client: Client, key: string): string {
+  const reply = client.run("LINDEX", key, String(random.below(6) - 3));
+  if (reply.type !== "bulk") return randomValue(random);
+  return typeof reply.value === "string"
+    ? reply.value
+    : reply.value.toString("latin1");
+}
 
 /** What the random client does, and how often (weights out of their sum). */
 const OPERATIONS: readonly (readonly [number, string, Operation])[] = [
@@ -462,6 +509,116 @@ const OPERATIONS: readonly (readonly [number, string, Operation])[] = [
     ({ random, client }) =>
       void client.run("SCAN", String(random.below(4096)), "COUNT", "50"),
   ],
+  [
+    3,
+    "move",
+    ({ random, client }) =>
+      void client.run(
+        "MOVE",
+        randomKey(random),
+        String(random.below(DATABASES)),
+      ),
+  ],
+  [
+    8,
+    "push",
+    ({ random, client }) => {
+      const words = [
+        pick(random, ["LPUSH", "RPUSH", "LPUSHX", "RPUSHX"]),
+        randomKey(random),
+      ];
+      const count = random.below(20) === 0 ? 100 : 1 + random.below(4);
+      for (let i = 0; i < count; i++) words.push(randomValue(random));
+      client.run(...words);
+    },
+  ],
+  [
+    6,
+    "pop",
+    ({ random, client }) => {
+      const words = [pick(random, ["LPOP", "RPOP"]), randomKey(random)];
+      // Sometimes more than the list holds: the last pop deletes the key.
+      if (random.below(2) === 0) words.push(pick(random, ["1", "3", "500"]));
+      client.run(...words);
+    },
+  ],
+  [
+    2,
+    "lset",
+    ({ random, client }) =>
+      void client.run(
+        "LSET",
+        randomKey(random),
+        String(random.below(10) - 5),
+        randomValue(random),
+      ),
+  ],
+  [
+    2,
+    "linsert",
+    ({ random, client }) => {
+      const key = randomKey(random);
+      const pivot = elementOf(random, client, key);
+      client.run(
+        "LINSERT",
+        key,
+        pick(random, ["BEFORE", "AFTER"]),
+        pivot,
+        randomValue(random),
+      );
+    },
+  ],
+  [
+    2,
+    "lrem",
+    ({ random, client }) => {
+      const key = randomKey(random);
+      const value = elementOf(random, client, key);
+      client.run("LREM", key, String(random.below(5) - 2), value);
+    },
+  ],
+  [
+    2,
+    "ltrim",
+    ({ random, client }) =>
+      void client.run(
+        "LTRIM",
+        randomKey(random),
+        String(random.below(4)),
+        String(-1 - random.below(4)),
+      ),
+  ],
+  [
+    4,
+    "lmove",
+    ({ random, client }) => {
+      if (random.below(4) === 0) {
+        client.run("RPOPLPUSH", randomKey(random), randomKey(random));
+        return;
+      }
+      client.run(
+        "LMOVE",
+        randomKey(random),
+        randomKey(random),
+        pick(random, ["LEFT", "RIGHT"]),
+        pick(random, ["LEFT", "RIGHT"]),
+      );
+    },
+  ],
+  [
+    2,
+    "lmpop",
+    ({ random, client }) =>
+      void client.run(
+        "LMPOP",
+        "2",
+        randomKey(random),
+        randomKey(random),
+        pick(random, ["LEFT", "RIGHT"]),
+        "COUNT",
+        String(1 + random.below(4)),
+      ),
+  ],
   [0.4, "flushdb", ({ client }) => void client.run("FLUSHDB")],
   [0.02, "flushall", ({ client }) => void client.run("FLUSHALL")],
   [
@@ -510,8 +667,9 @@ function randomOperation(world: World): void {
 
 /**
  * A few random commands: `heavy` while the walk is likely still going (it
- * takes a turn per 1,000 keys), so that many keys change before the walk
- * reaches them; lighter later, while the snapshot is synced.
+ * takes a turn per ITEMS_PER_SLICE strings or list elements), so that
+ * many keys change before the walk reaches them; lighter later, while the
+ * snapshot is synced.
  */
 function someOperations(world: World, heavy = false): void {
   const { random } = world;
@@ -574,7 +732,12 @@ function aliveKeys(server: ServerState): Map<string, Stored> {
 function describeStored(stored: Stored | undefined): string {
   if (stored === undefined) return "absent";
   const { value, deadline } = stored;
-  return `${JSON.stringify(value)} until ${deadline ?? "for ever"}`;
+  const text = JSON.stringify(value);
+  const shown =
+    text.length > 300
+      ? `${text.slice(0, 300)}... (${value.length} elements)`
+      : text;
+  return `${shown} until ${deadline ?? "for ever"}`;
 }
 
 /** The first differences between two keyspaces, one line each. */
@@ -736,10 +899,10 @@ describe("what the rewrite writes, case by case", () => {
   it("a database flushed half-way through its walk is written out whole first, as it was at the start", async () => {
     const world = createWorld(3, true);
     const { client } = world;
-    const keys = 2500; // three slices of 1,000
+    const keys = Math.floor(2.5 * ITEMS_PER_SLICE); // three slices
     for (let i = 0; i < keys; i++) client.ok("SET", `k${i}`, String(i));
     client.ok("BGREWRITEAOF");
-    await nextTurn(); // the first slice: 1,000 keys
+    await nextTurn(); // the first slice
     client.ok("FLUSHDB");
     client.ok("SET", "after", "1");
     await quietRewrite(world);
@@ -751,6 +914,254 @@ describe("what the rewrite writes, case by case", () => {
     expectFileMatchesLiveKeyspace(world, "after the rewrite");
   });
 });
+
+// #region list cases
+/** The snapshot part of a rewritten file: up to the SELECT that starts the rewrite buffer. */
+function snapshotPart(commands: readonly string[]): string[] {
+  const buffer = commands.indexOf("SELECT 0", 1);
+  return buffer < 0 ? [...commands] : commands.slice(0, buffer);
+}
+
+/**
+ * The elements the RPUSH commands of `commands` give `key`, in order,
+ * checking that none carries more than ITEMS_PER_COMMAND of them.
+ */
+function pushedTo(commands: readonly string[], key: string): string[] {
+  const elements: string[] = [];
+  for (const command of commands) {
+    const [name, target, ...words] = command.split(" ");
+    if (name !== "RPUSH" || target !== key) continue;
+    expect(words.length).toBeLessThanOrEqual(ITEMS_PER_COMMAND);
+    elements.push(...words);
+  }
+  return elements;
+}
+
+/** `count` elements `e0`, `e1`, ...: pushed with one RPUSH each `ITEMS_PER_COMMAND`. */
+function pushElements(client: Client, key: string, count: number): string[] {
+  const elements = Array.from({ length: count }, (_, i) => `e${i}`);
+  for (let i = 0; i < count; i += ITEMS_PER_COMMAND) {
+    client.ok("RPUSH", key, ...elements.slice(i, i + ITEMS_PER_COMMAND));
+  }
+  return elements;
+}
+
+/** The rewrite's temporary file, read as it is so far (whole commands: a slice writes those). */
+function temporaryFileCommands(world: World): string[] {
+  const path = join(world.dir, `temp-rewriteaof-${process.pid}.aof`);
+  return existsSync(path) ? commandsInFile(path) : [];
+}
+
+describe("lists, changed in place during the rewrite", () => {
+  // l is [a b c] and m is [y z] when the rewrite starts; the changes run
+  // in the same turn, before the walk's first slice. Nodes of one element
+  // each, so that every node of a copy is shared with the live list until
+  // the change.
+  const changes: [string, string[][]][] = [
+    ["LPUSH onto it", [["LPUSH", "l", "x", "w"]]],
+    ["RPUSH onto it", [["RPUSH", "l", "x"]]],
+    ["LPOP", [["LPOP", "l"]]],
+    ["RPOP of every element, which deletes it", [["RPOP", "l", "10"]]],
+    ["LSET", [["LSET", "l", "1", "x"]]],
+    ["LINSERT", [["LINSERT", "l", "BEFORE", "b", "x"]]],
+    ["LREM", [["LREM", "l", "0", "b"]]],
+    ["LTRIM", [["LTRIM", "l", "1", "1"]]],
+    ["LMOVE from it to the other list", [["LMOVE", "l", "m", "LEFT", "RIGHT"]]],
+    [
+      "LMOVE from the other list onto it",
+      [["LMOVE", "m", "l", "LEFT", "LEFT"]],
+    ],
+    ["RPOPLPUSH onto itself", [["RPOPLPUSH", "l", "l"]]],
+    ["LMPOP", [["LMPOP", "2", "l", "m", "RIGHT", "COUNT", "2"]]],
+    [
+      "RENAME onto the other list",
+      [
+        ["RENAME", "l", "m"],
+        ["LPUSH", "m", "x"],
+      ],
+    ],
+    [
+      "COPY over the other list",
+      [
+        ["COPY", "l", "m", "REPLACE"],
+        ["LPOP", "m"],
+      ],
+    ],
+    [
+      "MOVE to another database",
+      [
+        ["MOVE", "l", "1"],
+        ["RPUSH", "l", "x"],
+      ],
+    ],
+    ["DEL", [["DEL", "l"]]],
+    ["SET over it", [["SET", "l", "x"]]],
+    ["PEXPIRE", [["PEXPIRE", "l", "100000"]]],
+    [
+      "two changes",
+      [
+        ["LPOP", "l"],
+        ["RPUSH", "l", "x", "y"],
+      ],
+    ],
+  ];
+  it.each(changes)(
+    "%s before the walk reaches the list: the snapshot has it as it was at the start",
+    async (_, commands) => {
+      const world = createWorld(5, true);
+      const { client } = world;
+      client.ok("CONFIG", "SET", "list-max-listpack-size", "1");
+      client.ok("RPUSH", "l", "a", "b", "c");
+      client.ok("RPUSH", "m", "y", "z");
+      client.ok("BGREWRITEAOF");
+      for (const command of commands) client.ok(...command);
+      await quietRewrite(world);
+
+      const snapshot = snapshotPart(commandsInFile(world.server.aof.path));
+      expect(snapshot.sort()).toEqual([
+        "RPUSH l a b c",
+        "RPUSH m y z",
+        "SELECT 0",
+      ]);
+      expectFileMatchesLiveKeyspace(world, "after the rewrite");
+    },
+  );
+
+  it("a list the walk has written is neither copied nor written again when it changes", async () => {
+    // Enough lists for three slices; after the first one, every list
+    // changes: those written already must not be written twice (RPUSH is
+    // not idempotent), those not yet reached must be written as they were.
+    const world = createWorld(6, true);
+    const { client } = world;
+    const lists = Math.floor((2.5 * ITEMS_PER_SLICE) / 4);
+    for (let i = 0; i < lists; i++)
+      client.ok("RPUSH", `l${i}`, "a", "b", "c", "d");
+    client.ok("BGREWRITEAOF");
+    await nextTurn(); // the first slice
+    const writtenEarly = new Set(
+      temporaryFileCommands(world)
+        .filter((command) => command.startsWith("RPUSH "))
+        .map((command) => command.split(" ")[1]!),
+    );
+    expect(writtenEarly.size).toBeGreaterThan(0);
+    expect(writtenEarly.size).toBeLessThan(lists);
+    for (let i = 0; i < lists; i++) {
+      client.ok("LPUSH", `l${i}`, "x");
+      client.ok("RPOP", `l${i}`);
+    }
+    await quietRewrite(world);
+
+    const snapshot = snapshotPart(commandsInFile(world.server.aof.path));
+    const rpush = snapshot.filter((command) => command.startsWith("RPUSH "));
+    expect(rpush.length).toBe(lists);
+    expect(new Set(rpush)).toEqual(
+      new Set(Array.from({ length: lists }, (_, i) => `RPUSH l${i} a b c d`)),
+    );
+    expectFileMatchesLiveKeyspace(world, "after the rewrite");
+  });
+
+  it("a list that SCAN visits twice (the table shrank under the walk) is written once", async () => {
+    // SCAN returns a key twice when the table halves under it: the buckets
+    // of a group already walked are walked again, merged with the rest.
+    // A SET written twice is harmless; an RPUSH written twice doubles the
+    // list. 16 slices of one-element lists; after the first slice, every
+    // list not written yet is deleted, and the table shrinks 16-fold.
+    const world = createWorld(9, true);
+    const { client, server } = world;
+    const db = server.keyspace.database(0);
+    const lists = 16 * ITEMS_PER_SLICE;
+    for (let i = 0; i < lists; i++) {
+      const list = new Quicklist();
+      list.pushTail("a");
+      db.set(`l${i}`, list);
+    }
+    client.ok("BGREWRITEAOF");
+    await nextTurn(); // the first slice
+    const writtenEarly = new Set(
+      temporaryFileCommands(world).map((command) => command.split(" ")[1]),
+    );
+    const doomed: string[] = [];
+    for (let i = 0; i < lists; i++) {
+      if (!writtenEarly.has(`l${i}`)) doomed.push(`l${i}`);
+    }
+    for (let i = 0; i < doomed.length; i += 1000) {
+      client.ok("DEL", ...doomed.slice(i, i + 1000));
+    }
+    expect(db.size).toBeLessThan(lists / 10); // so the table shrank
+    await quietRewrite(world);
+
+    const snapshot = snapshotPart(commandsInFile(world.server.aof.path));
+    const rpush = snapshot.filter((command) => command.startsWith("RPUSH "));
+    expect(rpush.length).toBe(lists);
+    expect(new Set(rpush).size).toBe(lists);
+    expectFileMatchesLiveKeyspace(world, "after the rewrite");
+  });
+
+  it(`a long list is written from a copy over several slices, at most ${ITEMS_PER_SLICE} elements each, while it changes`, async () => {
+    const world = createWorld(7, true);
+    const { client } = world;
+    const elements = pushElements(client, "l", 3 * ITEMS_PER_SLICE + 10);
+    client.ok("PEXPIREAT", "l", String(world.clock.now() + 1_000_000));
+    client.ok("BGREWRITEAOF");
+    // Between the slices, changes of every kind: each must leave the
+    // elements still to be written as they were.
+    const changes = [
+      ["LPOP", "l"],
+      ["RPUSH", "l", "new"],
+      ["LSET", "l", "-1", "changed"],
+      ["LTRIM", "l", "100", "-100"],
+      ["RENAME", "l", "l2"],
+    ];
+    const writtenPerTurn: number[] = [];
+    let before = 0;
+    while (world.server.aof.rewriting) {
+      await nextTurn();
+      const written = pushedTo(temporaryFileCommands(world), "l").length;
+      writtenPerTurn.push(written - before);
+      before = written;
+      const change = changes.shift();
+      if (change !== undefined) client.ok(...change);
+    }
+
+    const file = commandsInFile(world.server.aof.path);
+    const snapshot = snapshotPart(file);
+    expect(pushedTo(snapshot, "l")).toEqual(elements);
+    // Its deadline follows its last element.
+    const lastPush = snapshot
+      .map((command) => command.startsWith("RPUSH l "))
+      .lastIndexOf(true);
+    expect(snapshot[lastPush + 1]).toMatch(/^PEXPIREAT l \d+$/);
+    expect(Math.max(...writtenPerTurn)).toBeLessThanOrEqual(ITEMS_PER_SLICE);
+    expect(writtenPerTurn.filter((n) => n > 0).length).toBeGreaterThanOrEqual(
+      4,
+    );
+    expectFileMatchesLiveKeyspace(world, "after the rewrite");
+  });
+
+  it.each(["FLUSHDB", "FLUSHALL", "SWAPDB 0 1"])(
+    "%s while a long list is being written: the rest of it is still written, from its copy",
+    async (command) => {
+      const world = createWorld(8, true);
+      const { client } = world;
+      const elements = pushElements(client, "l", 2 * ITEMS_PER_SLICE + 10);
+      client.ok("RPUSH", "short", "a", "b");
+      client.ok("SELECT", "1");
+      pushElements(client, "other", 2 * ITEMS_PER_SLICE);
+      client.ok("SELECT", "0");
+      client.ok("BGREWRITEAOF");
+      await nextTurn(); // the first slice: part of one long list
+      client.ok(...command.split(" "));
+      client.ok("RPUSH", "l", "after");
+      await quietRewrite(world);
+
+      const file = commandsInFile(world.server.aof.path);
+      expect(pushedTo(snapshotPart(file), "l")).toEqual(elements);
+      expect(file.slice(-3)).toEqual(["SELECT 0", command, "RPUSH l after"]);
+      expectFileMatchesLiveKeyspace(world, "after the rewrite");
+    },
+  );
+});
+// #endregion list cases
 
 describe("the rewritten file replays to the live keyspace, whatever clients did during the rewrite", () => {
   it.each(SEEDS)(
@@ -830,7 +1241,16 @@ describe("the rewritten file replays to the live keyspace, whatever clients did 
       "swapdb",
       "rename",
       "copy",
+      "move",
       "incr",
+      "push",
+      "pop",
+      "lset",
+      "linsert",
+      "lrem",
+      "ltrim",
+      "lmove",
+      "lmpop",
       "active expiry",
       "time passes",
     ]) {
