@@ -18,4 +18,9 @@ export const STEPS: readonly ArticleStep[] = [
     about:
       "the list commands that do not wait: push, pop, range, index, insert, remove, trim, LPOS, LMOVE, LMPOP",
   },
+  {
+    name: "clients",
+    about:
+      "CLIENT LIST and INFO with Redis's fields; CLIENT KILL, both forms; CLIENT UNBLOCK; blocked_clients",
+  },
 ];
