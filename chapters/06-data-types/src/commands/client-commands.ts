@@ -235,6 +235,7 @@ function matches(client: ConnectedClient, filter: KillFilter): boolean {
   );
 }
 
+// #region hang-up
 /**
  * Cuts another client off at once, as Redis's freeClient does. Its wait
  * and its place in the list go now, not when its socket has closed: a
@@ -247,6 +248,7 @@ function hangUp(client: ConnectedClient, server: ServerState): void {
   server.clients.delete(client.connection.id);
   client.connection.destroy();
 }
+// #endregion hang-up
 // #endregion client-kill
 
 // #region client-unblock

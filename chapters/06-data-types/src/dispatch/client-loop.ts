@@ -151,6 +151,7 @@ export function createRespHandler(
           const reply = commands.execute(next.args, context);
           connected.lastCommand = commandName(commands, next.args);
           commandsThisTurn += 1;
+          // #region serve-after-command
           if (reply.type === "block") {
             block(reply);
           } else {
@@ -164,6 +165,7 @@ export function createRespHandler(
           // they are served now, before this client's next command can
           // take the data (Redis does it at the same point).
           server.blockedClients.serveReadyKeys();
+          // #endregion serve-after-command
           // A big batch goes out now, so that `congested` tells the truth
           // about this client before the next command runs.
           if (replies.size >= BATCH_BYTES) sendWhenWritten();

@@ -121,11 +121,13 @@ export class AppendOnlyFile implements KeyspaceListener {
     this.#config = config;
     this.#clock = clock;
     this.#endOfTurn = endOfTurn;
+    // #region flush-at-end-of-turn
     // Only a turn that recorded something writes: other parts of the
     // server end turns too.
     endOfTurn.add(() => {
       if (this.#flushScheduled) this.flush();
     });
+    // #endregion flush-at-end-of-turn
   }
 
   /** Where the file is: `appendfilename` inside `dir`. */
