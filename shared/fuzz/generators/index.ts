@@ -61,6 +61,12 @@ export interface GeneratorContext {
 export interface CommandGenerator {
   /** The command written, lower case; undefined for one every chapter can take (unknown commands). */
   readonly command: string | undefined;
+  /**
+   * Other commands the chapter must have for this generator to run: TYPE
+   * aimed at the keys lists live on is for chapters with lists, and an
+   * earlier chapter's stream of commands stays as it was.
+   */
+  readonly requires?: readonly string[];
   /** How often, relative to the others (a whole number; common commands have 20-40). */
   readonly weight: number;
   generate(random: FuzzRandom, context: GeneratorContext): FuzzCommand;
@@ -115,7 +121,9 @@ export class CommandSource {
     };
     this.#choices = generators
       .filter(
-        (g) => g.command === undefined || capabilities.commands.has(g.command),
+        (g) =>
+          (g.command === undefined || capabilities.commands.has(g.command)) &&
+          (g.requires ?? []).every((name) => capabilities.commands.has(name)),
       )
       .map((g) => [g, g.weight] as const);
     if (this.#choices.length === 0) {

@@ -238,6 +238,51 @@ function object(random: FuzzRandom): FuzzCommand {
   return { args };
 }
 
+/** What a chapter has if it has lists. */
+const WITH_LISTS = ["lpush"];
+
+/** TYPE, EXISTS, DEL, RENAME and COPY on the list keys, in chapters that have lists. */
+const ON_LIST_KEYS: readonly CommandGenerator[] = [
+  {
+    command: "type",
+    requires: WITH_LISTS,
+    weight: 4,
+    generate: (random) => ({ args: [word("TYPE"), listKey(random)] }),
+  },
+  {
+    command: "exists",
+    requires: WITH_LISTS,
+    weight: 3,
+    generate: (random) => ({
+      args: [word("EXISTS"), listKey(random), listKey(random)],
+    }),
+  },
+  {
+    command: "del",
+    requires: WITH_LISTS,
+    weight: 3,
+    generate: (random) => ({ args: [word("DEL"), listKey(random)] }),
+  },
+  {
+    command: "rename",
+    requires: WITH_LISTS,
+    weight: 2,
+    generate: (random) => ({
+      args: [word("RENAME"), listKey(random), listKey(random)],
+    }),
+  },
+  {
+    command: "copy",
+    requires: WITH_LISTS,
+    weight: 2,
+    generate: (random) => {
+      const args = [word("COPY"), listKey(random), listKey(random)];
+      if (random.chance(0.5)) args.push(word(random.anyCase("replace")));
+      return { args };
+    },
+  },
+];
+
 export const LIST_GENERATORS: readonly CommandGenerator[] = [
   { command: "lpush", weight: 20, generate: push("LPUSH") },
   { command: "rpush", weight: 20, generate: push("RPUSH") },
@@ -333,40 +378,8 @@ export const LIST_GENERATORS: readonly CommandGenerator[] = [
   { command: "lmpop", weight: 6, generate: lmpop },
 
   // Key commands on the list keys: the shared pool's generators (keys.ts)
-  // seldom reach them.
-  {
-    command: "type",
-    weight: 4,
-    generate: (random) => ({ args: [word("TYPE"), listKey(random)] }),
-  },
-  {
-    command: "exists",
-    weight: 3,
-    generate: (random) => ({
-      args: [word("EXISTS"), listKey(random), listKey(random)],
-    }),
-  },
-  {
-    command: "del",
-    weight: 3,
-    generate: (random) => ({ args: [word("DEL"), listKey(random)] }),
-  },
-  {
-    command: "rename",
-    weight: 2,
-    generate: (random) => ({
-      args: [word("RENAME"), listKey(random), listKey(random)],
-    }),
-  },
-  {
-    command: "copy",
-    weight: 2,
-    generate: (random) => {
-      const args = [word("COPY"), listKey(random), listKey(random)];
-      if (random.chance(0.5)) args.push(word(random.anyCase("replace")));
-      return { args };
-    },
-  },
+  // never reach them.
+  ...ON_LIST_KEYS,
   { command: "object", weight: 8, generate: object },
   {
     command: "touch",
