@@ -34,6 +34,7 @@ export function byteLimit(fill: number): number {
   return fill < 0 ? SIZE_LEVELS[-fill - 1]! : SIZE_SAFETY_LIMIT;
 }
 
+// #region allows-insert
 /**
  * What Redis adds to a node's bytes for one more element, before encoding
  * it: an overestimate of an entry's overhead (SIZE_ESTIMATE_OVERHEAD), so
@@ -58,6 +59,7 @@ export function allowsInsert(
   if (fill < 0) return after <= byteLimit(fill);
   return after <= SIZE_SAFETY_LIMIT && entries < fill;
 }
+// #endregion allows-insert
 
 /**
  * Whether two neighbouring nodes may become one: the listpack they would
