@@ -31,6 +31,8 @@
  *   double-text.ts             doubles as Redis 7.0 writes them (%.17g)
  * dispatch/                    from a parsed command to its reply
  *   client-loop.ts             the per-client loop: bytes → commands → replies
+ *   end-of-turn.ts             Redis's beforeSleep: ready keys, then the AOF
+ *   connected-clients.ts       every client, by id, for CLIENT LIST and KILL
  *   output-limit.ts            client-output-buffer-limit, enforced
  *   command-table.ts           the dispatcher: lookup, arity, AUTH; AOF logging
  *   command-spec.ts            a command: arity, flags, keys, docs, run()
@@ -38,6 +40,10 @@
  *   server-state.ts            what all connections share: data, settings
  *   protected-mode.ts          who protected mode turns away, and its words
  *   arguments.ts               reading a client's arguments
+ * blocking/                    clients that wait for data (BLPOP and kin)
+ *   block-request.ts           what a command that must wait answers
+ *   blocked-clients.ts         the waiting clients, ready keys, serving them
+ *   timeout.ts                 a blocking command's timeout, read as Redis does
  * keyspace/                    where the data lives
  *   keyspace.ts                keys, values, deadlines; the numbered databases
  *   database.ts                one database: values, deadlines, lazy expiry
@@ -57,6 +63,8 @@
  *   aof-rewrite.ts             BGREWRITEAOF without fork: copy-on-write keys
  * commands/                    the commands, one file per family
  *   connection-commands.ts     PING, ECHO, QUIT, HELLO, AUTH, SELECT, CLIENT
+ *   client-commands.ts         CLIENT LIST, INFO, KILL, UNBLOCK: other clients
+ *   client-fields.ts           CLIENT LIST's line for one client
  *   introspection-commands.ts  COMMAND and its subcommands (COUNT, DOCS, ...)
  *   database-commands.ts       DBSIZE, FLUSHDB, FLUSHALL, SWAPDB
  *   info-command.ts            INFO, whose sections grow every chapter
@@ -67,6 +75,7 @@
  *   counter-commands.ts        INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT
  *   key-commands.ts            DEL, EXISTS, TYPE, KEYS, SCAN, RENAME, COPY, ...
  *   object-command.ts          OBJECT: a value's encoding, refcount, idle time
+ *   typed-lookup.ts            a key of the kind a command needs, or WRONGTYPE
  *   expiry-commands.ts         EXPIRE, TTL, PERSIST and kin; EX/PX parsing
  *   list-commands.ts           LPUSH, LPOP, LRANGE, LSET...: lists by position
  *   list-search-commands.ts    LREM, LINSERT, LPOS: lists by value

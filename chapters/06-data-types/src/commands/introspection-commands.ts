@@ -109,6 +109,9 @@ function argumentDocs(argument: ArgumentDoc): Reply {
   if (argument.since !== undefined) {
     fields.push([bulk("since"), bulk(argument.since)]);
   }
+  if (argument.deprecatedSince !== undefined) {
+    fields.push([bulk("deprecated_since"), bulk(argument.deprecatedSince)]);
+  }
   const flags = [
     ...(argument.optional === true ? ["optional"] : []),
     ...(argument.multiple === true ? ["multiple"] : []),

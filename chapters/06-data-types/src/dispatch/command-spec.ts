@@ -144,6 +144,8 @@ export interface ArgumentDoc {
   readonly multiple?: boolean;
   /** The Redis version that added this argument, if later than the command. */
   readonly since?: string;
+  /** For an argument kept only for old clients: since when (CLIENT KILL ip:port). */
+  readonly deprecatedSince?: string;
   /** The parts of a `block` or the choices of a `oneof`. */
   readonly arguments?: readonly ArgumentDoc[];
 }

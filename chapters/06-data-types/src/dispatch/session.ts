@@ -16,7 +16,7 @@ export interface Session {
   protocol: Protocol;
   /**
    * What the client library said it is, with CLIENT SETINFO (empty if it
-   * did not). Kept for CLIENT LIST, which a later chapter adds.
+   * did not). Redis 7.0's CLIENT LIST does not show it (7.2's does).
    */
   libraryName: string;
   libraryVersion: string;

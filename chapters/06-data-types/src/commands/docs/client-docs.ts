@@ -84,9 +84,7 @@ export const CLIENT_DOCS = {
         name: "filter",
         type: "oneof",
         arguments: [
-          // Redis marks this old form `deprecated_since 2.8.12`, which
-          // ArgumentDoc cannot say yet.
-          { name: "ip:port", type: "string" },
+          { name: "ip:port", type: "string", deprecatedSince: "2.8.12" },
           {
             name: "new-format",
             type: "oneof",
