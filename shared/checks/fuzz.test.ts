@@ -72,6 +72,18 @@ const CHAPTER_06_COMMANDS = [
   ...LIST_COMMANDS,
 ];
 
+const BLOCKING_COMMANDS = ["blpop", "brpop", "blmove", "brpoplpush", "blmpop"];
+const CHAPTER_06_BLOCKING_COMMANDS = [
+  ...CHAPTER_06_COMMANDS,
+  ...BLOCKING_COMMANDS,
+];
+
+/** A blocking command's timeout: BLMPOP's comes first, the others' last. */
+function timeoutOf(args: readonly Buffer[]): string {
+  const name = args[0]!.toString("latin1").toLowerCase();
+  return (name === "blmpop" ? args[1]! : args.at(-1)!).toString("latin1");
+}
+
 function capabilities(commands: readonly string[]): Capabilities {
   return {
     commands: new Set(commands),
@@ -163,6 +175,69 @@ describe("generators", () => {
     expect(top.reduce((sum, n) => sum + n, 0) / listCommands).toBeGreaterThan(
       0.75,
     );
+  });
+
+  it("never leave a blocking command on the fuzzed connection to wait more than 10 ms", () => {
+    const source = new CommandSource(
+      6,
+      capabilities(CHAPTER_06_BLOCKING_COMMANDS),
+    );
+    const kinds = new Map<string, number>();
+    for (let i = 0; i < 50_000; i++) {
+      const { args, blocking, prelude, scenario } = source.next();
+      const name = args[0]!.toString("latin1").toLowerCase();
+      if (scenario !== undefined) continue;
+      if (!BLOCKING_COMMANDS.includes(name)) {
+        expect(blocking).toBeUndefined();
+        continue;
+      }
+      kinds.set(blocking!, (kinds.get(blocking!) ?? 0) + 1);
+      if (blocking === "times-out") {
+        expect(prelude).toBeUndefined();
+        expect(["0.001", "0.005", "0.01"]).toContain(timeoutOf(args));
+        continue;
+      }
+      // Served: a push to one of its keys goes first (the keys sit between
+      // the name and the timeout, or after BLMPOP's numkeys), unless the
+      // command is cut short, an arity error.
+      expect(blocking).toBe("served");
+      const [push, key] = prelude!;
+      expect(["LPUSH", "RPUSH"]).toContain(push!.toString());
+      const keys = name === "blmpop" ? args.slice(3, -1) : args.slice(1, -1);
+      const minimum = { blmove: 6, brpoplpush: 4, blmpop: 5 }[name] ?? 3;
+      if (args.length >= minimum) {
+        expect(keys.some((k) => k.equals(key!))).toBe(true);
+      }
+    }
+    expect(kinds.get("served")).toBeGreaterThan(500);
+    expect(kinds.get("times-out")).toBeGreaterThan(50);
+  });
+
+  it("give waiters in wait scenarios no timeout that could pass during a run", () => {
+    const source = new CommandSource(
+      8,
+      capabilities(CHAPTER_06_BLOCKING_COMMANDS),
+    );
+    let scenarios = 0;
+    const waiters = new Map<number, number>();
+    for (let i = 0; i < 50_000; i++) {
+      const { scenario } = source.next();
+      if (scenario === undefined) continue;
+      scenarios += 1;
+      const count = scenario.waiters.length;
+      waiters.set(count, (waiters.get(count) ?? 0) + 1);
+      expect(scenario.wakers.length).toBeGreaterThan(0);
+      for (const waiter of scenario.waiters) {
+        const seconds = Number(timeoutOf(waiter));
+        // For ever (0, or less than a millisecond below it), at least an
+        // hour, or not a number at all.
+        expect(Number.isNaN(seconds) || seconds <= 0 || seconds >= 3600).toBe(
+          true,
+        );
+      }
+    }
+    expect(scenarios).toBeGreaterThan(100);
+    expect([...waiters.keys()].sort()).toEqual([1, 2, 3]);
   });
 
   it("leave expiry options out before the chapter that has EXPIRE", () => {

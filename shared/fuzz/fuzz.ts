@@ -27,6 +27,13 @@
  * protocol; its last line is always `N commands, N unexplained
  * differences`.
  *
+ * Commands that wait (BLPOP and its kin, from chapter 06) never leave the
+ * run waiting (generators/blocking.ts): on the fuzzed connection one is
+ * either fed right before it (a push, its `prelude`) or given a timeout
+ * of a few milliseconds, alone at the end of its batch; clients that
+ * really wait do so in wait scenarios, on connections of their own,
+ * between two batches (wait-scenario.ts).
+ *
  * Chapters 06-08 extend it by adding, not editing:
  * - a generator file per command family (generators/lists.ts, hashes.ts,
  *   sets.ts, sorted-sets.ts, transactions.ts ...) and its line in
@@ -68,6 +75,7 @@ import {
 } from "./generators/index.ts";
 import { CONFIG_VALUES } from "./generators/server.ts";
 import { KNOWN_DIFFERENCES } from "./known-differences.ts";
+import { runWaitScenario } from "./wait-scenario.ts";
 import {
   helloArgs,
   PROTOCOL_BLOCK,
@@ -192,6 +200,7 @@ class FuzzRun {
   #skipped = 0;
   #resyncs = 0;
   #checkpoints = 0;
+  #scenarios = 0;
   #fatal = false;
   readonly #normalised = new Map<string, number>();
   readonly #explained = new Map<string, number>();
@@ -290,14 +299,21 @@ class FuzzRun {
       const block = protocolOfBlock(this.#protocolChoice, this.#done);
       if (block !== this.#block) await this.#switchProtocol(block);
       const batch: FuzzCommand[] = [];
+      let scenario: FuzzCommand | undefined;
       while (batch.length < BATCH && this.#done + batch.length < total) {
         const command = this.#source.next();
+        if (command.scenario !== undefined) {
+          scenario = command;
+          break;
+        }
         batch.push(command);
         if (endsBatch(command)) break;
       }
-      await this.#runBatch(batch);
+      if (batch.length > 0) await this.#runBatch(batch);
       if (this.#fatal) break;
       await this.#backToBlock();
+      if (scenario !== undefined) await this.#runScenario(scenario);
+      if (this.#fatal) break;
       if (this.#done >= nextCheckpoint) {
         await this.#checkpoint();
         nextCheckpoint += CHECKPOINT_EVERY;
@@ -345,7 +361,9 @@ class FuzzRun {
       }
     }
     print(
-      `checkpoints: ${this.#checkpoints}; resets after a difference: ${this.#resyncs}` +
+      `checkpoints: ${this.#checkpoints}; ` +
+        (this.#scenarios > 0 ? `wait scenarios: ${this.#scenarios}; ` : "") +
+        `resets after a difference: ${this.#resyncs}` +
         (this.#skipped > 0
           ? `; ${this.#skipped} replies after a difference in the same batch not judged`
           : ""),
@@ -375,6 +393,8 @@ class FuzzRun {
     const firstIndex = this.#done + 1;
     const wire: Buffer[] = [];
     for (const command of batch) {
+      if (command.prelude !== undefined)
+        wire.push(encodeCommand(command.prelude));
       wire.push(
         (command.inline === true ? encodeInline(command.args) : undefined) ??
           encodeCommand(command.args),
@@ -399,6 +419,16 @@ class FuzzRun {
     let diverged = false;
     for (const [i, command] of batch.entries()) {
       const index = firstIndex + i;
+      let prelude: Exchange | undefined;
+      if (command.prelude !== undefined) {
+        prelude = {
+          args: command.prelude,
+          protocol,
+          ours: replyAt(a, position),
+          redis: replyAt(b, position),
+        };
+        position += 1;
+      }
       const oursReply = replyAt(a, position);
       const redisReply = replyAt(b, position);
       let companion: Exchange["companion"];
@@ -411,6 +441,17 @@ class FuzzRun {
       position += command.companion === undefined ? 1 : 2;
       if (diverged) {
         this.#skipped += 1;
+        continue;
+      }
+      if (
+        prelude !== undefined &&
+        !this.#judge(
+          prelude,
+          index,
+          `${escapeCommand(prelude.args)} (sent right before command ${index})`,
+        )
+      ) {
+        diverged = true;
         continue;
       }
       let exchange: Exchange = {
@@ -537,6 +578,38 @@ class FuzzRun {
     this.#print(`    ours:  ${oursShown}`);
     this.#print(`    redis: ${redisShown}`);
     this.#print(`    reproduce: ${this.#reproduce(index)}`);
+  }
+
+  /**
+   * A wait scenario (wait-scenario.ts): its clients connect in the block's
+   * protocol; every exchange is judged in order, up to the first
+   * unexplained difference, after which both servers are reset. Its
+   * setup, waiters and wakers count as commands.
+   */
+  async #runScenario(command: FuzzCommand): Promise<void> {
+    const scenario = command.scenario!;
+    const index = this.#done + 1;
+    const counted =
+      scenario.setup.length + scenario.waiters.length + scenario.wakers.length;
+    this.#done += counted;
+    this.#byProtocol[this.#block].commands += counted;
+    this.#scenarios += 1;
+    const steps = await runWaitScenario(
+      scenario,
+      {
+        ours: { port: this.#ours.port, control: this.#control.ours },
+        redis: { port: this.#redis.port, control: this.#control.redis },
+      },
+      await this.#opening(this.#block),
+      this.#block,
+    );
+    for (const { exchange, what } of steps) {
+      if (!this.#judge(exchange, index, what, this.#block)) {
+        await this.#checkAlive();
+        if (!this.#fatal) await this.#resync();
+        return;
+      }
+    }
   }
 
   /**
@@ -688,15 +761,33 @@ class FuzzRun {
    */
   async #openingHello(): Promise<Buffer[]> {
     const hello = helloArgs(3);
-    if (!this.#capabilities.commands.has("config|get")) return hello;
+    const password = await this.#password();
+    if (password === undefined) return hello;
+    return [...hello, word("AUTH"), word("default"), password];
+  }
+
+  /**
+   * What a wait scenario's connection opens with in `protocol`: HELLO 3,
+   * or in RESP2 nothing, each with AUTH if a password is set.
+   */
+  async #opening(protocol: Protocol): Promise<Buffer[] | undefined> {
+    if (protocol === 3) return this.#openingHello();
+    const password = await this.#password();
+    return password === undefined ? undefined : [word("AUTH"), password];
+  }
+
+  /** The password a fuzzed CONFIG SET left, read from redis-server; undefined for none. */
+  async #password(): Promise<Buffer | undefined> {
+    if (!this.#capabilities.commands.has("config|get")) return undefined;
     const [reply] = await askOne(this.#control.redis, [
       word("CONFIG"),
       word("GET"),
       word("requirepass"),
     ]);
     const password = elementsOf(reply!)?.[1]?.data;
-    if (password === undefined || password.length === 0) return hello;
-    return [...hello, word("AUTH"), word("default"), Buffer.from(password)];
+    return password === undefined || password.length === 0
+      ? undefined
+      : Buffer.from(password);
   }
 
   /**
@@ -851,7 +942,9 @@ function replyAt(result: ReadResult, position: number): RespReply {
  * Commands after which the runner acts, so each ends its batch: QUIT closes
  * the connection; HELLO may switch its protocol, which the runner follows
  * (so the commands after it are counted in the right one); SCAN 0 is
- * walked; a lapsing deadline is followed by a lookup.
+ * walked; a lapsing deadline is followed by a lookup. A blocking command
+ * left to time out ends its batch too: Redis may take up to a second
+ * (its `hz`) to answer it, so a batch holds one at most.
  */
 function endsBatch(command: FuzzCommand): boolean {
   const name = commandName(command.args);
@@ -859,7 +952,8 @@ function endsBatch(command: FuzzCommand): boolean {
     name === "quit" ||
     name === "hello" ||
     name === "scan" ||
-    command.expires !== undefined
+    command.expires !== undefined ||
+    command.blocking === "times-out"
   );
 }
 

@@ -64,6 +64,11 @@ export class Peer {
     return this.#closed;
   }
 
+  /** Replies received and not read yet: whether a client that may be waiting has answered. */
+  get buffered(): number {
+    return this.#replies.length;
+  }
+
   write(bytes: Buffer): void {
     if (!this.#closed) this.#socket.write(bytes);
   }

@@ -17,6 +17,7 @@ import { KEY_GENERATORS } from "./keys.ts";
 import { EXPIRY_GENERATORS } from "./expiry.ts";
 import { UNKNOWN_COMMAND_GENERATORS } from "./unknown.ts";
 import { LIST_GENERATORS } from "./lists.ts";
+import { BLOCKING_GENERATORS, type WaitScenario } from "./blocking.ts";
 
 /** What the chapter under test has, read from the server itself at start-up. */
 export interface Capabilities {
@@ -50,6 +51,24 @@ export interface FuzzCommand {
    * its words allow it: the same command through the other parser.
    */
   readonly inline?: boolean;
+  /**
+   * Sent right before this command, its reply judged like the command's:
+   * the push that gives a blocking command data to take at once.
+   */
+  readonly prelude?: Buffer[];
+  /**
+   * A command that may wait (BLPOP and its kin, see blocking.ts): one that
+   * is `served` at once, its prelude saw to that, or one that `times-out`
+   * after a few milliseconds, which ends its batch (Redis checks timeouts
+   * at `hz`, up to a second late). Neither gets the arity mutation.
+   */
+  readonly blocking?: "served" | "times-out";
+  /**
+   * Not a command for the fuzzed connection but clients of their own that
+   * wait and one that wakes them, run between two batches
+   * (wait-scenario.ts); `args` is its first waiter's command.
+   */
+  readonly scenario?: WaitScenario;
 }
 
 export interface GeneratorContext {
@@ -81,6 +100,7 @@ export const ALL_GENERATORS: readonly CommandGenerator[] = [
   ...EXPIRY_GENERATORS,
   ...UNKNOWN_COMMAND_GENERATORS,
   ...LIST_GENERATORS,
+  ...BLOCKING_GENERATORS,
 ];
 
 /** How often a command loses or gains words: the wrong-arity path of every command. */
@@ -152,6 +172,10 @@ export class CommandSource {
     const random = this.#random;
     const generator = random.weighted(this.#choices);
     const command = generator.generate(random, this.#context);
+    // Blocking commands come with their own letter cases and wrong arities
+    // (a dropped timeout can leave a key that reads as one: a long wait).
+    if (command.blocking !== undefined || command.scenario !== undefined)
+      return command;
     // The command's own name in any letter case: `sEt` is SET.
     const [name, ...rest] = command.args;
     const args = [word(random.anyCase(name!.toString("latin1"))), ...rest];
