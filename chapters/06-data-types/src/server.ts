@@ -19,6 +19,7 @@
  *   directives.ts              ServerConfig, defaults, directive table; grows
  *   config-values.ts           one value: addresses, integers, sizes, yes/no
  *   output-buffer-limits.ts    client-output-buffer-limit, read and shown
+ *   encoding-directives.ts     how values are stored: list-max-listpack-size
  * network/                     TCP, knowing nothing of Redis
  *   tcp-server.ts              listening socket, the connections, shutdown
  *   file-limit.ts              how many clients the file limit leaves room for

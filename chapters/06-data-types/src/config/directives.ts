@@ -21,9 +21,14 @@ import {
   showOutputBufferLimits,
   type OutputBufferLimits,
 } from "./output-buffer-limits.ts";
+import {
+  DEFAULT_ENCODING_SETTINGS,
+  ENCODING_DIRECTIVES,
+  type EncodingSettings,
+} from "./encoding-directives.ts";
 
 /** Everything the server can be told at start-up. */
-export interface ServerConfig {
+export interface ServerConfig extends EncodingSettings {
   /** TCP port to listen on; 0 asks the OS for a free one (the tests do). */
   port: number;
   /**
@@ -106,23 +111,6 @@ export interface ServerConfig {
   /** ...and is at least this many bytes. */
   autoAofRewriteMinSize: number | bigint;
   // #endregion aof-settings
-  // #region list-settings
-  /**
-   * How big one node of a list's quicklist may grow (types/quicklist.ts):
-   * a positive count of entries, or -1 to -5 for 4, 8, 16, 32 or 64 KB of
-   * packed bytes. Redis's `list-max-listpack-size` (once
-   * `list-max-ziplist-size`) and its default, -2: 8 KB. It takes any 32-bit
-   * int, as Redis does; the quicklist reads what is beyond -5 as -5. A list
-   * keeps the value it was created with.
-   */
-  listMaxListpackSize: number;
-  /**
-   * How many nodes at each end of a list stay uncompressed; 0 is none
-   * compressed. Redis's `list-compress-depth`: accepted and shown, but our
-   * quicklists never compress (a deliberate difference, see quicklist.ts).
-   */
-  listCompressDepth: number;
-  // #endregion list-settings
 }
 
 /** `appendfsync`'s three choices. */
@@ -150,8 +138,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   aofLoadTruncated: true,
   autoAofRewritePercentage: 100,
   autoAofRewriteMinSize: 64 * 1024 ** 2,
-  listMaxListpackSize: -2,
-  listCompressDepth: 0,
+  ...DEFAULT_ENCODING_SETTINGS,
 };
 
 // #region directives
@@ -367,24 +354,8 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     mutable: true,
   },
   // #endregion aof-directives
-  // #region list-directives
-  "list-max-listpack-size": listMaxListpackSize("list-max-listpack-size"),
-  // Its name before Redis 7.0 stored lists as listpacks. Redis keeps it as
-  // an alias, and CONFIG GET shows both names.
-  "list-max-ziplist-size": listMaxListpackSize("list-max-ziplist-size"),
-  "list-compress-depth": {
-    apply(config, value) {
-      config.listCompressDepth = parseInteger(
-        value,
-        "list-compress-depth",
-        0,
-        INT_MAX,
-      );
-    },
-    show: (config) => String(config.listCompressDepth),
-    mutable: true,
-  },
-  // #endregion list-directives
+  // The encodings of lists (and, in the next parts, of the other types).
+  ...ENCODING_DIRECTIVES,
   // #region only-value
   // No snapshots in this chapter (`save ""`); the AOF above is how data
   // survives. Tools such as redis-benchmark ask for `save`, and
@@ -392,24 +363,6 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   // so it is known, with the one value that is true here.
   save: onlyValue("save", ""),
 };
-
-/** The bounds of a C int, which Redis's int settings are kept in. */
-const INT_MIN = -(2 ** 31);
-const INT_MAX = 2 ** 31 - 1;
-
-/**
- * `list-max-listpack-size`, under one of its two names: any 32-bit int,
- * as Redis accepts (0 and -6 included), so CONFIG SET answers as Redis does.
- */
-function listMaxListpackSize(name: string): Directive {
-  return {
-    apply(config, value) {
-      config.listMaxListpackSize = parseInteger(value, name, INT_MIN, INT_MAX);
-    },
-    show: (config) => String(config.listMaxListpackSize),
-    mutable: true,
-  };
-}
 
 /** Redis's bounds for `hz` (CONFIG_MIN_HZ and CONFIG_MAX_HZ). */
 const MIN_HZ = 1;
