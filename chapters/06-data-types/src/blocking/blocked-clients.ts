@@ -115,14 +115,18 @@ export class BlockedClients implements KeyspaceListener {
   }
 
   /**
-   * A timer for the deadline. Timers take at most about 24 days, and a
-   * client may ask for years: a longer wait sets a timer that looks again.
+   * A timer for the deadline, which looks at the clock when it fires and
+   * waits again if the deadline has not come: timers take at most about
+   * 24 days, and a client may ask for years; and a timer may fire a
+   * little early by the wall clock (Node counts its delay from the start
+   * of the event loop's turn, in whole milliseconds), when a client must
+   * never be answered before its time, as in Redis.
    */
   #armTimer(waiter: Waiter, deadline: number): () => void {
     if (deadline === FOREVER) return () => {};
     const delay = Math.max(deadline - this.clock.now(), 0);
     let cancel = this.clock.schedule(Math.min(delay, MAX_TIMER_MS), () => {
-      if (delay > MAX_TIMER_MS) {
+      if (this.clock.now() < deadline) {
         cancel = this.#armTimer(waiter, deadline);
         const entry = this.#byClient.get(waiter.clientId);
         if (entry !== undefined) entry.cancel = cancel;
