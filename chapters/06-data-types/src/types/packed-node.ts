@@ -231,6 +231,11 @@ export class QuicklistNode {
     return copy;
   }
 
+  /** How many elements were pushed and are not packed yet. */
+  get staged(): number {
+    return (this.#front?.length ?? 0) + (this.#back?.length ?? 0);
+  }
+
   /** How many elements are packed (the rest are staged). */
   #packedCount(): number {
     return this.count - (this.#front?.length ?? 0) - (this.#back?.length ?? 0);
@@ -248,13 +253,25 @@ export class QuicklistNode {
 
   /** Packs the staged elements once that costs little enough per element. */
   #settleIfWorthIt(): void {
-    const staged = (this.#front?.length ?? 0) + (this.#back?.length ?? 0);
+    const staged = this.staged;
     const packedBytes = this.#single
       ? this.#packed.length
       : this.#end - this.#start;
-    if (staged * SETTLE_BYTES_PER_ENTRY < packedBytes) return;
+    if (staged * SETTLE_BYTES_PER_ENTRY >= packedBytes) this.settle();
+  }
+
+  /**
+   * Packs the staged elements now. The quicklist calls it when a node
+   * stops being at an end of the list: pushes will not come back to it, so
+   * staging would only cost memory.
+   */
+  settle(): void {
+    if (this.#front === undefined && this.#back === undefined) return;
     const front = this.#front ?? [];
     const back = this.#back ?? [];
+    const packedBytes = this.#single
+      ? this.#packed.length
+      : this.#end - this.#start;
     let size = this.#single ? entryBytes(packedBytes) : packedBytes;
     for (const value of front) size += entryBytes(value.length);
     for (const value of back) size += entryBytes(value.length);

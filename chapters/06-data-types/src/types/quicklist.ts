@@ -39,6 +39,16 @@ import {
   normaliseFill,
 } from "./node-fill.ts";
 
+/** What `nodeSizes` tells of one node. */
+export interface NodeSize {
+  /** How many elements it holds. */
+  entries: number;
+  /** The bytes of the listpack Redis would hold them in. */
+  listpackBytes: number;
+  /** How many were pushed and are not packed yet (only at the list's ends). */
+  staged: number;
+}
+
 /** A node and a position inside it. */
 interface Position {
   node: QuicklistNode;
@@ -80,15 +90,21 @@ export class Quicklist {
   // #region push-pop
   pushHead(value: string): void {
     const head = this.#head;
-    if (head !== undefined && this.#fits(head, value)) head.pushFront(value);
-    else this.#link(QuicklistNode.of([value]), undefined, head);
+    if (head !== undefined && this.#fits(head, value)) {
+      head.pushFront(value);
+    } else {
+      this.#link(QuicklistNode.of([value]), undefined, head);
+    }
     this.#length++;
   }
 
   pushTail(value: string): void {
     const tail = this.#tail;
-    if (tail !== undefined && this.#fits(tail, value)) tail.pushBack(value);
-    else this.#link(QuicklistNode.of([value]), tail, undefined);
+    if (tail !== undefined && this.#fits(tail, value)) {
+      tail.pushBack(value);
+    } else {
+      this.#link(QuicklistNode.of([value]), tail, undefined);
+    }
     this.#length++;
   }
 
@@ -170,16 +186,24 @@ export class Quicklist {
       // At the head of a full node: the end of the previous node, if it
       // has room, or a new node between the two.
       const prev = node.prev;
-      if (prev !== undefined && this.#fits(prev, value)) prev.pushBack(value);
-      else this.#link(QuicklistNode.of([value]), prev, node);
+      if (prev !== undefined && this.#fits(prev, value)) {
+        prev.pushBack(value);
+        prev.settle();
+      } else {
+        this.#link(QuicklistNode.of([value]), prev, node);
+      }
     } else {
       // Inside a full node: the elements before `index` and the new one
       // become a node of their own, which may then merge with neighbours.
       // (Should the new one not fit with them, it gets a node of its own,
       // where Redis 7.0 lets that node outgrow its limit.)
       const before = this.#splitBefore(node, offset);
-      if (this.#fits(before, value)) before.pushBack(value);
-      else this.#link(QuicklistNode.of([value]), before, node);
+      if (this.#fits(before, value)) {
+        before.pushBack(value);
+        before.settle();
+      } else {
+        this.#link(QuicklistNode.of([value]), before, node);
+      }
       this.#mergeAround(node);
     }
     this.#length++;
@@ -331,13 +355,18 @@ export class Quicklist {
   }
 
   /**
-   * Each node's element count and listpack bytes, head first: for tests of
-   * the node rules, and for the article's measurements.
+   * Each node's element count, listpack bytes and elements not packed yet,
+   * head first: for tests of the node rules, and for the article's
+   * measurements.
    */
-  nodeSizes(): { entries: number; listpackBytes: number }[] {
-    const sizes: { entries: number; listpackBytes: number }[] = [];
+  nodeSizes(): NodeSize[] {
+    const sizes: NodeSize[] = [];
     for (let node = this.#head; node !== undefined; node = node.next) {
-      sizes.push({ entries: node.count, listpackBytes: node.listpackBytes });
+      sizes.push({
+        entries: node.count,
+        listpackBytes: node.listpackBytes,
+        staged: node.staged,
+      });
     }
     return sizes;
   }
@@ -409,12 +438,18 @@ export class Quicklist {
     }
   }
 
-  /** Puts `node` between `prev` and `next` (neighbours, or undefined at an end). */
+  /**
+   * Puts `node` between `prev` and `next` (neighbours, or undefined at an
+   * end). A neighbour that was at an end is no longer: its staged pushes
+   * are packed (see packed-node.ts).
+   */
   #link(
     node: QuicklistNode,
     prev: QuicklistNode | undefined,
     next: QuicklistNode | undefined,
   ): void {
+    prev?.settle();
+    next?.settle();
     node.prev = prev;
     node.next = next;
     if (prev === undefined) this.#head = node;

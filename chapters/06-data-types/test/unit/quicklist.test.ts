@@ -39,6 +39,8 @@ function expectNodesWithinFill(list: Quicklist): void {
           (list.fill >= 0 && entries > list.fill))),
   );
   expect(outOfBounds).toEqual([]);
+  // Pushes wait unpacked only at the two ends, where pushes happen.
+  expect(sizes.slice(1, -1).filter((node) => node.staged > 0)).toEqual([]);
 }
 
 /** What every node's listpack bytes should add up to. */
