@@ -75,7 +75,7 @@ import {
 } from "./generators/index.ts";
 import { CONFIG_VALUES } from "./generators/server.ts";
 import { KNOWN_DIFFERENCES } from "./known-differences.ts";
-import { runWaitScenario } from "./wait-scenario.ts";
+import { runWaitScenario, type WaitTally } from "./wait-scenario.ts";
 import {
   helloArgs,
   PROTOCOL_BLOCK,
@@ -201,6 +201,7 @@ class FuzzRun {
   #resyncs = 0;
   #checkpoints = 0;
   #scenarios = 0;
+  readonly #waits: WaitTally = { waiters: 0, waited: 0, woken: 0 };
   #fatal = false;
   readonly #normalised = new Map<string, number>();
   readonly #explained = new Map<string, number>();
@@ -360,10 +361,14 @@ class FuzzRun {
         );
       }
     }
+    if (this.#scenarios > 0) {
+      const { waiters, waited, woken } = this.#waits;
+      print(
+        `wait scenarios: ${this.#scenarios}; of their ${waiters} waiters (as redis-server saw them), ${waited} waited, ${woken} of those were woken`,
+      );
+    }
     print(
-      `checkpoints: ${this.#checkpoints}; ` +
-        (this.#scenarios > 0 ? `wait scenarios: ${this.#scenarios}; ` : "") +
-        `resets after a difference: ${this.#resyncs}` +
+      `checkpoints: ${this.#checkpoints}; resets after a difference: ${this.#resyncs}` +
         (this.#skipped > 0
           ? `; ${this.#skipped} replies after a difference in the same batch not judged`
           : ""),
@@ -602,6 +607,7 @@ class FuzzRun {
       },
       await this.#opening(this.#block),
       this.#block,
+      this.#waits,
     );
     for (const { exchange, what } of steps) {
       if (!this.#judge(exchange, index, what, this.#block)) {

@@ -61,15 +61,30 @@ interface Sides {
   readonly redis: Peer[];
 }
 
+/** What a scenario's waiters did on redis-server, for the run's report. */
+export interface WaitTally {
+  /** Waiters sent. */
+  waiters: number;
+  /** Those that waited (did not answer at once). */
+  waited: number;
+  /** Those that waited and were served (or got WRONGTYPE) once the wakers ran. */
+  woken: number;
+}
+
 /**
  * Runs `scenario` on both servers. `opening` is the command each new
  * connection starts with (HELLO, AUTH), if any; `protocol` the block's.
+ * The steps stop at the first `blocked_clients` that differs (what comes
+ * after it would differ too), but the connections always close and the
+ * servers are always given the time to forget their waiters, so that the
+ * next scenario starts with none.
  */
 export async function runWaitScenario(
   scenario: WaitScenario,
   servers: { readonly ours: ScenarioServer; readonly redis: ScenarioServer },
   opening: Buffer[] | undefined,
   protocol: Protocol,
+  tally?: WaitTally,
 ): Promise<ScenarioStep[]> {
   const steps: ScenarioStep[] = [];
   const count = scenario.waiters.length + 1;
@@ -79,61 +94,8 @@ export async function runWaitScenario(
     ours: await connect(servers.ours),
     redis: await connect(servers.redis),
   };
-  const waker = count - 1;
   try {
-    const select = [word("SELECT"), word(scenario.db)];
-    for (let i = 0; i < count; i++) {
-      const commands = opening === undefined ? [select] : [opening, select];
-      const extra = i === waker ? scenario.setup : [];
-      await exchangeAll(
-        sides,
-        i,
-        [...commands, ...extra],
-        protocol,
-        steps,
-        (args) =>
-          `${escapeCommand(args)} (opening a wait scenario's connection ${i + 1})`,
-      );
-    }
-
-    for (const [i, waiter] of scenario.waiters.entries()) {
-      sides.ours[i]!.write(encodeCommand(waiter));
-      sides.redis[i]!.write(encodeCommand(waiter));
-      const settled = await settleBoth(servers, sides, i + 1, protocol);
-      steps.push({
-        exchange: settled,
-        what: `blocked_clients once waiter ${i + 1} (${escapeCommand(waiter)}) waits or has answered`,
-      });
-      if (!settled.ours.raw.equals(settled.redis.raw)) return steps;
-    }
-
-    await exchangeAll(
-      sides,
-      waker,
-      scenario.wakers,
-      protocol,
-      steps,
-      (args) =>
-        `${escapeCommand(args)} (sent while the wait scenario's clients wait)`,
-    );
-    const settled = await settleBoth(
-      servers,
-      sides,
-      scenario.waiters.length,
-      protocol,
-    );
-    steps.push({ exchange: settled, what: "blocked_clients after the wakers" });
-
-    for (const [i, waiter] of scenario.waiters.entries()) {
-      const [ours, redis] = await Promise.all([
-        answerOf(sides.ours[i]!),
-        answerOf(sides.redis[i]!),
-      ]);
-      steps.push({
-        exchange: { args: waiter, protocol, ours, redis },
-        what: `${escapeCommand(waiter)} (waiter ${i + 1} of a wait scenario)`,
-      });
-    }
+    await play(scenario, servers, sides, opening, protocol, steps, tally);
   } finally {
     for (const peer of [...sides.ours, ...sides.redis]) peer.close();
   }
@@ -146,6 +108,82 @@ export async function runWaitScenario(
     what: "blocked_clients once the wait scenario's clients left",
   });
   return steps;
+}
+
+/** Steps 1 to 4, on connections already open: waiters first, the waker last. */
+async function play(
+  scenario: WaitScenario,
+  servers: { readonly ours: ScenarioServer; readonly redis: ScenarioServer },
+  sides: Sides,
+  opening: Buffer[] | undefined,
+  protocol: Protocol,
+  steps: ScenarioStep[],
+  tally: WaitTally | undefined,
+): Promise<void> {
+  const waker = scenario.waiters.length;
+  const select = [word("SELECT"), word(scenario.db)];
+  for (let i = 0; i <= waker; i++) {
+    const commands = opening === undefined ? [select] : [opening, select];
+    const extra = i === waker ? scenario.setup : [];
+    await exchangeAll(
+      sides,
+      i,
+      [...commands, ...extra],
+      protocol,
+      steps,
+      (args) =>
+        `${escapeCommand(args)} (opening a wait scenario's connection ${i + 1})`,
+    );
+  }
+
+  const waited: boolean[] = [];
+  for (const [i, waiter] of scenario.waiters.entries()) {
+    sides.ours[i]!.write(encodeCommand(waiter));
+    sides.redis[i]!.write(encodeCommand(waiter));
+    const settled = await settleBoth(servers, sides, i + 1, protocol);
+    steps.push({
+      exchange: settled,
+      what: `blocked_clients once waiter ${i + 1} (${escapeCommand(waiter)}) waits or has answered`,
+    });
+    if (!settled.ours.raw.equals(settled.redis.raw)) return;
+    waited.push(sides.redis[i]!.buffered === 0 && !sides.redis[i]!.closed);
+  }
+
+  await exchangeAll(
+    sides,
+    waker,
+    scenario.wakers,
+    protocol,
+    steps,
+    (args) =>
+      `${escapeCommand(args)} (sent while the wait scenario's clients wait)`,
+  );
+  const settled = await settleBoth(
+    servers,
+    sides,
+    scenario.waiters.length,
+    protocol,
+  );
+  steps.push({ exchange: settled, what: "blocked_clients after the wakers" });
+  if (!settled.ours.raw.equals(settled.redis.raw)) return;
+  if (tally !== undefined) {
+    tally.waiters += waited.length;
+    tally.waited += waited.filter(Boolean).length;
+    tally.woken += waited.filter(
+      (did, i) => did && sides.redis[i]!.buffered > 0,
+    ).length;
+  }
+
+  for (const [i, waiter] of scenario.waiters.entries()) {
+    const [ours, redis] = await Promise.all([
+      answerOf(sides.ours[i]!),
+      answerOf(sides.redis[i]!),
+    ]);
+    steps.push({
+      exchange: { args: waiter, protocol, ours, redis },
+      what: `${escapeCommand(waiter)} (waiter ${i + 1} of a wait scenario)`,
+    });
+  }
 }
 
 /** Sends `commands` on connection `i` of both sides, reads every reply and records each pair. */
