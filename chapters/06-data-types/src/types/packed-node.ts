@@ -21,11 +21,14 @@
  *   later, once the staged elements are worth a copy of the packed ones: at
  *   most 64 bytes copied per element pushed (SETTLE_BYTES_PER_ENTRY). A
  *   small node is thus repacked at every push, which costs little, and a
- *   full 8 KB node every 128 pushes.
+ *   full 8 KB node every 128 pushes. Only the two end nodes of a list
+ *   stage: a node packs what it staged once it is no longer at an end.
  *
  * A node of exactly one element keeps it as it is, not packed: an element
  * too big to share a node (Redis 7.0 gives it a node of its own) is never
- * copied.
+ * copied. An element read out of a packed node is a slice of its string,
+ * which V8 may keep as a view of it (from 13 bytes on): it holds at most
+ * that node's bytes, and only until it is packed elsewhere or dropped.
  */
 import { EMPTY_LISTPACK_BYTES, listpackEntryBytes } from "./listpack-size.ts";
 

@@ -2,30 +2,28 @@
  * A list value: what LPUSH creates and BLPOP waits for. Redis 7.0's
  * quicklist: a doubly linked list of nodes, each a bounded run of elements
  * packed into one byte string (packed-node.ts), as Redis packs each into a
- * listpack. Elements are byte strings, like every key and value.
+ * listpack. Bounded nodes make pushes and pops at both ends O(1), and a
+ * change in the middle a walk over the nodes plus one node's bytes.
  *
- * Why nodes: a linked list of single elements costs a node per element,
- * and one big array costs a copy of everything to grow or to insert at the
- * head. Bounded nodes give O(1) pushes and pops at both ends, and a middle
- * operation moves at most one node's bytes after a walk over the nodes.
+ * Packed into a byte string because that measured best (Node 20, 3-byte
+ * elements, node storage only): 5.1 bytes per element in a list of 1M and
+ * 29 in lists of 4, where an array of strings per node costs 34 and 89
+ * (a string object and a slot per element), and a Buffer per node 5.2 and
+ * 70, or 126 by the process's resident size (a Buffer is an object plus
+ * memory outside V8's heap, per node). `npm run memory -- 06 --lists` has
+ * the whole-server figures; the article, the argument.
  *
- * Why packed: measured on Node 20, a node as a packed byte string beats
- * both other choices. One list of 1M short elements costs about their
- * bytes plus 2 (an array of strings: 40 bytes or more per element, a
- * string object and a slot), and a list of 4 costs the fewest bytes of the
- * three, since a byte string has a 16-byte header where a Buffer is an
- * object of about 100 bytes plus a separate allocation. The cost is that a
- * string cannot change, so packed-node.ts makes the ends cheap.
- *
- * Nodes split and merge where Redis 7.0.15's do (node-fill.ts has the size
- * rules): a push that does not fit starts a new node, an insert into a full
- * node splits it and then merges its neighbours (`_quicklistInsert`,
- * `_quicklistMergeNodes`), a node emptied by deletes goes, and deletes
- * merge nothing, as in Redis. Deliberate differences:
+ * Nodes split and merge where Redis 7.0.15's do (node-fill.ts has the
+ * rules; checked node for node against its DEBUG OBJECT): a push that does
+ * not fit starts a new node, an insert into a full node splits it and then
+ * merges its neighbours (`_quicklistInsert`, `_quicklistMergeNodes`), a
+ * node emptied by deletes goes, and deletes merge nothing. Deliberate
+ * differences, which only DEBUG OBJECT could show:
  * - `list-compress-depth` is accepted and kept, but no node is compressed
  *   (Redis compresses inner nodes with LZF);
- * - LSET of an element too big for its node moves it as an insert would,
- *   where Redis 7.0 lets the node outgrow its limit;
+ * - no node of several elements outgrows its limit, where Redis 7.0 lets
+ *   one (LSET of a bigger element, LINSERT into a full node, a merge that
+ *   counts 4 bytes short): we move the element to a node it fits in;
  * - an element too big to share a node gets a node of its own wherever it
  *   is inserted (Redis 7.0 does so at the ends, and for "plain" elements of
  *   1 GB or more).
