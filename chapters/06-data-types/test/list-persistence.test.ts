@@ -29,8 +29,10 @@
  * which we cannot read: the tests run it with `aof-use-rdb-preamble no`,
  * so that its base file is commands too.
  *
- * Served blocking pops (BLPOP logged as LPOP, BLMOVE as LMOVE) are not
- * here yet: they come with the blocking commands.
+ * The session of list commands includes the blocking ones, served at
+ * once and served later (a second client waits until a push serves it):
+ * what the AOF holds of them is the pop or move they did (BLPOP as LPOP,
+ * BLMOVE as LMOVE), and both servers replay the other's records of them.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -215,12 +217,37 @@ async function pushMany(
 
 // #region session
 /**
+ * Sends a blocking command on `waiter` and, once the server counts it
+ * blocked (INFO's blocked_clients on `redis`), runs `push`, which serves
+ * it; answers the blocking command's reply.
+ */
+async function servedLater<T>(
+  redis: Redis,
+  wait: () => Promise<T>,
+  push: () => Promise<unknown>,
+): Promise<T> {
+  const reply = wait();
+  await pollUntil(
+    () => infoNumber(redis, "clients", "blocked_clients"),
+    1,
+    "the client to block",
+    { everyMs: 5 },
+  );
+  await push();
+  return reply;
+}
+
+/**
  * A session of every list command that writes, each at least once, with
  * Redis's and our replies alike (checked as it goes, so the two servers
  * are known to hold the same data before anything is restarted): the
- * keyspace it leaves is what the tests then expect back.
+ * keyspace it leaves is what the tests then expect back. `waiter`, a
+ * second client, runs the blocking commands.
  */
-async function writeEveryListCommand(redis: Redis): Promise<void> {
+async function writeEveryListCommand(
+  redis: Redis,
+  waiter: Redis,
+): Promise<void> {
   expect(await redis.rpush("l", "a", "b", "c", "d", "e", "f", "g")).toBe(7);
   expect(await redis.lpush("l", "z", "y")).toBe(9);
   expect(await redis.lpushx("l", "x")).toBe(10);
@@ -310,6 +337,61 @@ async function writeEveryListCommand(redis: Redis): Promise<void> {
   await redis.rpush("five", "a", "b");
   await redis.swapdb(5, 6);
   await redis.select(0);
+
+  // The blocking commands, served at once: their non-blocking twins.
+  await redis.rpush("b", "1", "2", "3", "4", "5", "6");
+  expect(await waiter.blpop("b", 0)).toEqual(["b", "1"]);
+  expect(await waiter.brpop("b", 0)).toEqual(["b", "6"]);
+  expect(await waiter.blmove("b", "m", "LEFT", "RIGHT", 0)).toBe("2");
+  expect(await waiter.brpoplpush("b", "m", 0)).toBe("5");
+  expect(await waiter.call("BLMPOP", "0", "1", "b", "RIGHT")).toEqual([
+    "b",
+    ["4"],
+  ]);
+  // Served later, by a push of another client.
+  expect(
+    await servedLater(
+      redis,
+      () => waiter.blpop("q", 0),
+      () => redis.rpush("q", "a", "b", "c"),
+    ),
+  ).toEqual(["q", "a"]);
+  expect(
+    await servedLater(
+      redis,
+      () => waiter.brpop("none", "q2", 0),
+      () => redis.lpush("q2", "x", "y"),
+    ),
+  ).toEqual(["q2", "x"]);
+  expect(
+    await servedLater(
+      redis,
+      () => waiter.blmove("q3", "l", "RIGHT", "LEFT", 0),
+      () => redis.rpush("q3", "m1", "m2"),
+    ),
+  ).toBe("m2");
+  expect(
+    await servedLater(
+      redis,
+      () => waiter.brpoplpush("q4", "q4-to", 0),
+      () => redis.rpush("q4", "n1", "n2"),
+    ),
+  ).toBe("n2");
+  expect(
+    await servedLater(
+      redis,
+      () => waiter.call("BLMPOP", "0", "2", "none", "q5", "LEFT", "COUNT", "2"),
+      () => redis.rpush("q5", "o1", "o2", "o3"),
+    ),
+  ).toEqual(["q5", ["o1", "o2"]]);
+  // A wait that a push empties at once: the whole list goes, and the key.
+  expect(
+    await servedLater(
+      redis,
+      () => waiter.blpop("q6", 0),
+      () => redis.rpush("q6", "only"),
+    ),
+  ).toEqual(["q6", "only"]);
 }
 // #endregion session
 
@@ -319,12 +401,21 @@ describe("lists after a restart", () => {
     async () => {
       const server = await startRestartableServer({ appendfsync: "always" });
       const redis = await server.client(protocol);
-      await writeEveryListCommand(redis);
+      await writeEveryListCommand(redis, await server.client(protocol));
       const before = await everyKey(redis);
       expect(before.get('db6 "five"')).toBe('list ["a","b"] pexpiretime -1');
       expect(before.get('db0 "volatile"')).toBe(
         `list ["c","a","b"] pexpiretime ${YEAR_2100_MS + 123}`,
       );
+
+      if (server.kind === "ours") {
+        // What the blocking commands did, never the commands themselves.
+        const names = aofCommands(aofBytes(server)).map(([name]) =>
+          name!.toUpperCase(),
+        );
+        expect(names).toContain("LMOVE");
+        expect(names.filter((name) => name.startsWith("B"))).toEqual([]);
+      }
 
       await server.restart();
       expect(
@@ -520,8 +611,9 @@ describe("our rewritten file", () => {
 /** Our server, in-process, on `dir`, with the AOF on. */
 async function startOurs(dir: string) {
   const server = await startChapterServer({ dir, appendonly: true });
-  const redis = await connectTo({ host: server.host, port: server.port });
-  return { server, redis };
+  const address = { host: server.host, port: server.port };
+  const redis = await connectTo(address);
+  return { server, redis, another: () => connectTo(address) };
 }
 
 /** A redis-server of our own on `dir`, with the AOF on, and a client of it. */
@@ -532,7 +624,7 @@ async function startTheirs(dir: string, settings: Record<string, string> = {}) {
     redisServerBinary,
   );
   const redis = await connectTo(instance.address);
-  return { instance, redis };
+  return { instance, redis, another: () => connectTo(instance.address) };
 }
 
 /** Redis's AOF files, base first, in the order its manifest gives them. */
@@ -557,7 +649,7 @@ describe("files crossed with redis-server 7.0.15", () => {
     async () => {
       const ours = folder();
       const mine = await startOurs(ours);
-      await writeEveryListCommand(mine.redis);
+      await writeEveryListCommand(mine.redis, await mine.another());
       const expected = await everyKey(mine.redis);
       await mine.server.close();
 
@@ -593,7 +685,7 @@ describe("files crossed with redis-server 7.0.15", () => {
         "aof-use-rdb-preamble": "no",
         appendfsync: "always",
       });
-      await writeEveryListCommand(redis.redis);
+      await writeEveryListCommand(redis.redis, await redis.another());
       await rewrite(redis.redis);
       // More writes, into an incremental file.
       await redis.redis.lpush("l", "after the rewrite");
