@@ -19,6 +19,11 @@ export const STEPS: readonly ArticleStep[] = [
       "the list commands that do not wait: push, pop, range, index, insert, remove, trim, LPOS, LMOVE, LMPOP",
   },
   {
+    name: "blocking",
+    about:
+      "BLPOP and kin: waiters served in order after the command that readied a key; timeouts; AOF records",
+  },
+  {
     name: "clients",
     about:
       "CLIENT LIST and INFO with Redis's fields; CLIENT KILL, both forms; CLIENT UNBLOCK; blocked_clients",
