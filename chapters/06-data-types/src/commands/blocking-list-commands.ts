@@ -169,10 +169,11 @@ export const brpop = blockingPop("brpop", "tail");
  * move: a client may wait on a source while its destination is a string,
  * and is answered WRONGTYPE (with nothing moved) once the source has data.
  *
- * `words` are the directions as the AOF records them when the command
- * moves at once: the client's own words (`LEFT`, `Right`) for BLMOVE, as
- * Redis rewrites the command it runs into LMOVE; a client served later is
- * recorded with `left` and `right` in lower case, Redis's shared words.
+ * The AOF records BRPOPLPUSH (`wordsNow` undefined) as RPOPLPUSH, and
+ * BLMOVE as LMOVE: with `wordsNow`, the client's own words for the ends
+ * (`LEFT`, `Right`), when it moves at once (Redis rewrites the command it
+ * runs into LMOVE); with `left` and `right` in lower case, Redis's shared
+ * words, when a client that waited is served.
  */
 function blockingMove(
   args: Buffer[],
@@ -186,12 +187,13 @@ function blockingMove(
   if (typeof deadline !== "number") return deadline;
   const source = byteString(args[1]!);
   const destination = byteString(args[2]!);
-  const fill = context.server.config.listMaxListpackSize;
   return takeOrWait(
     context,
     [source],
     deadline,
     (db, key, list, now) => {
+      // A destination created now is sized by the setting of now.
+      const fill = context.server.config.listMaxListpackSize;
       const value = moveBetween(db, key, list, destination, from, to, fill);
       if (isWrongType(value)) return value;
       const logged =
