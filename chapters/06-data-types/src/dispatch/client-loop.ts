@@ -97,6 +97,9 @@ export function createRespHandler(
         );
         client.destroy();
         gone = true;
+        // Out of any wait now: a key must not be popped for a client that
+        // will never read the reply.
+        server.blockedClients.forget(client.id);
       } else if (outputLimit.overSoftLimit) {
         // A client behind on its replies gets no new ones (runPending), so
         // no send would look again: a timer does, until it catches up.
