@@ -78,7 +78,9 @@ const ANY_TIMEOUTS: readonly string[] = [
   "nan",
   "1e400",
   "0x10",
+  // Milliseconds past C's long long: Redis 7.0's product wraps negative.
   "9223372036854775807",
+  // LLONG_MAX milliseconds exactly: accepted, its deadline overflows.
   "9223372036854775.807",
   "9223372036854775808",
   "18446744073709551616",
@@ -130,8 +132,8 @@ function keyFrom(
 
 /**
  * One blocking command and the key a push must reach for it to be served
- * at once (its first key, its source, or one of BLMPOP's keys). Keys come
- * from `keys` (a scenario's waited keys) or the list keys.
+ * at once (one of its keys, or BLMOVE's source). Keys come from `keys` (a
+ * scenario's waited keys) or the list keys.
  */
 interface Blocking {
   readonly args: Buffer[];
