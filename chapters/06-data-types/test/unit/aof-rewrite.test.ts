@@ -59,6 +59,7 @@ import type { CommandContext } from "../../src/dispatch/command-spec.ts";
 import type { ServerState } from "../../src/dispatch/server-state.ts";
 import type { Session } from "../../src/dispatch/session.ts";
 import type { Reply } from "../../src/protocol/reply.ts";
+import type { BlockRequest } from "../../src/blocking/block-request.ts";
 import { deadlineOf, type Deadline } from "../../src/keyspace/keyspace.ts";
 import type { Database } from "../../src/keyspace/database.ts";
 import { loadAppendOnlyFile } from "../../src/persistence/aof-loader.ts";
@@ -113,30 +114,62 @@ afterEach(() => {
 class Client {
   readonly context: CommandContext;
 
-  constructor(server: ServerState) {
+  /**
+   * Client 1 is the test's: its blocking commands answer at once, as in a
+   * transaction. A waiter (`mayBlock`) may block, and is served by the
+   * blocked clients, as the client loop would have it (see `wait`).
+   */
+  constructor(
+    server: ServerState,
+    id = 1,
+    db = server.keyspace.database(0),
+    mayBlock = false,
+  ) {
     const session: Session = {
-      id: 1,
+      id,
       name: Buffer.alloc(0),
       libraryName: "",
       libraryVersion: "",
-      db: server.keyspace.database(0),
+      db,
       authenticated: true,
       protocol: 2,
       closeAfterReply: false,
-      // No network, nothing to wake a client: blocking commands answer at once.
-      mayBlock: false,
+      mayBlock,
     };
     this.context = { session, commands: COMMANDS, server, loggedAs: undefined };
   }
 
   /** Runs a command given as byte strings, as the dispatcher would. */
   run(...words: string[]): Reply {
-    const reply = COMMANDS.execute(
+    const reply = this.#execute(words);
+    if (reply.type === "block") throw new Error(`${words[0]} blocked`);
+    return reply;
+  }
+
+  /**
+   * Runs a blocking command: if it must wait, the client joins the
+   * blocked clients, to be served when a key it waits on gets data.
+   */
+  wait(...words: string[]): void {
+    const reply = this.#execute(words);
+    if (reply.type !== "block") return;
+    const { server, session } = this.context;
+    server.blockedClients.block({
+      clientId: session.id,
+      db: session.db,
+      request: reply,
+      resume: () => {
+        if (server.aof.rewriting)
+          duringRewrite.set("served", (duringRewrite.get("served") ?? 0) + 1);
+      },
+    });
+  }
+
+  #execute(words: string[]): Reply | BlockRequest {
+    return COMMANDS.execute(
       words.map((word) => Buffer.from(word, "latin1")),
       this.context,
     );
-    if (reply.type === "block") throw new Error(`${words[0]} blocked`);
-    return reply;
   }
 
   /** Runs a command that must not fail. */
@@ -280,6 +313,9 @@ function fill(world: World): void {
 
 // #region random commands
 type Operation = (world: World) => void;
+
+/** Client ids for the waiters of the "blocking pop" operation. */
+let nextWaiterId = 1000;
 
 /**
  * An element of the list at `key` (LINDEX at a random index near an end),
@@ -619,6 +655,39 @@ const OPERATIONS: readonly (readonly [number, string, Operation])[] = [
         String(1 + random.below(4)),
       ),
   ],
+  [
+    3,
+    "blocking pop",
+    ({ random, client, server }) => {
+      // A new client waits (forever: no timers) in the database the test's
+      // client has selected; at most 20 at a time.
+      if (server.blockedClients.count >= 20) return;
+      const waiter = new Client(
+        server,
+        nextWaiterId++,
+        client.context.session.db,
+        true,
+      );
+      const [key, other] = [randomKey(random), randomKey(random)];
+      const end = () => pick(random, ["LEFT", "RIGHT"]);
+      switch (random.below(5)) {
+        case 0:
+          waiter.wait("BLPOP", key, other, "0");
+          break;
+        case 1:
+          waiter.wait("BRPOP", key, "0");
+          break;
+        case 2:
+          waiter.wait("BLMOVE", key, other, end(), end(), "0");
+          break;
+        case 3:
+          waiter.wait("BRPOPLPUSH", key, other, "0");
+          break;
+        default:
+          waiter.wait("BLMPOP", "0", "2", key, other, end(), "COUNT", "2");
+      }
+    },
+  ],
   [0.4, "flushdb", ({ client }) => void client.run("FLUSHDB")],
   [0.02, "flushall", ({ client }) => void client.run("FLUSHALL")],
   [
@@ -660,6 +729,9 @@ function randomOperation(world: World): void {
       if (world.server.aof.rewriting)
         duringRewrite.set(name, (duringRewrite.get(name) ?? 0) + 1);
       operation(world);
+      // As the client loop does after every command: a key that got data
+      // serves the clients waiting on it (they pop or move, in place).
+      world.server.blockedClients.serveReadyKeys();
       return;
     }
   }
@@ -1027,6 +1099,31 @@ describe("lists, changed in place during the rewrite", () => {
     },
   );
 
+  it("clients served during the rewrite change lists in place like any command: a BLMOVE into a list the walk has not reached", async () => {
+    const world = createWorld(10, true);
+    const { client, server } = world;
+    client.ok("RPUSH", "l", "a", "b", "c");
+    const db = server.keyspace.database(0);
+    const mover = new Client(server, 2, db, true);
+    const popper = new Client(server, 3, db, true);
+    mover.wait("BLMOVE", "q", "l", "RIGHT", "LEFT", "0");
+    popper.wait("BLPOP", "l", "q", "0"); // l has data: served at once
+    client.ok("BGREWRITEAOF");
+    client.ok("RPUSH", "q", "x", "y");
+    server.blockedClients.serveReadyKeys(); // the mover: LMOVE q l
+    expect(server.blockedClients.count).toBe(0);
+    await quietRewrite(world);
+
+    const file = commandsInFile(world.server.aof.path);
+    expect(snapshotPart(file)).toEqual(["SELECT 0", "RPUSH l b c"]);
+    expect(file.slice(2)).toEqual([
+      "SELECT 0",
+      "RPUSH q x y",
+      "LMOVE q l right left",
+    ]);
+    expectFileMatchesLiveKeyspace(world, "after the rewrite");
+  });
+
   it("a list the walk has written is neither copied nor written again when it changes", async () => {
     // Enough lists for three slices; after the first one, every list
     // changes: those written already must not be written twice (RPUSH is
@@ -1251,6 +1348,8 @@ describe("the rewritten file replays to the live keyspace, whatever clients did 
       "ltrim",
       "lmove",
       "lmpop",
+      "blocking pop",
+      "served",
       "active expiry",
       "time passes",
     ]) {
