@@ -49,6 +49,7 @@
  *   keyspace.ts                keys, values, deadlines; the numbered databases
  *   database.ts                one database: values, deadlines, lazy expiry
  *   dict.ts                    hash table with Redis's resumable SCAN
+ *   object-header.ts           per key: last use (LRU clock), how it was made
  *   glob.ts                    Redis's glob patterns: KEYS, SCAN, CONFIG GET
  * numbers/                     exact arithmetic for the counters
  *   integers.ts                64-bit integers for INCR and friends

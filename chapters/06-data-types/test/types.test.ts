@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
 import type { RawSocket } from "../../../shared/raw-socket.ts";
-import { errorOf, keysForThisTest } from "./client-helpers.ts";
+import { errorOf, keysForThisTest, pollUntil } from "./client-helpers.ts";
 import { encodeCommand, expectBytes } from "./resp-helpers.ts";
 
 const server = useServer();
@@ -408,6 +408,101 @@ describe("OBJECT", () => {
     },
   );
 
+  it.each<[string, string[][], string, number]>([
+    // Edited in place: raw, whatever the length.
+    [
+      "APPEND to a string",
+      [
+        ["SET", "abc"],
+        ["APPEND", "d"],
+      ],
+      "raw",
+      1,
+    ],
+    [
+      "APPEND nothing",
+      [
+        ["SET", "abc"],
+        ["APPEND", ""],
+      ],
+      "raw",
+      1,
+    ],
+    [
+      "APPEND to an integer",
+      [
+        ["SET", "5"],
+        ["APPEND", "1"],
+      ],
+      "raw",
+      1,
+    ],
+    // APPEND to a missing key stores its value as SET does.
+    ["APPEND to no key", [["APPEND", "5"]], "int", 2147483647],
+    ["SETRANGE on no key", [["SETRANGE", "0", "x"]], "raw", 1],
+    [
+      "SETRANGE",
+      [
+        ["SET", "123456"],
+        ["SETRANGE", "0", "9"],
+      ],
+      "raw",
+      1,
+    ],
+    // Writing nothing changes nothing.
+    [
+      "SETRANGE of nothing",
+      [
+        ["SET", "123456"],
+        ["SETRANGE", "0", ""],
+      ],
+      "int",
+      1,
+    ],
+    // INCRBYFLOAT formats a number as text: never an integer.
+    ["INCRBYFLOAT", [["INCRBYFLOAT", "3"]], "embstr", 1],
+    [
+      "INCR after APPEND",
+      [["SET", "7"], ["APPEND", "1"], ["INCR"]],
+      "int",
+      2147483647,
+    ],
+  ])(
+    "%s: OBJECT ENCODING %s, REFCOUNT %d",
+    async (_what, commands, encoding, refcount) => {
+      const redis = await server.client();
+      const k = keysForThisTest()("k");
+      for (const [command, ...args] of commands) {
+        await redis.call(command!, k, ...args);
+      }
+      expect(await redis.object("ENCODING", k)).toBe(encoding);
+      expect(await redis.object("REFCOUNT", k)).toBe(refcount);
+    },
+  );
+
+  it("COPY keeps a string's encoding but never shares an integer; RENAME and MOVE keep both", async () => {
+    const redis = await server.client();
+    const key = keysForThisTest();
+    await redis.set(key("small"), "5");
+    await redis.copy(key("small"), key("small copy"));
+    expect(await redis.object("ENCODING", key("small copy"))).toBe("int");
+    expect(await redis.object("REFCOUNT", key("small copy"))).toBe(1);
+    await redis.set(key("raw"), "abc");
+    await redis.append(key("raw"), "d");
+    await redis.copy(key("raw"), key("raw copy"));
+    expect(await redis.object("ENCODING", key("raw copy"))).toBe("raw");
+    await redis.rename(key("raw"), key("renamed"));
+    expect(await redis.object("ENCODING", key("renamed"))).toBe("raw");
+    await redis.rename(key("small"), key("renamed small"));
+    expect(await redis.object("REFCOUNT", key("renamed small"))).toBe(
+      2147483647,
+    );
+    await redis.move(key("renamed"), 9);
+    const db9 = await server.client({ db: 9 });
+    expect(await db9.object("ENCODING", key("renamed"))).toBe("raw");
+    await db9.del(key("renamed"));
+  });
+
   it("REFCOUNT of a list is 1; INCR to a small number shares it", async () => {
     const { redis, key, list } = await withList();
     expect(await redis.object("REFCOUNT", list)).toBe(1);
@@ -422,6 +517,53 @@ describe("OBJECT", () => {
     // Redis's clock of access times ticks once a second: 0, or 1 if it
     // ticked between the two commands.
     expect(await redis.object("IDLETIME", list)).toBeLessThanOrEqual(1);
+  });
+
+  it("IDLETIME: a lookup is a use of the key, except TYPE's, EXISTS's, TTL's, OBJECT's and SCAN's", async () => {
+    const redis = await server.client();
+    const key = keysForThisTest();
+    // Not numbers: Redis shares the objects of 0 to 9999 between keys.
+    const looks: Record<string, (k: string) => Promise<unknown>> = {
+      TYPE: (k) => redis.type(k),
+      EXISTS: (k) => redis.exists(k),
+      TTL: (k) => redis.ttl(k),
+      PEXPIRETIME: (k) => redis.pexpiretime(k),
+      "OBJECT ENCODING": (k) => redis.object("ENCODING", k),
+      "SCAN TYPE": (k) => redis.scan(0, "MATCH", k, "TYPE", "string"),
+      KEYS: (k) => redis.keys(k),
+    };
+    const uses: Record<string, (k: string) => Promise<unknown>> = {
+      GET: (k) => redis.get(k),
+      STRLEN: (k) => redis.strlen(k),
+      TOUCH: (k) => redis.touch(k),
+      "SETNX (refused)": (k) => redis.setnx(k, "other"),
+      EXPIRE: (k) => redis.expire(k, 1000),
+      "LPUSH (WRONGTYPE, after its lookup)": (k) =>
+        errorOf(redis.lpush(k, "x")),
+      "COPY (the source)": (k) => redis.copy(k, key(`${k}:copy`)),
+    };
+    const names = [...Object.keys(looks), ...Object.keys(uses)];
+    for (const name of names) await redis.set(key(name), "a value");
+    // Written last: once it has been idle for 2 seconds, so have the others.
+    await redis.set(key("clock"), "a value");
+    await pollUntil(
+      async () => Number(await redis.object("IDLETIME", key("clock"))) >= 2,
+      true,
+      "OBJECT IDLETIME reaching 2",
+    );
+    for (const [name, look] of Object.entries(looks)) await look(key(name));
+    for (const [name, use] of Object.entries(uses)) await use(key(name));
+    const idle: Record<string, unknown> = {};
+    for (const name of names) {
+      idle[name] = await redis.object("IDLETIME", key(name));
+    }
+    for (const name of Object.keys(looks)) {
+      expect(idle[name], name).toBeGreaterThanOrEqual(2);
+    }
+    for (const name of Object.keys(uses)) {
+      // 0, or 1 if Redis's once-a-second clock ticked meanwhile.
+      expect(idle[name], name).toBeLessThanOrEqual(1);
+    }
   });
 
   it("FREQ is Redis's error: no LFU eviction policy is in use", async () => {

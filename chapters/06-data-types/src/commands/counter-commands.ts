@@ -22,6 +22,7 @@ import { addInt64, INT64_MIN, parseInt64 } from "../numbers/integers.ts";
 import { incrementByFloat } from "../numbers/long-double.ts";
 import { COUNTER_DOCS } from "./docs/counter-docs.ts";
 import { getString } from "./typed-lookup.ts";
+import { StringOrigin } from "../keyspace/object-header.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 
@@ -119,7 +120,7 @@ export const incrbyfloat: CommandSpec = {
     if (typeof current === "object") return current;
     const result = incrementByFloat(current, byteString(args[2]!));
     if (result.kind === "error") return error(result.message);
-    db.setKeepingTtl(key, result.text);
+    db.setKeepingTtl(key, result.text, StringOrigin.formatted);
     // Logged as its result, as Redis logs it: replaying the arithmetic
     // would be exact here, but a server whose floating point differs (a
     // replica on another machine) could end up with another value.

@@ -243,7 +243,8 @@ function ttlCommand(
   absolute: boolean,
 ): Reply {
   const key = byteString(args[1]!);
-  if (session.db.read(key) === undefined) return integer(-2);
+  // Not a use of the key: OBJECT IDLETIME goes on counting.
+  if (session.db.readWithoutTouch(key) === undefined) return integer(-2);
   const deadline = session.db.deadline(key);
   if (deadline === undefined) return integer(-1);
   const ms = absolute

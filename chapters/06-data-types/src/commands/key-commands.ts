@@ -26,6 +26,7 @@ import {
 import { parseInteger } from "../protocol/resp-parser.ts";
 import { globMatch } from "../keyspace/glob.ts";
 import { KEY_DOCS } from "./docs/key-docs.ts";
+import { copiedOrigin } from "./object-command.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 const EVERY_ARGUMENT_A_KEY = { first: 1, last: -1, step: 1 } as const;
@@ -76,14 +77,32 @@ export const exists: CommandSpec = {
   categories: ["@keyspace", "@read", "@fast"],
   tips: MULTI_KEY_TIPS,
   docs: KEY_DOCS.exists,
-  run(args, { session }) {
-    let found = 0;
-    for (let i = 1; i < args.length; i++) {
-      if (session.db.read(byteString(args[i]!)) !== undefined) found += 1;
-    }
-    return integer(found);
-  },
+  run: (args, { session }) =>
+    countFound(args, (key) => session.db.readWithoutTouch(key)),
 };
+
+/**
+ * TOUCH key [key ...]: EXISTS, except that each lookup counts as a use of
+ * the key (OBJECT IDLETIME starts again from 0).
+ */
+export const touch: CommandSpec = {
+  ...exists,
+  name: "touch",
+  docs: KEY_DOCS.touch,
+  run: (args, { session }) => countFound(args, (key) => session.db.read(key)),
+};
+
+/** How many of the keys named after the command `lookup` finds (EXISTS without touching). */
+function countFound(
+  args: Buffer[],
+  lookup: (key: string) => RedisValue | undefined,
+) {
+  let found = 0;
+  for (let i = 1; i < args.length; i++) {
+    if (lookup(byteString(args[i]!)) !== undefined) found += 1;
+  }
+  return integer(found);
+}
 
 export const type: CommandSpec = {
   name: "type",
@@ -93,7 +112,7 @@ export const type: CommandSpec = {
   categories: ["@keyspace", "@read", "@fast"],
   docs: KEY_DOCS.type,
   run(args, { session }) {
-    const value = session.db.read(byteString(args[1]!));
+    const value = session.db.readWithoutTouch(byteString(args[1]!));
     return simple(value === undefined ? "none" : typeName(value));
   },
 };
@@ -187,10 +206,10 @@ export const scan: CommandSpec = {
     // a key that fails the pattern is not looked at at all.
     const keys = found.filter((key) => {
       if (pattern !== undefined && !globMatch(pattern, key)) return false;
-      if (wantedType === undefined) return session.db.has(key);
+      if (wantedType === undefined) return session.db.glance(key) !== undefined;
       // A quirk of Redis 7.0, kept: the type lookup deletes an expired key
       // and calls what is left "none", so `TYPE none` lets it through.
-      const value = session.db.read(key);
+      const value = session.db.readWithoutTouch(key);
       return (value === undefined ? "none" : typeName(value)) === wantedType;
     });
     return array([bulk(String(cursor)), array(keys.map(bulk))]);
@@ -268,8 +287,9 @@ export const renamenx: CommandSpec = {
  */
 function moveKey(db: Database, from: string, to: string, value: RedisValue) {
   const deadline = db.deadline(from);
+  const origin = db.origin(from);
   db.delete(to);
-  db.set(to, value);
+  db.set(to, value, origin);
   if (deadline !== undefined) db.setDeadline(to, deadline);
   db.delete(from);
 }
@@ -332,7 +352,8 @@ export const copy: CommandSpec = {
     }
     // The copy gets the source's deadline too, or none.
     const deadline = session.db.deadline(from);
-    target.set(to, copyOf(value));
+    const origin = copiedOrigin(value, session.db.origin(from));
+    target.set(to, copyOf(value), origin);
     if (deadline !== undefined) target.setDeadline(to, deadline);
     return integer(1);
   },
@@ -377,24 +398,13 @@ export const move: CommandSpec = {
     if (value === undefined || target.has(key)) return integer(0);
     // Added to the target first, then deleted here, as Redis does it.
     const deadline = session.db.deadline(key);
-    target.set(key, value);
+    target.set(key, value, session.db.origin(key));
     if (deadline !== undefined) target.setDeadline(key, deadline);
     session.db.delete(key);
     return integer(1);
   },
 };
 // #endregion move
-
-/**
- * TOUCH key [key ...]: EXISTS, except that in Redis each lookup counts as
- * a use of the key (OBJECT IDLETIME starts again from 0), and EXISTS's
- * does not.
- */
-export const touch: CommandSpec = {
-  ...exists,
-  name: "touch",
-  docs: KEY_DOCS.touch,
-};
 
 export const KEY_COMMANDS: readonly CommandSpec[] = [
   del,

@@ -6,9 +6,9 @@
  * is used (only under an LFU eviction policy).
  *
  * Our values are JavaScript strings and objects, not Redis's `robj`, so
- * the answers are Redis's rules applied to our values: the encoding Redis
- * 7.0.15 would have chosen for the same value, and its refcount. They are
- * what a client sees, and what the article's memory figures are about.
+ * the answers are Redis's rules applied to our values and to what the
+ * keyspace keeps beside each (keyspace/object-header.ts). None of these
+ * lookups counts as a use of the key.
  */
 import type { CommandDocs, CommandSpec } from "../dispatch/command-spec.ts";
 import type { RedisValue } from "../keyspace/keyspace.ts";
@@ -23,45 +23,73 @@ import {
 } from "../protocol/reply.ts";
 import { byteString } from "../dispatch/arguments.ts";
 import { wrongNumberOfArguments } from "../dispatch/command-table.ts";
+import type { Database } from "../keyspace/database.ts";
+import { StringOrigin } from "../keyspace/object-header.ts";
 import { parseInt64 } from "../numbers/integers.ts";
 import { OBJECT_DOCS } from "./docs/object-docs.ts";
 
 // #region string-encoding
 /**
- * Redis keeps a string in one of three ways, chosen when a command such
- * as SET stores it (`tryObjectEncoding`):
+ * How Redis keeps a string, which depends on its bytes and on how it was
+ * made (`tryObjectEncoding` for a stored one):
  *
  * - `int`: the text of a 64-bit integer, in at most 20 bytes and in
  *   canonical form (no `+`, no leading zero, no `-0`), is kept as the
  *   number itself, in the pointer's place: no allocation at all;
  * - `embstr`: up to 44 bytes, the bytes share one allocation with the
  *   object header (44 is what fills a 64-byte allocator bin);
- * - `raw`: longer, a separate allocation the header points to.
+ * - `raw`: longer, or edited in place, a separate allocation.
  */
-export function stringEncoding(value: string): "int" | "embstr" | "raw" {
-  if (value.length <= 20 && parseInt64(value) !== undefined) return "int";
+export function stringEncoding(
+  value: string,
+  origin: StringOrigin,
+): "int" | "embstr" | "raw" {
+  if (origin === StringOrigin.edited) return "raw";
+  if (origin === StringOrigin.copiedInteger) return "int";
+  if (origin === StringOrigin.stored && isIntegerText(value)) return "int";
   return value.length <= EMBSTR_LIMIT ? "embstr" : "raw";
 }
 
 /** The longest string Redis embeds in its object header (OBJ_ENCODING_EMBSTR_SIZE_LIMIT). */
 const EMBSTR_LIMIT = 44;
-// #endregion string-encoding
 
-/** What OBJECT ENCODING answers for a value. */
-export function encodingOf(value: RedisValue): string {
-  return typeof value === "string" ? stringEncoding(value) : value.encoding;
+function isIntegerText(value: string): boolean {
+  return value.length <= 20 && parseInt64(value) !== undefined;
 }
+
+/** What OBJECT ENCODING answers: a string's, or `quicklist` for every list. */
+export function encodingOf(value: RedisValue, origin: StringOrigin): string {
+  return typeof value === "string"
+    ? stringEncoding(value, origin)
+    : value.encoding;
+}
+
+/**
+ * How COPY's duplicate of a string was made: Redis copies the encoding
+ * (raw stays raw), but an integer copy is an integer of its own, never
+ * the shared one.
+ */
+export function copiedOrigin(
+  value: RedisValue,
+  origin: StringOrigin,
+): StringOrigin {
+  return encodingOf(value, origin) === "int"
+    ? StringOrigin.copiedInteger
+    : origin;
+}
+// #endregion string-encoding
 
 // #region refcount
 /**
- * Redis creates the integers 0 to 9999 once, at start-up, and every key
- * whose value is one of them points to that one shared object (unless a
+ * Redis creates the integers 0 to 9999 once, at start-up, and a stored
+ * string that is one of them points to that one shared object (unless a
  * maxmemory policy needs a clock per key, which we do not have). A shared
  * object is never freed, and says so with the largest refcount there is.
- * Any other value belongs to its key alone.
+ * Any other value belongs to its key alone: 1.
  */
-export function refcountOf(value: RedisValue): number {
-  if (typeof value !== "string" || stringEncoding(value) !== "int") return 1;
+export function refcountOf(value: RedisValue, origin: StringOrigin): number {
+  if (typeof value !== "string" || origin !== StringOrigin.stored) return 1;
+  if (!isIntegerText(value)) return 1;
   const number = Number(value);
   return number >= 0 && number < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
 }
@@ -83,7 +111,7 @@ const KEY_IS_SECOND = { first: 2, last: 2, step: 1 } as const;
 function objectSubcommand(
   name: string,
   docs: CommandDocs,
-  answer: (value: RedisValue) => Reply,
+  answer: (value: RedisValue, db: Database, key: string) => Reply,
 ): CommandSpec {
   return {
     name: `object|${name}`,
@@ -94,8 +122,9 @@ function objectSubcommand(
     tips: ["nondeterministic_output"],
     docs,
     run(args, { session }) {
-      const value = session.db.read(byteString(args[2]!));
-      return value === undefined ? NULL : answer(value);
+      const key = byteString(args[2]!);
+      const value = session.db.readWithoutTouch(key);
+      return value === undefined ? NULL : answer(value, session.db, key);
     },
   };
 }
@@ -103,26 +132,24 @@ function objectSubcommand(
 const encoding = objectSubcommand(
   "encoding",
   OBJECT_DOCS["object|encoding"],
-  (value) => bulk(encodingOf(value)),
+  (value, db, key) => bulk(encodingOf(value, db.origin(key))),
 );
 
 const refcount = objectSubcommand(
   "refcount",
   OBJECT_DOCS["object|refcount"],
-  (value) => integer(refcountOf(value)),
+  (value, db, key) => integer(refcountOf(value, db.origin(key))),
 );
 
 // #region idletime
 /**
- * OBJECT IDLETIME key: seconds since the key was last used.
- *
- * FIRST CUT: the keyspace does not keep an access time per key yet (it is
- * asked for in database.ts), so every key looks just used.
+ * OBJECT IDLETIME key: seconds since the key was last used, to the second
+ * as Redis counts (its clock of access times ticks once a second).
  */
 const idletime = objectSubcommand(
   "idletime",
   OBJECT_DOCS["object|idletime"],
-  () => integer(0),
+  (_value, db, key) => integer(db.idleSeconds(key)),
 );
 // #endregion idletime
 

@@ -15,6 +15,7 @@ import {
 } from "../dispatch/arguments.ts";
 import { STRING_RANGE_DOCS } from "./docs/string-range-docs.ts";
 import { getString, readString } from "./typed-lookup.ts";
+import { StringOrigin } from "../keyspace/object-header.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 
@@ -41,7 +42,10 @@ export const append: CommandSpec = {
     // V8 joins the two as a "cons string", a pair of pointers, and copies
     // only when the result is read: appending in a loop stays cheap.
     const value = old + byteString(args[2]!);
-    session.db.setKeepingTtl(key, value);
+    // Appended to in place, a string is raw in Redis; a new one is stored.
+    const origin =
+      found === undefined ? StringOrigin.stored : StringOrigin.edited;
+    session.db.setKeepingTtl(key, value, origin);
     return integer(value.length);
   },
 };
@@ -134,7 +138,7 @@ export const setrange: CommandSpec = {
       (old ?? "").slice(0, offset).padEnd(offset, "\0") +
       byteString(patch) +
       (old ?? "").slice(offset + patch.length);
-    session.db.setKeepingTtl(key, value);
+    session.db.setKeepingTtl(key, value, StringOrigin.edited);
     return integer(value.length);
   },
 };

@@ -5,6 +5,14 @@
  */
 import { Dict } from "./dict.ts";
 import type { RedisValue, Deadline, Keyspace } from "./keyspace.ts";
+import {
+  header,
+  lastUsed,
+  originOf,
+  secondsBetween,
+  StringOrigin,
+  touched,
+} from "./object-header.ts";
 
 // #region database
 /**
@@ -121,17 +129,44 @@ export class Database {
     };
   }
 
+  // #region touch
+  /**
+   * The value of `key`, if it exists: a lookup, which counts as a use of
+   * the key (OBJECT IDLETIME starts again from 0), as Redis's lookups do.
+   */
   get(key: string): RedisValue | undefined {
+    if (this.#expireIfDue(key)) return undefined;
+    const entry = this.#entries.find(key);
+    if (entry === undefined) return undefined;
+    entry.meta = touched(entry.meta, this.#clock());
+    return entry.value;
+  }
+
+  /**
+   * `get` that does not count as a use of the key: for the commands Redis
+   * lets look without touching (its LOOKUP_NOTOUCH): TYPE, EXISTS, TTL
+   * and kin, OBJECT, and SCAN's filters.
+   */
+  glance(key: string): RedisValue | undefined {
     if (this.#expireIfDue(key)) return undefined;
     return this.#entries.get(key);
   }
+  // #endregion touch
 
   /**
    * `get` on behalf of a command that reads (GET, not SET): counted as a
    * hit or a miss, as Redis counts its read lookups. An expired key is a miss.
    */
   read(key: string): RedisValue | undefined {
-    const value = this.get(key);
+    return this.#counted(this.get(key));
+  }
+
+  /** `read` that does not count as a use of the key (see `glance`). */
+  readWithoutTouch(key: string): RedisValue | undefined {
+    return this.#counted(this.glance(key));
+  }
+
+  #counted(value: RedisValue | undefined): RedisValue | undefined {
     if (value === undefined) this.keyspace.stats.misses += 1;
     else this.keyspace.stats.hits += 1;
     return value;
@@ -141,26 +176,56 @@ export class Database {
     return this.get(key) !== undefined;
   }
 
+  // #region object-header
+  /** Redis's LRU clock now (see `Keyspace.lruClock`). */
+  #clock(): number {
+    return this.keyspace.lruClock;
+  }
+
+  /** Seconds since `key` was last used (OBJECT IDLETIME). The key must exist. */
+  idleSeconds(key: string): number {
+    const meta = this.#entries.find(key)?.meta ?? 0;
+    return secondsBetween(lastUsed(meta), this.#clock());
+  }
+
+  /** How the string at `key` was made (see `StringOrigin`). The key must exist. */
+  origin(key: string): StringOrigin {
+    return originOf(this.#entries.find(key)?.meta ?? 0);
+  }
+  // #endregion object-header
+
   // #region set
   /**
    * Adds or replaces a key, and clears any time to live it had: a key SET
-   * anew starts a new life. True if the key is new.
+   * anew starts a new life. True if the key is new. `origin` says how a
+   * string was made, for OBJECT ENCODING: as SET makes it, unless the
+   * command says otherwise (APPEND, SETRANGE, INCRBYFLOAT, COPY).
    */
-  set(key: string, value: RedisValue): boolean {
+  set(
+    key: string,
+    value: RedisValue,
+    origin: StringOrigin = StringOrigin.stored,
+  ): boolean {
     this.#expireIfDue(key);
     this.#beforeChange(key);
     if (this.#expires.size > 0) this.#expires.delete(key);
-    return this.#added(key, this.#entries.set(key, value));
+    const meta = header(origin, this.#clock());
+    return this.#added(key, this.#entries.set(key, value, meta));
   }
 
   /**
    * Adds or replaces a key, keeping its time to live: INCR, APPEND,
    * SETRANGE and `SET ... KEEPTTL` change a value, not its lifetime.
    */
-  setKeepingTtl(key: string, value: RedisValue): boolean {
+  setKeepingTtl(
+    key: string,
+    value: RedisValue,
+    origin: StringOrigin = StringOrigin.stored,
+  ): boolean {
     this.#expireIfDue(key);
     this.#beforeChange(key);
-    return this.#added(key, this.#entries.set(key, value));
+    const meta = header(origin, this.#clock());
+    return this.#added(key, this.#entries.set(key, value, meta));
   }
 
   /** Signals a key that `set` has just created (Redis's `dbAdd`); passes `isNew` on. */

@@ -23,13 +23,26 @@
 import { randomInt } from "node:crypto";
 
 // #region entry
-/** One key and its value, linked to the next entry of the same bucket. */
+/**
+ * One key and its value, linked to the next entry of the same bucket, and
+ * a small integer its owner may keep per key (`meta`): the keyspace keeps
+ * what Redis keeps in a value's header there (keyspace/object-header.ts).
+ * A small integer lives in the field itself, so it costs one field.
+ */
 class Entry<V> {
   constructor(
     readonly key: string,
     public value: V,
     public next: Entry<V> | undefined,
+    public meta: number,
   ) {}
+}
+
+/** What `find` shows of an entry: its value and its `meta`, both changeable in place. */
+export interface DictEntry<V> {
+  readonly key: string;
+  value: V;
+  meta: number;
 }
 // #endregion entry
 
@@ -62,22 +75,28 @@ export class Dict<V> {
     return this.#find(key)?.value;
   }
 
+  /** The entry of `key`, to read or change its value and `meta` with one lookup. */
+  find(key: string): DictEntry<V> | undefined {
+    return this.#find(key);
+  }
+
   has(key: string): boolean {
     return this.#find(key) !== undefined;
   }
 
   // #region set
-  /** Adds or replaces; true if the key is new. */
-  set(key: string, value: V): boolean {
+  /** Adds or replaces, with its `meta`; true if the key is new. */
+  set(key: string, value: V, meta = 0): boolean {
     const found = this.#find(key);
     if (found !== undefined) {
       found.value = value;
+      found.meta = meta;
       return false;
     }
     // Grow before adding: one entry per bucket on average is Redis's limit too.
     if (this.#size >= this.#buckets.length) this.#resize(this.#size * 2);
     const index = this.#hash(key) & this.#mask;
-    this.#buckets[index] = new Entry(key, value, this.#buckets[index]);
+    this.#buckets[index] = new Entry(key, value, this.#buckets[index], meta);
     this.#size += 1;
     return true;
   }

@@ -17,6 +17,7 @@ import { constants } from "node:buffer";
 import type { Clock } from "../expiry/clock.ts";
 import { Database, type KeyspaceStats } from "./database.ts";
 import type { Quicklist } from "../types/quicklist.ts";
+import { lruClock } from "./object-header.ts";
 
 /**
  * The longest string V8 can make: 2^29 - 24 characters, so 24 bytes short
@@ -164,11 +165,25 @@ export class Keyspace {
   loading = false;
   /** The time of the current instant, once read; undefined until then. */
   #time: number | undefined;
+  /**
+   * Redis's LRU clock (see object-header.ts): when a lookup says a key was
+   * last used. Like Redis's, it is read from the wall clock by the server's
+   * periodic task (`tickLruClock`), hz times a second, not by every lookup:
+   * a GET of a key without a deadline never reads the clock.
+   */
+  lruClock: number;
 
   constructor(
     readonly count: number,
     readonly clock: Clock,
-  ) {}
+  ) {
+    this.lruClock = lruClock(clock.now());
+  }
+
+  /** Brings the LRU clock up to date: the periodic task calls this. */
+  tickLruClock(): void {
+    this.lruClock = lruClock(this.clock.now());
+  }
 
   /**
    * The time keys are compared with: the wall clock, read at most once per
