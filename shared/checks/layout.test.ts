@@ -15,6 +15,7 @@ const MAX_LINES = 420;
 /** Longer files, each with the article that explains why it is one file. */
 const EXPLAINED_LONG_FILES: Record<string, string> = {
   "persistence/aof.ts": "site/chapters/05-aof.md",
+  "persistence/aof-rewrite.ts": "site/chapters/06-data-types.md",
 };
 
 describe.each(listChapters().map((c) => [c.id, c] as const))(

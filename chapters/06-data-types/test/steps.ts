@@ -11,7 +11,7 @@ export const STEPS: readonly ArticleStep[] = [
   {
     name: "types",
     about:
-      "WRONGTYPE where Redis answers it, in its order of checks; TYPE, COPY, RENAME, MOVE, TOUCH, SCAN TYPE and OBJECT on any value",
+      "WRONGTYPE in Redis's order of checks; TYPE, COPY, RENAME, MOVE, TOUCH, SCAN TYPE, OBJECT",
   },
   {
     name: "lists",
@@ -27,5 +27,10 @@ export const STEPS: readonly ArticleStep[] = [
     name: "clients",
     about:
       "CLIENT LIST and INFO with Redis's fields; CLIENT KILL, both forms; CLIENT UNBLOCK; blocked_clients",
+  },
+  {
+    name: "list-persistence",
+    about:
+      "lists in the AOF: pops logged as what they did, RPUSH batches of 64, a rewrite while lists change",
   },
 ];

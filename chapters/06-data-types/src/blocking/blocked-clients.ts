@@ -205,7 +205,9 @@ export class BlockedClients implements KeyspaceListener {
   /** SWAPDB gave `db` new keys: any of them may have clients waiting. */
   databaseSwapped(db: Database): void {
     for (const key of this.#queues.get(db)?.keys() ?? []) {
-      if (db.has(key)) this.keyAdded(db, key);
+      // Looked up without expiring it, as Redis does: a lookup here
+      // would log a DEL ahead of the SWAPDB that brought the key.
+      if (db.peek(key) !== undefined) this.keyAdded(db, key);
     }
   }
   // #endregion signal-ready
