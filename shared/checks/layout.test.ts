@@ -16,6 +16,8 @@ const MAX_LINES = 420;
 const EXPLAINED_LONG_FILES: Record<string, string> = {
   "persistence/aof.ts": "site/chapters/05-aof.md",
   "persistence/aof-rewrite.ts": "site/chapters/06-data-types.md",
+  "types/quicklist.ts": "site/chapters/06-data-types.md",
+  "types/packed-node.ts": "site/chapters/06-data-types.md",
 };
 
 describe.each(listChapters().map((c) => [c.id, c] as const))(
