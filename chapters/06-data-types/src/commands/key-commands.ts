@@ -359,7 +359,6 @@ export const copy: CommandSpec = {
   },
 };
 
-// #region copy-of
 /**
  * A value that shares nothing its original could change. A string is
  * immutable in JavaScript, so the string itself will do; a list is
@@ -369,7 +368,6 @@ export const copy: CommandSpec = {
 function copyOf(value: RedisValue): RedisValue {
   return typeof value === "string" ? value : value.clone();
 }
-// #endregion copy-of
 // #endregion copy
 
 // #region move
