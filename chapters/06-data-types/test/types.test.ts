@@ -566,6 +566,38 @@ describe("OBJECT", () => {
     }
   });
 
+  it("IDLETIME of 0 to 9999 is the shared object's: a use of one key holding it is a use of all, a key set to it is as idle as it was", async () => {
+    const redis = await server.client();
+    const key = keysForThisTest();
+    // Integers no other test stores (the tests share a server). Redis
+    // makes 0 to 9999 once, at start-up; MSET of new keys uses neither.
+    await redis.mset(key("a"), "7919", key("b"), "7919");
+    await redis.mset(key("c"), "7907", key("d"), "7907");
+    await redis.set(key("clock"), "a value");
+    await pollUntil(
+      async () => Number(await redis.object("IDLETIME", key("clock"))) >= 2,
+      true,
+      "OBJECT IDLETIME reaching 2",
+    );
+    // A key set to 7919 now is not a new value: the object is as idle as
+    // the keys that already held it.
+    await redis.set(key("new"), "7919");
+    expect(await redis.object("IDLETIME", key("new"))).toBeGreaterThanOrEqual(
+      2,
+    );
+    // Not shared: a value of its own, just made.
+    await redis.set(key("own"), "17919");
+    expect(await redis.object("IDLETIME", key("own"))).toBeLessThanOrEqual(1);
+    // Reading a is a use of b's value and new's: the same object.
+    await redis.get(key("a"));
+    expect(await redis.object("IDLETIME", key("b"))).toBeLessThanOrEqual(1);
+    expect(await redis.object("IDLETIME", key("new"))).toBeLessThanOrEqual(1);
+    // A write that replaces c's 7907 looks it up first: a use of d's too.
+    expect(await redis.object("IDLETIME", key("d"))).toBeGreaterThanOrEqual(2);
+    await redis.set(key("c"), "other");
+    expect(await redis.object("IDLETIME", key("d"))).toBeLessThanOrEqual(1);
+  });
+
   it("FREQ is Redis's error: no LFU eviction policy is in use", async () => {
     const { redis, list } = await withList();
     expect(await errorOf(redis.object("FREQ", list))).toBe(NO_LFU);

@@ -24,7 +24,7 @@ import {
 import { byteString } from "../dispatch/arguments.ts";
 import { wrongNumberOfArguments } from "../dispatch/command-table.ts";
 import type { Database } from "../keyspace/database.ts";
-import { StringOrigin } from "../keyspace/object-header.ts";
+import { sharedInteger, StringOrigin } from "../keyspace/object-header.ts";
 import { parseInt64 } from "../numbers/integers.ts";
 import { OBJECT_DOCS } from "./docs/object-docs.ts";
 
@@ -81,21 +81,14 @@ export function copiedOrigin(
 
 // #region refcount
 /**
- * Redis creates the integers 0 to 9999 once, at start-up, and a stored
- * string that is one of them points to that one shared object (unless a
- * maxmemory policy needs a clock per key, which we do not have). A shared
- * object is never freed, and says so with the largest refcount there is.
- * Any other value belongs to its key alone: 1.
+ * A shared integer (0 to 9999, see object-header.ts) is one object made
+ * at start-up and never freed, and says so with the largest refcount
+ * there is. Any other value belongs to its key alone: 1.
  */
 export function refcountOf(value: RedisValue, origin: StringOrigin): number {
-  if (typeof value !== "string" || origin !== StringOrigin.stored) return 1;
-  if (!isIntegerText(value)) return 1;
-  const number = Number(value);
-  return number >= 0 && number < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
+  return sharedInteger(value, origin) >= 0 ? SHARED_REFCOUNT : 1;
 }
 
-/** How many small integers Redis shares (OBJ_SHARED_INTEGERS). */
-const SHARED_INTEGERS = 10_000;
 /** The refcount of a shared object (OBJ_SHARED_REFCOUNT, INT_MAX). */
 const SHARED_REFCOUNT = 2 ** 31 - 1;
 // #endregion refcount
@@ -144,7 +137,9 @@ const refcount = objectSubcommand(
 // #region idletime
 /**
  * OBJECT IDLETIME key: seconds since the key was last used, to the second
- * as Redis counts (its clock of access times ticks once a second).
+ * as Redis counts (its clock of access times ticks once a second). The
+ * clock is the value's: a shared integer's is the same for every key that
+ * holds it (object-header.ts).
  */
 const idletime = objectSubcommand(
   "idletime",

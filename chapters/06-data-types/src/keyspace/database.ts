@@ -3,10 +3,11 @@
  * table from keys to values, and everything a command can do to it.
  * keyspace.ts holds all the databases, and says what keys and values are.
  */
-import { Dict } from "./dict.ts";
+import { Dict, type DictEntry } from "./dict.ts";
 import type { RedisValue, Deadline, Keyspace } from "./keyspace.ts";
 import {
   header,
+  isShared,
   lastUsed,
   originOf,
   secondsBetween,
@@ -138,8 +139,32 @@ export class Database {
     if (this.#expireIfDue(key)) return undefined;
     const entry = this.#entries.find(key);
     if (entry === undefined) return undefined;
-    entry.meta = touched(entry.meta, this.#clock());
+    this.#touch(entry);
     return entry.value;
+  }
+
+  /**
+   * A use of the entry's value: its clock is set to now, or, for a shared
+   * integer, the clock of every key that holds it.
+   */
+  #touch(entry: DictEntry<RedisValue>): void {
+    if (isShared(entry.meta)) {
+      const number = Number(entry.value);
+      this.keyspace.sharedIntegerClocks.touch(number, this.#clock());
+    } else {
+      entry.meta = touched(entry.meta, this.#clock());
+    }
+  }
+
+  /**
+   * Before a write replaces the value of `key`: every Redis writer looks
+   * the key up first (lookupKeyWrite), which is a use of the old value. It
+   * is about to be freed, unless it is a shared integer, whose other keys
+   * see that use.
+   */
+  #touchReplaced(key: string): void {
+    const entry = this.#entries.find(key);
+    if (entry !== undefined && isShared(entry.meta)) this.#touch(entry);
   }
 
   /**
@@ -184,8 +209,12 @@ export class Database {
 
   /** Seconds since `key` was last used (OBJECT IDLETIME). The key must exist. */
   idleSeconds(key: string): number {
-    const meta = this.#entries.find(key)?.meta ?? 0;
-    return secondsBetween(lastUsed(meta), this.#clock());
+    const entry = this.#entries.find(key);
+    if (entry === undefined) return 0;
+    const then = isShared(entry.meta)
+      ? this.keyspace.sharedIntegerClocks.lastUsed(Number(entry.value))
+      : lastUsed(entry.meta);
+    return secondsBetween(then, this.#clock());
   }
 
   /** How the string at `key` was made (see `StringOrigin`). The key must exist. */
@@ -207,9 +236,10 @@ export class Database {
     origin: StringOrigin = StringOrigin.stored,
   ): boolean {
     this.#expireIfDue(key);
+    this.#touchReplaced(key);
     this.#beforeChange(key);
     if (this.#expires.size > 0) this.#expires.delete(key);
-    const meta = header(origin, this.#clock());
+    const meta = header(value, origin, this.#clock());
     return this.#added(key, this.#entries.set(key, value, meta));
   }
 
@@ -223,8 +253,9 @@ export class Database {
     origin: StringOrigin = StringOrigin.stored,
   ): boolean {
     this.#expireIfDue(key);
+    this.#touchReplaced(key);
     this.#beforeChange(key);
-    const meta = header(origin, this.#clock());
+    const meta = header(value, origin, this.#clock());
     return this.#added(key, this.#entries.set(key, value, meta));
   }
 

@@ -17,7 +17,7 @@ import { constants } from "node:buffer";
 import type { Clock } from "../expiry/clock.ts";
 import { Database, type KeyspaceStats } from "./database.ts";
 import type { Quicklist } from "../types/quicklist.ts";
-import { lruClock } from "./object-header.ts";
+import { lruClock, SharedIntegerClocks } from "./object-header.ts";
 
 /**
  * The longest string V8 can make: 2^29 - 24 characters, so 24 bytes short
@@ -172,12 +172,18 @@ export class Keyspace {
    * a GET of a key without a deadline never reads the clock.
    */
   lruClock: number;
+  /**
+   * The LRU clocks of Redis's shared integers, 0 to 9999, one each for
+   * every key that holds it (see object-header.ts).
+   */
+  readonly sharedIntegerClocks: SharedIntegerClocks;
 
   constructor(
     readonly count: number,
     readonly clock: Clock,
   ) {
     this.lruClock = lruClock(clock.now());
+    this.sharedIntegerClocks = new SharedIntegerClocks(this.lruClock);
   }
 
   /** Brings the LRU clock up to date: the periodic task calls this. */

@@ -3,7 +3,8 @@
  * key: Redis's 24-bit LRU clock and its wrap-around, which lookups count
  * as a use of a key, and how a string's encoding and refcount (OBJECT's
  * rules, in object-command.ts) follow from its bytes and from how it was
- * made. The black-box suite (types.test.ts)
+ * made, and the clock that keys holding a shared integer (0 to 9999)
+ * have in common. The black-box suite (types.test.ts)
  * checks the same against redis-server; here the clock is a ManualClock,
  * so a key idle for a day, or across the clock's wrap, takes no time.
  */
@@ -12,6 +13,7 @@ import { Keyspace } from "../../src/keyspace/keyspace.ts";
 import {
   lruClock,
   secondsBetween,
+  sharedInteger,
   StringOrigin,
 } from "../../src/keyspace/object-header.ts";
 import { encodingOf, refcountOf } from "../../src/commands/object-command.ts";
@@ -78,6 +80,59 @@ describe("idle time per key", () => {
     expect(db.idleSeconds("k")).toBe(0);
     keyspace.tickLruClock();
     expect(db.idleSeconds("k")).toBe(10);
+  });
+});
+
+describe("idle time of the shared integers", () => {
+  it("is the integer's, in every key and database that holds it", () => {
+    const { keyspace, db, later } = setUp();
+    later(100); // the shared integers were made at start-up
+    db.set("a", "5");
+    expect(db.idleSeconds("a")).toBe(100);
+    later(10);
+    keyspace.database(3).set("b", "5");
+    expect(keyspace.database(3).idleSeconds("b")).toBe(110);
+    db.read("a");
+    expect(keyspace.database(3).idleSeconds("b")).toBe(0);
+  });
+
+  it("a write that replaces one is a use of it; DEL, TYPE and OBJECT are not", () => {
+    const { db, later } = setUp();
+    db.set("a", "9999");
+    db.set("b", "9999");
+    later(20);
+    db.glance("a");
+    db.delete("a");
+    expect(db.idleSeconds("b")).toBe(20);
+    db.set("c", "9999");
+    db.set("c", "other");
+    expect(db.idleSeconds("b")).toBe(0);
+  });
+
+  it.each([
+    ["10000", StringOrigin.stored],
+    ["-1", StringOrigin.stored],
+    ["05", StringOrigin.stored],
+    ["5", StringOrigin.edited],
+    ["5", StringOrigin.formatted],
+    ["5", StringOrigin.copiedInteger],
+  ] as const)(
+    "%j made as %s is a value of its own, just made",
+    (value, origin) => {
+      const { db, later } = setUp();
+      later(30);
+      db.set("k", value, origin);
+      expect(db.idleSeconds("k")).toBe(0);
+      expect(sharedInteger(value, origin)).toBe(-1);
+    },
+  );
+
+  it("knows 0 to 9999 in canonical form", () => {
+    expect(sharedInteger("0", StringOrigin.stored)).toBe(0);
+    expect(sharedInteger("9999", StringOrigin.stored)).toBe(9999);
+    for (const text of ["", "+1", "-0", "00", "1 ", "1e3", "99999"]) {
+      expect(sharedInteger(text, StringOrigin.stored), text).toBe(-1);
+    }
   });
 });
 
