@@ -11,7 +11,6 @@
  *   a file that runs FLUSHALL or sets a password must not pull the ground
  *   from under another. (Against our own server each file starts its own.)
  */
-import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { listChapters } from "./shared/chapters.ts";
 import { chapterProjects, resp2Projects } from "./shared/projects.ts";
@@ -49,12 +48,6 @@ export default defineConfig({
       },
     ],
     fileParallelism: process.env.REDIS_URL === undefined,
-    // Vitest's default is one worker per core but one, which on CI's two
-    // cores means one file at a time. The suites spend most of their time
-    // waiting on sockets and servers, so two at a time nearly halves
-    // `npm test` there; every file starts servers of its own, so files
-    // never share state.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       ...projects.map(
         ({
