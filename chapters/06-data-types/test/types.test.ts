@@ -14,7 +14,12 @@ import { describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
 import type { RawSocket } from "../../../shared/raw-socket.ts";
-import { errorOf, keysForThisTest, pollUntil } from "./client-helpers.ts";
+import {
+  errorOf,
+  infoNumber,
+  keysForThisTest,
+  pollUntil,
+} from "./client-helpers.ts";
 import { encodeCommand, expectBytes } from "./resp-helpers.ts";
 
 const server = useServer();
@@ -596,6 +601,50 @@ describe("OBJECT", () => {
     expect(await redis.object("IDLETIME", key("d"))).toBeGreaterThanOrEqual(2);
     await redis.set(key("c"), "other");
     expect(await redis.object("IDLETIME", key("d"))).toBeLessThanOrEqual(1);
+  });
+
+  it("IDLETIME: while BGREWRITEAOF's rewrite runs, a lookup is no use of a key (Redis spares its child's pages); once it is over, it is again", async () => {
+    const redis = await server.client();
+    const key = keysForThisTest();
+    await redis.set(key("k"), "a value");
+    await pollUntil(
+      async () => Number(await redis.object("IDLETIME", key("k"))) >= 2,
+      true,
+      "OBJECT IDLETIME reaching 2",
+    );
+    // Another test's rewrite may still run (the tests share a server).
+    await pollUntil(
+      () => infoNumber(redis, "persistence", "aof_rewrite_in_progress"),
+      0,
+      "no rewrite in progress",
+    );
+    // One pipeline: Redis reads all three at once, long before its
+    // periodic task can notice that the child is done.
+    const replies = await redis
+      .pipeline()
+      .bgrewriteaof()
+      .get(key("k"))
+      .object("IDLETIME", key("k"))
+      .exec();
+    expect(replies).toEqual([
+      [null, "Background append only file rewriting started"],
+      [null, "a value"],
+      [null, expect.any(Number)],
+    ]);
+    expect(replies![2]![1]).toBeGreaterThanOrEqual(2);
+    // A value written meanwhile is new all the same: its clock is now.
+    await redis.set(key("written"), "a value");
+    expect(await redis.object("IDLETIME", key("written"))).toBeLessThanOrEqual(
+      1,
+    );
+    await pollUntil(
+      async () => {
+        await redis.get(key("k"));
+        return Number(await redis.object("IDLETIME", key("k"))) <= 1;
+      },
+      true,
+      "a GET to count as a use again",
+    );
   });
 
   it("FREQ is Redis's error: no LFU eviction policy is in use", async () => {

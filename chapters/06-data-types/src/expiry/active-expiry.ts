@@ -204,8 +204,10 @@ export function scheduleActiveExpiry(
   // hz 3. (Deadlines are whole milliseconds, and so must the clock be.)
   const period = () => Math.floor(1000 / hz());
   const tick = () => {
-    // Redis's periodic task also reads the clock of access times here.
+    // Redis's periodic task also reads the clock of access times here,
+    // and reaps a rewrite child that has exited.
     expiry.keyspace.tickLruClock();
+    expiry.keyspace.reapRewriteChild();
     expiry.runCycle((period() * CYCLE_TIME_PERCENT) / 100);
     cancel = expiry.clock.schedule(period(), tick);
   };

@@ -145,9 +145,13 @@ export class Database {
 
   /**
    * A use of the entry's value: its clock is set to now, or, for a shared
-   * integer, the clock of every key that holds it.
+   * integer, the clock of every key that holds it. Not while a rewrite
+   * runs: Redis leaves access times alone while its child process lives,
+   * since writing to a page makes the kernel copy it for the child. We have
+   * no child, but OBJECT IDLETIME answers as Redis's does.
    */
   #touch(entry: DictEntry<RedisValue>): void {
+    if (this.keyspace.rewriteChild !== "none") return;
     if (isShared(entry.meta)) {
       const number = Number(entry.value);
       this.keyspace.sharedIntegerClocks.touch(number, this.#clock());

@@ -192,6 +192,20 @@ export class Keyspace {
   }
 
   /**
+   * The AOF rewrite as Redis's lookups see its child process: `running`
+   * from BGREWRITEAOF on, `exited` once it is over until the periodic task
+   * next runs (Redis's serverCron is where the child is reaped), `none`
+   * otherwise. Until it is `none` again, lookups leave access times alone
+   * (`Database.get`).
+   */
+  rewriteChild: "none" | "running" | "exited" = "none";
+
+  /** The periodic task notices a rewrite that is over, as serverCron reaps Redis's child. */
+  reapRewriteChild(): void {
+    if (this.rewriteChild === "exited") this.rewriteChild = "none";
+  }
+
+  /**
    * The time keys are compared with: the wall clock, read at most once per
    * command (see `newInstant`). A command that looks at a key twice, or at
    * many keys (MGET, RENAME), sees one instant: a key cannot be alive for

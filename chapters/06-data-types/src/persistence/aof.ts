@@ -348,11 +348,24 @@ export class AppendOnlyFile implements KeyspaceListener {
       return "failed";
     }
     this.#rewriteStartedAt = this.#clock.monotonic();
+    this.#keyspace.rewriteChild = "running";
     this.stats.rewrites += 1;
     // The rewrite buffer must start with a SELECT: the snapshot may end in
     // any database.
     this.#selectedDb = -1;
     return "started";
+  }
+
+  /**
+   * The rewrite is over, done or given up: Redis's child has exited, which
+   * its lookups notice only when serverCron reaps it (see
+   * `Keyspace.rewriteChild`).
+   */
+  #endRewrite(): void {
+    this.#rewrite = undefined;
+    if (this.#keyspace.rewriteChild === "running") {
+      this.#keyspace.rewriteChild = "exited";
+    }
   }
 
   /**
@@ -393,7 +406,7 @@ export class AppendOnlyFile implements KeyspaceListener {
    */
   #finishRewrite(): void {
     const rewrite = this.#rewrite!;
-    this.#rewrite = undefined;
+    this.#endRewrite();
     try {
       rewrite.finish();
       fdatasyncSync(rewrite.fd);
@@ -427,7 +440,7 @@ export class AppendOnlyFile implements KeyspaceListener {
   #rewriteFailed(error: unknown): void {
     console.error(`Background AOF rewrite failed: ${String(error)}`);
     this.#rewrite?.abandon();
-    this.#rewrite = undefined;
+    this.#endRewrite();
     this.stats.lastRewriteStatus = "err";
     // Turned on by CONFIG SET and never got its file: it stays off.
     if (this.#state === "waiting") this.#state = "off";
@@ -452,7 +465,7 @@ export class AppendOnlyFile implements KeyspaceListener {
       // A rewrite in progress stops too, the first file's included (Redis
       // kills its rewrite child): the data stays in memory.
       this.#rewrite?.abandon();
-      this.#rewrite = undefined;
+      this.#endRewrite();
       this.close();
     }
     return true;
@@ -479,7 +492,7 @@ export class AppendOnlyFile implements KeyspaceListener {
       }
     }
     this.#rewrite?.abandon();
-    this.#rewrite = undefined;
+    this.#endRewrite();
     this.#cancelSyncTimer?.();
     this.#cancelSyncTimer = undefined;
     this.#cancelRetry?.();

@@ -136,6 +136,36 @@ describe("idle time of the shared integers", () => {
   });
 });
 
+describe("while a rewrite runs", () => {
+  it("lookups leave access times alone, until the periodic task after it ends", () => {
+    const { keyspace, db, later } = setUp();
+    db.set("k", "v");
+    db.set("n", "7");
+    later(10);
+    keyspace.rewriteChild = "running";
+    db.read("k");
+    db.read("n");
+    db.set("new", "v"); // a new value's clock is now, all the same
+    expect([db.idleSeconds("k"), db.idleSeconds("n")]).toEqual([10, 10]);
+    expect(db.idleSeconds("new")).toBe(0);
+    keyspace.rewriteChild = "exited";
+    db.read("k");
+    expect(db.idleSeconds("k")).toBe(10);
+    keyspace.reapRewriteChild();
+    expect(keyspace.rewriteChild).toBe("none");
+    db.read("k");
+    db.read("n");
+    expect([db.idleSeconds("k"), db.idleSeconds("n")]).toEqual([0, 0]);
+  });
+
+  it("a rewrite still running is not reaped", () => {
+    const { keyspace } = setUp();
+    keyspace.rewriteChild = "running";
+    keyspace.reapRewriteChild();
+    expect(keyspace.rewriteChild).toBe("running");
+  });
+});
+
 describe("encoding and refcount", () => {
   const { stored, edited, formatted, copiedInteger } = StringOrigin;
 
