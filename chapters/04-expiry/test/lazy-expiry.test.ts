@@ -44,6 +44,8 @@ function client(): Promise<Redis> {
 const SHORT_TTL_MS = 100;
 /** How long we are prepared to wait for that deadline to pass. */
 const WAIT_LIMIT_MS = 10_000;
+/** How far TIME and the clock deadlines are compared with may disagree. */
+const CLOCK_SLACK_MS = 3;
 
 /**
  * Sets each key to its value with a deadline SHORT_TTL_MS away, and returns
@@ -57,8 +59,12 @@ async function setAndLetExpire(
     await redis.set(key, value, "PX", SHORT_TTL_MS);
   }
   // Every deadline is at most SHORT_TTL_MS after this moment, on the
-  // server's clock, the one that decides.
-  const latestDeadline = (await serverTimeMs(redis)) + SHORT_TTL_MS;
+  // server's clock, the one that decides. TIME reads a finer clock than
+  // the whole milliseconds deadlines are kept in, and the two may differ
+  // by a millisecond either way (TIME's wallClockMicros): CLOCK_SLACK_MS
+  // more, and the key is past its deadline on both.
+  const latestDeadline =
+    (await serverTimeMs(redis)) + SHORT_TTL_MS + CLOCK_SLACK_MS;
   const limit = Date.now() + WAIT_LIMIT_MS;
   while ((await serverTimeMs(redis)) <= latestDeadline) {
     if (Date.now() > limit)
