@@ -196,6 +196,11 @@ describe("CLIENT LIST and CLIENT INFO", () => {
     expect((await lineOf(me.redis, other.id))!.get("cmd")).toBe("NULL");
     await errorOf(other.redis.call("GET"));
     expect((await lineOf(me.redis, other.id))!.get("cmd")).toBe("get");
+    // A container alone is the container; an unknown subcommand is unknown.
+    await errorOf(other.redis.call("CONFIG"));
+    expect((await lineOf(me.redis, other.id))!.get("cmd")).toBe("config");
+    await errorOf(other.redis.call("CONFIG", "NOSUCH"));
+    expect((await lineOf(me.redis, other.id))!.get("cmd")).toBe("NULL");
   });
 
   it("a client appears when it connects and is gone once it has quit", async () => {

@@ -51,13 +51,16 @@ export function createRespHandler(
       commands,
       server,
       loggedAs: undefined,
+      lastCommand: undefined,
     };
     /** True while the client waits in a blocking command: its next commands wait too. */
     let blocked = false;
     const connected: ConnectedClient = {
       connection: client,
       session,
-      lastCommand: "NULL",
+      get lastCommand() {
+        return context.lastCommand?.name ?? "NULL";
+      },
       get queryBufferBytes() {
         return parser.pendingBytes;
       },
@@ -152,7 +155,6 @@ export function createRespHandler(
           const next = parser.next();
           if (next.kind !== "command") break;
           const reply = commands.execute(next.args, context);
-          connected.lastCommand = commandName(commands, next.args);
           commandsThisTurn += 1;
           // #region serve-after-command
           if (reply.type === "block") {
@@ -275,11 +277,3 @@ export function createRespHandler(
   };
 }
 // #endregion handler
-
-/**
- * The command's name as CLIENT LIST's `cmd` shows it: lower case, with the
- * subcommand (`client|list`); an unknown command shows as Redis shows it.
- */
-function commandName(commands: CommandTable, args: readonly Buffer[]): string {
-  return commands.find(args)?.name ?? "NULL";
-}

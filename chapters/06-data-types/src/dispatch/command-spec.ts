@@ -25,6 +25,14 @@ export interface CommandContext {
    * the dispatcher before each command.
    */
   loggedAs: string[] | undefined;
+  /**
+   * The command the client ran last, as the table found it (Redis's
+   * `lastcmd`): set before its arity is checked, so a refused command
+   * counts, and cleared by a name the table does not know. CLIENT LIST's
+   * `cmd` shows its name, made only when asked for: naming it on every
+   * command would cost a second lookup per command.
+   */
+  lastCommand?: CommandSpec | undefined;
 }
 
 // #region log-as

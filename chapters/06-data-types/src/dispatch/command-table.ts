@@ -70,6 +70,7 @@ export class CommandTable {
   /** Checks a command against the table and runs it; every failure is a reply. */
   execute(args: Buffer[], context: CommandContext): Reply | BlockRequest {
     const spec = this.find(args);
+    context.lastCommand = spec;
     if (spec === undefined) {
       // Which word was unknown: the command's or its subcommand's?
       // (A name too long to be one becomes "", which finds nothing.)

@@ -16,7 +16,7 @@ export interface ConnectedClient {
    * The last command it ran, as CLIENT LIST's `cmd` shows it: lower case,
    * `container|sub` for a subcommand, `NULL` before the first.
    */
-  lastCommand: string;
+  readonly lastCommand: string;
   /** Bytes received and not yet run as commands (CLIENT LIST's `qbuf`). */
   readonly queryBufferBytes: number;
   /** True while the client waits in a blocking command (`flags=b`). */

@@ -161,17 +161,6 @@ export class Database {
   }
 
   /**
-   * Before a write replaces the value of `key`: every Redis writer looks
-   * the key up first (lookupKeyWrite), which is a use of the old value. It
-   * is about to be freed, unless it is a shared integer, whose other keys
-   * see that use.
-   */
-  #touchReplaced(key: string): void {
-    const entry = this.#entries.find(key);
-    if (entry !== undefined && isShared(entry.meta)) this.#touch(entry);
-  }
-
-  /**
    * `get` that does not count as a use of the key: for the commands Redis
    * lets look without touching (its LOOKUP_NOTOUCH): TYPE, EXISTS, TTL
    * and kin, OBJECT, and SCAN's filters.
@@ -239,12 +228,7 @@ export class Database {
     value: RedisValue,
     origin: StringOrigin = StringOrigin.stored,
   ): boolean {
-    this.#expireIfDue(key);
-    this.#touchReplaced(key);
-    this.#beforeChange(key);
-    if (this.#expires.size > 0) this.#expires.delete(key);
-    const meta = header(value, origin, this.#clock());
-    return this.#added(key, this.#entries.set(key, value, meta));
+    return this.#store(key, value, origin, "clear ttl");
   }
 
   /**
@@ -256,17 +240,38 @@ export class Database {
     value: RedisValue,
     origin: StringOrigin = StringOrigin.stored,
   ): boolean {
-    this.#expireIfDue(key);
-    this.#touchReplaced(key);
-    this.#beforeChange(key);
-    const meta = header(value, origin, this.#clock());
-    return this.#added(key, this.#entries.set(key, value, meta));
+    return this.#store(key, value, origin, "keep ttl");
   }
 
-  /** Signals a key that `set` has just created (Redis's `dbAdd`); passes `isNew` on. */
-  #added(key: string, isNew: boolean): boolean {
-    if (isNew) this.keyspace.listeners.keyAdded(this, key);
-    return isNew;
+  /**
+   * What `set` and `setKeepingTtl` do, with one search of the table: an
+   * entry that exists gets its new value where it lies. Every Redis writer
+   * looks the key up first (lookupKeyWrite), which is a use of the old
+   * value: that use matters only for a shared integer, whose other keys
+   * see it (any other old value is about to be freed).
+   */
+  #store(
+    key: string,
+    value: RedisValue,
+    origin: StringOrigin,
+    ttl: "clear ttl" | "keep ttl",
+  ): boolean {
+    this.#expireIfDue(key);
+    const meta = header(value, origin, this.#clock());
+    const entry = this.#entries.find(key);
+    if (entry !== undefined && isShared(entry.meta)) this.#touch(entry);
+    this.#beforeChange(key);
+    if (ttl === "clear ttl" && this.#expires.size > 0)
+      this.#expires.delete(key);
+    if (entry !== undefined) {
+      entry.value = value;
+      entry.meta = meta;
+      return false;
+    }
+    this.#entries.add(key, value, meta);
+    // A new key: Redis's `dbAdd`, which a client blocked on it hears of.
+    this.keyspace.listeners.keyAdded(this, key);
+    return true;
   }
   // #endregion set
 

@@ -93,12 +93,21 @@ export class Dict<V> {
       found.meta = meta;
       return false;
     }
+    this.add(key, value, meta);
+    return true;
+  }
+
+  /**
+   * Adds a key the caller has just looked for and not found (with `find`),
+   * without searching for it again: the keyspace looks first, to use the
+   * old value if there is one, and a second search would hash the key twice.
+   */
+  add(key: string, value: V, meta = 0): void {
     // Grow before adding: one entry per bucket on average is Redis's limit too.
     if (this.#size >= this.#buckets.length) this.#resize(this.#size * 2);
     const index = this.#hash(key) & this.#mask;
     this.#buckets[index] = new Entry(key, value, this.#buckets[index], meta);
     this.#size += 1;
-    return true;
   }
   // #endregion set
 
