@@ -11,6 +11,7 @@
  *   a file that runs FLUSHALL or sets a password must not pull the ground
  *   from under another. (Against our own server each file starts its own.)
  */
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { listChapters } from "./shared/chapters.ts";
 import { chapterProjects, resp2Projects } from "./shared/projects.ts";
@@ -48,6 +49,13 @@ export default defineConfig({
       },
     ],
     fileParallelism: process.env.REDIS_URL === undefined,
+    // Vitest's default is one worker per core but one, which on CI's two
+    // cores means one file at a time. The suites spend most of their time
+    // waiting on sockets and servers, so two at a time nearly halves
+    // `npm test` there; every file starts servers of its own, so files
+    // never share state. (A test that needs more time than the usual 30 s
+    // under that load says so itself: the slow reader's 256 MB.)
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       ...projects.map(
         ({
