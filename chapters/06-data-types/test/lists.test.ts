@@ -14,7 +14,8 @@ import { describe, expect, inject, it } from "vitest";
 import { useServer } from "../../../shared/harness.ts";
 import type { RawSocket } from "../../../shared/raw-socket.ts";
 import { errorOf, keysForThisTest } from "./client-helpers.ts";
-import { encodeCommand, expectBytes } from "./resp-helpers.ts";
+import { docsWithoutKeySpecs } from "./command-docs-helpers.ts";
+import { encodeCommand, expectBytes, speakProtocol } from "./resp-helpers.ts";
 import {
   aofBytes,
   aofCommands,
@@ -668,23 +669,7 @@ describe("the exact bytes of empty answers, in the project's protocol", () => {
 
   /** A raw connection speaking the project's protocol, its HELLO answered and read. */
   async function rawClient(): Promise<RawSocket> {
-    const raw = await server.raw();
-    if (protocol === 3) {
-      // HELLO's answer varies (version, id): read up to a reply we know.
-      const marker = "hello-answered";
-      await raw.send(
-        Buffer.concat([
-          encodeCommand("HELLO", "3"),
-          encodeCommand("ECHO", marker),
-        ]),
-      );
-      const end = `$${marker.length}\r\n${marker}\r\n`;
-      let received = "";
-      while (!received.endsWith(end)) {
-        received += (await raw.read(1)).toString("latin1");
-      }
-    }
-    return raw;
+    return speakProtocol(await server.raw(), protocol);
   }
 
   it.each([
@@ -866,23 +851,9 @@ describe("COMMAND INFO and COMMAND DOCS", { tags: ["fidelity"] }, () => {
     expect(info![7]).toEqual([]);
   });
 
-  /** COMMAND DOCS of one command, without Redis's key_spec_index fields (we send no key specs). */
+  /** COMMAND DOCS of one command, as Redis's is compared (command-docs-helpers.ts). */
   async function docsOf(name: string): Promise<unknown> {
-    const redis = await server.client();
-    const [, docs] = (await redis.call("COMMAND", "DOCS", name)) as [
-      string,
-      unknown[],
-    ];
-    const withoutKeySpecs = (value: unknown): unknown => {
-      if (!Array.isArray(value)) return value;
-      const at = value.indexOf("key_spec_index");
-      const kept =
-        at !== -1 && at % 2 === 0
-          ? [...value.slice(0, at), ...value.slice(at + 2)]
-          : value;
-      return kept.map(withoutKeySpecs);
-    };
-    return withoutKeySpecs(docs);
+    return docsWithoutKeySpecs(await server.client(), name);
   }
 
   const LEFT_OR_RIGHT = [

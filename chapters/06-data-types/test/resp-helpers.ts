@@ -63,3 +63,29 @@ export async function sendWithoutReading(
     "the server holds output it cannot send yet",
   );
 }
+
+/**
+ * Readies a raw connection for a project's protocol: in RESP3 it sends
+ * HELLO 3 and reads its answer, which varies (version, id), up to an ECHO
+ * behind it whose reply we know.
+ */
+export async function speakProtocol(
+  raw: RawSocket,
+  protocol: 2 | 3,
+): Promise<RawSocket> {
+  if (protocol === 3) {
+    const marker = "hello-answered";
+    await raw.send(
+      Buffer.concat([
+        encodeCommand("HELLO", "3"),
+        encodeCommand("ECHO", marker),
+      ]),
+    );
+    const end = `$${marker.length}\r\n${marker}\r\n`;
+    let received = "";
+    while (!received.endsWith(end)) {
+      received += (await raw.read(1)).toString("latin1");
+    }
+  }
+  return raw;
+}
