@@ -63,6 +63,12 @@ export interface ArticleStep {
   readonly name: string;
   /** One line: what a learner builds to turn it green. */
   readonly about: string;
+  /**
+   * The article page whose brief names it: 1 (the default) is
+   * `site/chapters/<id>.md`; a chapter built in parts, like 06, has a page
+   * per part, `<id>-2.md` and so on.
+   */
+  readonly page?: number;
 }
 
 /** Where chapter `chapter` keeps its article steps. */

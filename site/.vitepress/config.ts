@@ -3,7 +3,7 @@
  * shared/chapters.ts, so a chapter appears as soon as it is planned and
  * becomes a link as soon as its article is written.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { defineConfig } from "vitepress";
 import { withMermaid } from "vitepress-plugin-mermaid";
 import { CHAPTER_PLAN } from "../../shared/chapters.ts";
@@ -14,13 +14,32 @@ function articleExists(id: string): boolean {
   return existsSync(new URL(`../chapters/${id}.md`, import.meta.url));
 }
 
+/**
+ * The later pages of a chapter built in parts (`06-data-types-2.md`, ...),
+ * as sidebar entries under the chapter, each named by its page's title.
+ */
+function laterPages(id: string): { text: string; link: string }[] {
+  const pages = [];
+  for (let page = 2; articleExists(`${id}-${page}`); page++) {
+    const url = new URL(`../chapters/${id}-${page}.md`, import.meta.url);
+    const title = /^# (.+)$/m.exec(readFileSync(url, "utf8"))?.[1];
+    pages.push({
+      text: title ?? `Part ${page}`,
+      link: `/chapters/${id}-${page}`,
+    });
+  }
+  return pages;
+}
+
 // "01-tcp-echo" → "01 · A TCP echo server". An unwritten chapter is plain text:
 // a link to a page that doesn't exist yet would be a dead link.
 const chapterItems = CHAPTER_PLAN.map(({ id, title }) => {
   const text = `${id.slice(0, 2)} · ${title}`;
-  return articleExists(id)
+  if (!articleExists(id)) return { text: `${text} (coming)` };
+  const more = laterPages(id);
+  return more.length === 0
     ? { text, link: `/chapters/${id}` }
-    : { text: `${text} (coming)` };
+    : { text, link: `/chapters/${id}`, items: more };
 });
 
 // The same reasoning for the nav bar: only link chapter 01 once it is written.
