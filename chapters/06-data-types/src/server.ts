@@ -51,6 +51,13 @@
  *   dict.ts                    hash table with Redis's resumable SCAN
  *   object-header.ts           per key: last use (LRU clock), how it was made
  *   glob.ts                    Redis's glob patterns: KEYS, SCAN, CONFIG GET
+ * types/                       the values that are more than a string
+ *   quicklist.ts               a list: a chain of packed nodes
+ *   packed-node.ts             one node: elements packed into a byte string
+ *   node-fill.ts               how full a node may get, by Redis's rules
+ *   listpack-size.ts           what an element costs in Redis's listpack
+ *   bits.ts                    a string as a bitmap: bits, ranges, BITPOS
+ *   bit-fields.ts              BITFIELD's integers, and their overflow
  * numbers/                     exact arithmetic for the counters
  *   integers.ts                64-bit integers for INCR and friends
  *   long-double.ts             INCRBYFLOAT's 80-bit long double, exactly
@@ -73,7 +80,10 @@
  *   config-command.ts          CONFIG GET, CONFIG SET (over directives.ts)
  *   server-commands.ts         TIME, BGREWRITEAOF
  *   string-commands.ts         SET, GET and their variants; MSET, MGET
- *   string-range-commands.ts   APPEND, STRLEN, GETRANGE, SETRANGE
+ *   string-range-commands.ts   APPEND, STRLEN, GETRANGE (and SUBSTR), SETRANGE
+ *   bit-commands.ts            SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP: bitmaps
+ *   bitfield-command.ts        BITFIELD, BITFIELD_RO: integers at bit offsets
+ *   lcs-command.ts             LCS: two strings' longest common subsequence
  *   counter-commands.ts        INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT
  *   key-commands.ts            DEL, EXISTS, TYPE, KEYS, SCAN, RENAME, COPY, ...
  *   object-command.ts          OBJECT: a value's encoding, refcount, idle time
@@ -112,6 +122,9 @@ import { SERVER_COMMANDS } from "./commands/server-commands.ts";
 import { STRING_COMMANDS } from "./commands/string-commands.ts";
 import { STRING_RANGE_COMMANDS } from "./commands/string-range-commands.ts";
 import { COUNTER_COMMANDS } from "./commands/counter-commands.ts";
+import { BIT_COMMANDS } from "./commands/bit-commands.ts";
+import { BITFIELD_COMMANDS } from "./commands/bitfield-command.ts";
+import { LCS_COMMANDS } from "./commands/lcs-command.ts";
 import { KEY_COMMANDS } from "./commands/key-commands.ts";
 import { OBJECT_COMMANDS } from "./commands/object-command.ts";
 import { EXPIRY_COMMANDS } from "./commands/expiry-commands.ts";
@@ -140,6 +153,9 @@ export const COMMANDS = new CommandTable([
   ...STRING_COMMANDS,
   ...STRING_RANGE_COMMANDS,
   ...COUNTER_COMMANDS,
+  ...BIT_COMMANDS,
+  ...BITFIELD_COMMANDS,
+  ...LCS_COMMANDS,
   ...KEY_COMMANDS,
   ...OBJECT_COMMANDS,
   ...EXPIRY_COMMANDS,

@@ -1,9 +1,10 @@
 /**
  * This chapter's article steps, in the order its walkthrough makes them
- * green ("The steps, and the commands"): `npm run exercise 06` reports on
- * them in this order, and `npm run exercise 06 -- <name>` runs one. Each is
- * a black-box test file of this folder without `.test.ts`; a repository
- * check keeps the two lists equal (shared/checks/exercise.test.ts).
+ * green ("The steps, and the commands"; page 1's, then page 2's):
+ * `npm run exercise 06` reports on them in this order, and
+ * `npm run exercise 06 -- <name>` runs one. Each is a black-box test file
+ * of this folder without `.test.ts`; a repository check keeps the two
+ * lists equal (shared/checks/exercise.test.ts).
  */
 import type { ArticleStep } from "../../../shared/exercise.ts";
 
@@ -32,5 +33,12 @@ export const STEPS: readonly ArticleStep[] = [
     name: "list-persistence",
     about:
       "lists in the AOF: pops logged as what they did, RPUSH batches of 64, a rewrite while lists change",
+  },
+  {
+    name: "bits",
+    about:
+      "strings as bits: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD and its overflows; LCS, SUBSTR",
+    // Part 2 of the chapter: taught on the article's second page.
+    page: 2,
   },
 ];

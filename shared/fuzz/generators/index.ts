@@ -18,6 +18,7 @@ import { EXPIRY_GENERATORS } from "./expiry.ts";
 import { UNKNOWN_COMMAND_GENERATORS } from "./unknown.ts";
 import { LIST_GENERATORS } from "./lists.ts";
 import { BLOCKING_GENERATORS, type WaitScenario } from "./blocking.ts";
+import { BIT_GENERATORS } from "./bits.ts";
 
 /** What the chapter under test has, read from the server itself at start-up. */
 export interface Capabilities {
@@ -101,6 +102,7 @@ export const ALL_GENERATORS: readonly CommandGenerator[] = [
   ...UNKNOWN_COMMAND_GENERATORS,
   ...LIST_GENERATORS,
   ...BLOCKING_GENERATORS,
+  ...BIT_GENERATORS,
 ];
 
 /** How often a command loses or gains words: the wrong-arity path of every command. */

@@ -115,6 +115,7 @@ function argumentDocs(argument: ArgumentDoc): Reply {
   const flags = [
     ...(argument.optional === true ? ["optional"] : []),
     ...(argument.multiple === true ? ["multiple"] : []),
+    ...(argument.multipleToken === true ? ["multiple_token"] : []),
   ];
   if (flags.length > 0) fields.push([bulk("flags"), set(flags.map(simple))]);
   if (argument.arguments !== undefined) {

@@ -1,8 +1,8 @@
 /**
  * The string commands that work on part of a value's bytes: APPEND adds at
- * the end, STRLEN measures, GETRANGE reads and SETRANGE overwrites from an
- * offset. The ones that make a string longer check Redis's 512 MB limit
- * before they build anything.
+ * the end, STRLEN measures, GETRANGE (and its old name SUBSTR) reads and
+ * SETRANGE overwrites from an offset. The ones that make a string longer
+ * check Redis's 512 MB limit before they build anything.
  */
 import type { CommandSpec } from "../dispatch/command-spec.ts";
 import { MAX_STRING_BYTES } from "../keyspace/keyspace.ts";
@@ -104,6 +104,16 @@ export const getrange: CommandSpec = {
 };
 // #endregion getrange
 
+/**
+ * SUBSTR key start end: GETRANGE's old name, deprecated since 2.0 and
+ * still there; Redis runs the same code for both.
+ */
+export const substr: CommandSpec = {
+  ...getrange,
+  name: "substr",
+  docs: STRING_RANGE_DOCS.substr,
+};
+
 // #region setrange
 /**
  * SETRANGE key offset value: overwrite from `offset` on, padding with zero
@@ -148,5 +158,6 @@ export const STRING_RANGE_COMMANDS: readonly CommandSpec[] = [
   append,
   strlen,
   getrange,
+  substr,
   setrange,
 ];

@@ -150,6 +150,11 @@ export interface ArgumentDoc {
   readonly token?: string;
   readonly optional?: boolean;
   readonly multiple?: boolean;
+  /**
+   * For a repeated argument that starts with a token: the token comes
+   * again with each repeat (`BITFIELD_RO key GET i8 0 GET u4 8`).
+   */
+  readonly multipleToken?: boolean;
   /** The Redis version that added this argument, if later than the command. */
   readonly since?: string;
   /** For an argument kept only for old clients: since when (CLIENT KILL ip:port). */

@@ -244,23 +244,41 @@ export class Database {
   }
 
   /**
+   * `setKeepingTtl` for a write Redis leaves out of its count of changes,
+   * so the AOF does not log it: SETBIT and BITFIELD make the string raw
+   * and long enough first (creating the key if need be), and count a
+   * change only for a write that then moved a bit or needed the growth
+   * (a write refused by OVERFLOW FAIL never does). The listeners hear it.
+   */
+  setKeepingTtlUncounted(
+    key: string,
+    value: RedisValue,
+    origin: StringOrigin,
+  ): boolean {
+    return this.#store(key, value, origin, "keep ttl", "uncounted");
+  }
+
+  /**
    * What `set` and `setKeepingTtl` do, with one search of the table: an
-   * entry that exists gets its new value where it lies. Every Redis writer
-   * looks the key up first (lookupKeyWrite), which is a use of the old
-   * value: that use matters only for a shared integer, whose other keys
-   * see it (any other old value is about to be freed).
+   * entry that exists gets its new value where it lies, counted as a
+   * change unless the caller says otherwise. Every Redis writer looks the
+   * key up first (lookupKeyWrite), which is a use of the old value: that
+   * use matters only for a shared integer, whose other keys see it (any
+   * other old value is about to be freed).
    */
   #store(
     key: string,
     value: RedisValue,
     origin: StringOrigin,
     ttl: "clear ttl" | "keep ttl",
+    count: "counted" | "uncounted" = "counted",
   ): boolean {
     this.#expireIfDue(key);
     const meta = header(value, origin, this.#clock());
     const entry = this.#entries.find(key);
     if (entry !== undefined && isShared(entry.meta)) this.#touch(entry);
-    this.#beforeChange(key);
+    if (count === "counted") this.#beforeChange(key);
+    else this.keyspace.listeners.beforeKeyChange(this, key);
     if (ttl === "clear ttl" && this.#expires.size > 0)
       this.#expires.delete(key);
     if (entry !== undefined) {

@@ -1,9 +1,9 @@
 /**
- * What COMMAND DOCS tells clients about APPEND, STRLEN, GETRANGE and
- * SETRANGE: summaries, versions, complexity, history and arguments, as Redis
- * 7.0 documents them (redis-cli shows them as hints while you type). Data
- * only, kept apart from string-range-commands.ts so that the commands' code
- * reads on its own.
+ * What COMMAND DOCS tells clients about APPEND, STRLEN, GETRANGE, SUBSTR
+ * and SETRANGE: summaries, versions, complexity, history and arguments, as
+ * Redis 7.0 documents them (redis-cli shows them as hints while you type).
+ * Data only, kept apart from string-range-commands.ts so that the
+ * commands' code reads on its own.
  */
 import type { CommandDocs } from "../../dispatch/command-spec.ts";
 
@@ -12,6 +12,16 @@ const GROUP = "string";
 const KEY_ARG = { name: "key", type: "key" } as const;
 
 const VALUE_ARG = { name: "value", type: "string" } as const;
+
+/** GETRANGE's, and SUBSTR's: the same command under two names. */
+const RANGE_COMPLEXITY =
+  "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.";
+
+const RANGE_ARGS = [
+  KEY_ARG,
+  { name: "start", type: "integer" },
+  { name: "end", type: "integer" },
+] as const;
 
 export const STRING_RANGE_DOCS = {
   append: {
@@ -33,13 +43,16 @@ export const STRING_RANGE_DOCS = {
     summary: "Get a substring of the string stored at a key",
     since: "2.4.0",
     group: GROUP,
-    complexity:
-      "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
-    arguments: [
-      KEY_ARG,
-      { name: "start", type: "integer" },
-      { name: "end", type: "integer" },
-    ],
+    complexity: RANGE_COMPLEXITY,
+    arguments: RANGE_ARGS,
+  },
+  substr: {
+    summary: "Get a substring of the string stored at a key",
+    since: "1.0.0",
+    group: GROUP,
+    complexity: RANGE_COMPLEXITY,
+    deprecated: { since: "2.0.0", replacedBy: "`GETRANGE`" },
+    arguments: RANGE_ARGS,
   },
   setrange: {
     summary:
