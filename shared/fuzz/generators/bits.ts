@@ -105,17 +105,13 @@ function setbit(random: FuzzRandom): FuzzCommand {
 /** BITCOUNT key [start end [BYTE|BIT]], with a word too few or too many now and then. */
 function bitcount(random: FuzzRandom): FuzzCommand {
   const args = [word("BITCOUNT"), bitmapKey(random)];
-  const shape = random.weighted([
+  pushRange(random, args, [
     [0, 3],
     [1, 1],
     [2, 4],
     [3, 4],
     [4, 1],
   ]);
-  if (shape >= 1) args.push(word(rangeIndex(random)));
-  if (shape >= 2) args.push(word(rangeIndex(random)));
-  if (shape >= 3) args.push(unit(random));
-  if (shape >= 4) args.push(anyWord(random));
   return { args };
 }
 
@@ -125,18 +121,30 @@ function bitpos(random: FuzzRandom): FuzzCommand {
     ? random.pick(["0", "1"])
     : random.pick(["2", "-1", "x", ""]);
   const args = [word("BITPOS"), bitmapKey(random), word(bit)];
-  const shape = random.weighted([
+  pushRange(random, args, [
     [0, 3],
     [1, 2],
     [2, 3],
     [3, 4],
     [4, 1],
   ]);
+  return { args };
+}
+
+/**
+ * BITCOUNT's and BITPOS's tail, `[start [end [BYTE|BIT]]]`, as many words
+ * of it as a weighted draw says, and a word too many at 4.
+ */
+function pushRange(
+  random: FuzzRandom,
+  args: Buffer[],
+  lengths: [number, number][],
+): void {
+  const shape = random.weighted(lengths);
   if (shape >= 1) args.push(word(rangeIndex(random)));
   if (shape >= 2) args.push(word(rangeIndex(random)));
   if (shape >= 3) args.push(unit(random));
   if (shape >= 4) args.push(anyWord(random));
-  return { args };
 }
 
 /** BITOP AND|OR|XOR|NOT destkey key [key ...]: NOT with one source mostly. */
