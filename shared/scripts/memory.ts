@@ -1,6 +1,7 @@
 /**
- * `npm run memory -- NN [count] [--volatile | --lists]`: bytes per key (or
- * per list element), ours and real Redis's.
+ * `npm run memory -- NN [count] [--volatile | --lists | --hashes | --sets]`:
+ * bytes per key (or per list element, hash field, set member), ours and
+ * real Redis's.
  *
  * Writes `count` keys (1,000,000 by default) shaped like redis-benchmark's
  * (`key:000000000042`, a 16-byte key, and a 3-byte value) into chapter NN's
@@ -13,11 +14,18 @@
  * day (`SET key xxx EX 86400`): the difference between the two runs is
  * what a deadline costs per key.
  *
- * With `--lists` (chapter 06 on), two list scenarios instead, each
- * reported in bytes per element: `count` lists of 4 elements (`RPUSH key
- * xxx xxx xxx xxx`, where the key and its list dominate), and one list of
- * `count` elements (`RPUSH` in batches, where the packing of elements in
- * nodes does).
+ * The aggregate types (chapter 06 on) have two scenarios each, reported in
+ * bytes per item: `count` small keys of 4 items, where the key and the
+ * structure's overhead dominate, and one key of `count` items, added in
+ * batches, where the packing of the items does.
+ * - `--lists`: `RPUSH key xxx xxx xxx xxx`, then one list of `xxx`;
+ * - `--hashes`: `HSET key f1 xxx f2 xxx f3 xxx f4 xxx`, then one hash of
+ *   fields `element:000000000042` with `xxx`;
+ * - `--sets`: `SADD key 1 2 3 4`, then one set of the integers 0 to
+ *   count - 1, far more than an intset holds.
+ * For each it also prints the OBJECT ENCODING of a sample key on both
+ * servers: listpack or quicklist, listpack or hashtable, intset or
+ * hashtable. The scenarios are in memory-scenarios.ts.
  *
  * Needs `--expose-gc`, which the npm script passes.
  */
@@ -27,114 +35,33 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chapterFromArgs } from "./command-line.ts";
 import { freePort, redisServerArgs, waitForPong } from "./local-redis.ts";
+import {
+  command,
+  MODE_FLAGS,
+  scenariosFor,
+  type Mode,
+  type Scenario,
+} from "./memory-scenarios.ts";
 
-const USAGE = "npm run memory -- NN [count] [--volatile | --lists]";
+const USAGE = `npm run memory -- NN [count] [${MODE_FLAGS.join(" | ")}]`;
 const { chapter, rest } = chapterFromArgs(USAGE);
-const volatile = rest.includes("--volatile");
-const lists = rest.includes("--lists");
+const flags = rest.filter((arg) => arg.startsWith("--"));
 const count = Number(rest.find((arg) => !arg.startsWith("--")) ?? 1_000_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {
   console.error("Run with node --expose-gc (npm run memory does).");
   process.exit(2);
 }
-if (volatile && lists) {
-  console.error(`--volatile and --lists measure different things. ${USAGE}`);
+if (flags.length > 1 || flags.some((flag) => !MODE_FLAGS.includes(flag))) {
+  console.error(`One mode at most, each measures something else. ${USAGE}`);
   process.exit(2);
 }
-
-/** A command in RESP, as redis-benchmark sends it. */
-function command(...words: string[]): string {
-  let text = `*${words.length}\r\n`;
-  for (const word of words) text += `$${word.length}\r\n${word}\r\n`;
-  return text;
+if (!(Number.isInteger(count) && count > 0)) {
+  console.error(`The count is a whole number of keys. ${USAGE}`);
+  process.exit(2);
 }
-
-/** redis-benchmark's key names: `key:` and 12 digits. */
-function keyName(i: number): string {
-  return `key:${String(i).padStart(12, "0")}`;
-}
-
-/**
- * One thing to measure: the pipelined batches that write it, each with the
- * number of replies (one line each) to wait for, and what the bytes are
- * counted per.
- */
-interface Scenario {
-  label: string;
-  unit: "key" | "element";
-  units: number;
-  batches(): Iterable<{ request: Buffer; replies: number }>;
-}
-
-/** Keys `from` to `to` as `SET key xxx` (or with a day's TTL), in one Buffer each. */
-function* stringBatches(): Iterable<{ request: Buffer; replies: number }> {
-  const batch = 10_000;
-  for (let from = 0; from < count; from += batch) {
-    const to = Math.min(from + batch, count);
-    let text = "";
-    for (let i = from; i < to; i++) {
-      text += volatile
-        ? command("SET", keyName(i), "xxx", "EX", "86400")
-        : command("SET", keyName(i), "xxx");
-    }
-    yield { request: Buffer.from(text, "latin1"), replies: to - from };
-  }
-}
-
-/** `count` keys, each `RPUSH key xxx xxx xxx xxx`. */
-function* smallListBatches(): Iterable<{ request: Buffer; replies: number }> {
-  const batch = 10_000;
-  for (let from = 0; from < count; from += batch) {
-    const to = Math.min(from + batch, count);
-    let text = "";
-    for (let i = from; i < to; i++) {
-      text += command("RPUSH", keyName(i), "xxx", "xxx", "xxx", "xxx");
-    }
-    yield { request: Buffer.from(text, "latin1"), replies: to - from };
-  }
-}
-
-/** One key, `RPUSH biglist xxx ...`, 1,000 elements per command. */
-function* bigListBatches(): Iterable<{ request: Buffer; replies: number }> {
-  const perCommand = 1_000;
-  const commandsPerBatch = 10;
-  for (let from = 0; from < count;) {
-    let text = "";
-    let replies = 0;
-    for (let c = 0; c < commandsPerBatch && from < count; c++) {
-      const n = Math.min(perCommand, count - from);
-      text += command("RPUSH", "biglist", ...Array<string>(n).fill("xxx"));
-      from += n;
-      replies++;
-    }
-    yield { request: Buffer.from(text, "latin1"), replies };
-  }
-}
-
-const SCENARIOS: Scenario[] = lists
-  ? [
-      {
-        label: `${count} lists of 4 elements`,
-        unit: "element",
-        units: 4 * count,
-        batches: smallListBatches,
-      },
-      {
-        label: `1 list of ${count} elements`,
-        unit: "element",
-        units: count,
-        batches: bigListBatches,
-      },
-    ]
-  : [
-      {
-        label: `${count} ${volatile ? "volatile " : ""}keys`,
-        unit: "key",
-        units: count,
-        batches: stringBatches,
-      },
-    ];
+const mode = (flags[0]?.slice(2) ?? "strings") as Mode;
+const SCENARIOS = scenariosFor(mode, count);
 
 /** Sends `request` and resolves once `replies` one-line replies have come back. */
 function roundTrip(
@@ -165,13 +92,62 @@ function roundTrip(
   });
 }
 
-async function fill(port: number, scenario: Scenario): Promise<void> {
+/**
+ * Sends one command and resolves with its reply: one line (`+OK`, `-ERR
+ * ...`, `$-1`) or one bulk string, whole. Inside a reply of `$N`, N is a
+ * count of bytes, and a latin1 string has one character per byte.
+ */
+function ask(socket: Socket, ...words: string[]): Promise<string> {
+  const whole = (reply: string): boolean => {
+    const bulk = /^\$(\d+)\r\n/.exec(reply);
+    if (bulk === null) return reply.includes("\r\n");
+    return reply.length >= bulk[0].length + Number(bulk[1]) + 2;
+  };
+  return new Promise((resolve) => {
+    let reply = "";
+    const onData = (chunk: Buffer): void => {
+      reply += chunk.toString("latin1");
+      if (whole(reply)) {
+        socket.off("data", onData);
+        resolve(reply);
+      }
+    };
+    socket.on("data", onData);
+    socket.write(command(...words));
+  });
+}
+
+/** A connection to the server on loopback `port`, once it is open. */
+async function connected(port: number): Promise<Socket> {
   const socket = connect(port, "127.0.0.1");
   await new Promise((resolve) => socket.once("connect", resolve));
+  return socket;
+}
+
+/**
+ * Writes the scenario. Every reply is a line (`+OK`, `:4`); an error line
+ * means the server lacks the command (a chapter before the type's), and
+ * the figures would measure nothing, so it stops there.
+ */
+async function fill(port: number, scenario: Scenario): Promise<void> {
+  const socket = await connected(port);
   for (const { request, replies } of scenario.batches()) {
-    await roundTrip(socket, request, replies);
+    const received = await roundTrip(socket, request, replies);
+    const error = /^-[^\r\n]*/m.exec(received);
+    if (error !== null) {
+      socket.destroy();
+      throw new Error(`${scenario.label}: the server replied ${error[0]}`);
+    }
   }
   socket.destroy();
+}
+
+/** `, OBJECT ENCODING listpack` for the scenario's sample key, or "" if it has none. */
+async function encoding(socket: Socket, scenario: Scenario): Promise<string> {
+  if (scenario.sampleKey === undefined) return "";
+  const reply = await ask(socket, "OBJECT", "ENCODING", scenario.sampleKey);
+  const bulk = /^\$\d+\r\n(.*)\r\n/.exec(reply);
+  return `, OBJECT ENCODING ${bulk === null ? reply.trim() : bulk[1]}`;
 }
 
 function heapAndBuffers(): number {
@@ -194,8 +170,14 @@ const ours: number[] = [];
 for (const scenario of SCENARIOS) {
   const server = await startServer({ port: 0 });
   const before = heapAndBuffers();
-  await fill(server.port, scenario);
+  await fill(server.port, scenario).catch((error: Error) => {
+    console.error(`Chapter ${chapter.id} cannot run this: ${error.message}`);
+    process.exit(1);
+  });
   const perUnit = (heapAndBuffers() - before) / scenario.units;
+  const socket = await connected(server.port);
+  const encodingNote = await encoding(socket, scenario);
+  socket.destroy();
   await server.close();
   // The closed server is still reachable until its last callbacks have
   // run, on the next turn of the event loop; the next scenario must not
@@ -203,7 +185,7 @@ for (const scenario of SCENARIOS) {
   await new Promise((resolve) => setImmediate(resolve));
   ours.push(perUnit);
   console.log(
-    `chapter ${chapter.id}: ${perUnit.toFixed(1)} bytes per ${scenario.unit} (${scenario.label}, JavaScript heap + Buffers, after GC)`,
+    `chapter ${chapter.id}: ${perUnit.toFixed(1)} bytes per ${scenario.unit} (${scenario.label}, JavaScript heap + Buffers, after GC)${encodingNote}`,
   );
 }
 
@@ -228,37 +210,31 @@ if (!started) {
     "redis-server is not installed (or did not start): no comparison.",
   );
 } else {
-  const socket = connect(redisPort, "127.0.0.1");
-  await new Promise((resolve) => socket.once("connect", resolve));
-  const usedMemory = async (): Promise<number> => {
-    let reply = "";
-    const done = new Promise<void>((resolve) => {
-      const onData = (chunk: Buffer): void => {
-        reply += chunk.toString("latin1");
-        if (/used_memory:\d+\r\n/.test(reply)) {
-          socket.off("data", onData);
-          resolve();
-        }
-      };
-      socket.on("data", onData);
-    });
-    socket.write("INFO memory\r\n");
-    await done;
-    return Number(/used_memory:(\d+)/.exec(reply)![1]);
-  };
-  for (const [i, scenario] of SCENARIOS.entries()) {
-    const redisBefore = await usedMemory();
-    await fill(redisPort, scenario);
-    const redisPerUnit = ((await usedMemory()) - redisBefore) / scenario.units;
-    await roundTrip(socket, Buffer.from("FLUSHALL\r\n"), 1);
-    console.log(
-      `redis-server: ${redisPerUnit.toFixed(1)} bytes per ${scenario.unit} (${scenario.label}, used_memory)`,
-    );
-    const which = SCENARIOS.length > 1 ? ` (${scenario.label})` : "";
-    console.log(
-      `ratio: ${(ours[i]! / redisPerUnit).toFixed(2)}x Redis${which}`,
-    );
+  // Stopped however this ends: a failed scenario must not leave it running.
+  const socket = await connected(redisPort).catch((error: unknown) => {
+    redis.kill();
+    throw error;
+  });
+  try {
+    const usedMemory = async (): Promise<number> =>
+      Number(/used_memory:(\d+)/.exec(await ask(socket, "INFO", "memory"))![1]);
+    for (const [i, scenario] of SCENARIOS.entries()) {
+      const redisBefore = await usedMemory();
+      await fill(redisPort, scenario);
+      const redisPerUnit =
+        ((await usedMemory()) - redisBefore) / scenario.units;
+      const encodingNote = await encoding(socket, scenario);
+      await ask(socket, "FLUSHALL");
+      console.log(
+        `redis-server: ${redisPerUnit.toFixed(1)} bytes per ${scenario.unit} (${scenario.label}, used_memory)${encodingNote}`,
+      );
+      const which = SCENARIOS.length > 1 ? ` (${scenario.label})` : "";
+      console.log(
+        `ratio: ${(ours[i]! / redisPerUnit).toFixed(2)}x Redis${which}`,
+      );
+    }
+  } finally {
+    socket.destroy();
+    redis.kill();
   }
-  socket.destroy();
-  redis.kill();
 }
