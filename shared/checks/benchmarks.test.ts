@@ -22,7 +22,10 @@ import {
   benchLabel,
 } from "../benchmarks.ts";
 import { CHAPTER_PLAN, REPO_ROOT } from "../chapters.ts";
-import { chartPanels } from "../../site/.vitepress/theme/bench-chart.ts";
+import {
+  chartPanels,
+  legendEntries,
+} from "../../site/.vitepress/theme/bench-chart.ts";
 
 /** A chapter entry with the given figures; everything else fixed. */
 function entry(
@@ -53,6 +56,11 @@ describe("the committed data file", () => {
     const ids = file.chapters.map((c) => c.chapter);
     for (const id of ids) expect(planned).toContain(id);
     expect(ids).toEqual([...ids].sort());
+  });
+
+  it("draws every test in a colour and fill of its own", () => {
+    const styles = legendEntries(file).map((e) => `${e.color} ${e.hatched}`);
+    expect(new Set(styles).size).toBe(styles.length);
   });
 
   it("has ratios that match its figures", () => {
@@ -234,5 +242,64 @@ describe("the chart", () => {
       bars: [],
       note: "not run at -P 16",
     });
+  });
+
+  /** One chapter that ran `n` tests, named T0, T1...: as many bars. */
+  const manyTests = (n: number): BenchFile =>
+    mergeRuns(undefined, [
+      entry(
+        "06-data-types",
+        Array.from({ length: n }, (_, i) => ({
+          test: `T${i}`,
+          pipeline: 1,
+          ours: 50,
+          redis: 100,
+          ratio: 0.5,
+        })),
+      ),
+    ]);
+
+  it("tells fourteen tests apart: eight colours, then the same hatched", () => {
+    const file = manyTests(14);
+    const legend = legendEntries(file);
+    expect(legend.map((e) => e.hatched)).toEqual([
+      ...Array<boolean>(8).fill(false),
+      ...Array<boolean>(6).fill(true),
+    ]);
+    expect(legend[8]!.color).toBe(legend[0]!.color);
+    const styles = legend.map((e) => `${e.color} ${e.hatched}`);
+    expect(new Set(styles).size).toBe(14);
+
+    // A plain bar is filled with its colour; a hatched one with a pattern
+    // of its colour that the panel defines.
+    const [panel] = chartPanels(file);
+    const bars = panel!.groups[0]!.bars;
+    expect(bars[0]!.fill).toBe(legend[0]!.color);
+    const patterns = new Map(panel!.patterns.map((p) => [p.id, p.color]));
+    expect(patterns.size).toBe(6);
+    for (const [i, bar] of bars.entries()) {
+      const id = /^url\(#(.+)\)$/.exec(bar.fill)?.[1];
+      if (i < 8) expect(id).toBeUndefined();
+      else expect(patterns.get(id!)).toBe(legend[i]!.color);
+    }
+  });
+
+  it("gives each panel its own pattern ids, as ids are the page's", () => {
+    const file = manyTests(9);
+    file.chapters[0]!.results.push({
+      test: "T8",
+      pipeline: 16,
+      ours: 50,
+      redis: 100,
+      ratio: 0.5,
+    });
+    const ids = chartPanels(file).flatMap((p) => p.patterns.map((x) => x.id));
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it("refuses to draw more tests than it can tell apart", () => {
+    expect(() => legendEntries(manyTests(16))).not.toThrow();
+    expect(() => legendEntries(manyTests(17))).toThrow(/tells 16 apart/);
   });
 });

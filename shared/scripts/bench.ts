@@ -10,6 +10,8 @@
  * (`--save '' --appendonly no`: no disk in the way). Then it points
  * `redis-benchmark` at each of them in turn:
  *
+ * - from chapter 03 on, a FLUSHALL before every run, so that no run finds
+ *   what the one before it wrote;
  * - one warm-up run each, thrown away (Node compiles hot code as it runs);
  * - ROUNDS rounds; in each, at every pipeline depth (`-P 1`, `-P 16`), one
  *   run against each server. Interleaved, so a slow patch of a shared machine
@@ -37,6 +39,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { connect } from "node:net";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { format, resolveConfig } from "prettier";
@@ -84,8 +87,23 @@ const TESTS_ADDED_IN: Readonly<Record<number, readonly string[]>> = {
   // back. lrange_100 fills the list itself first, with n more LPUSHes it
   // reports as a test of its own, "LPUSH (needed to benchmark LRANGE)",
   // which isSetupStep() leaves out of the figures.
-  6: ["lpush", "rpush", "lpop", "rpop", "lrange_100"],
+  //
+  // Then a set and a hash. redis-benchmark runs its tests in its own fixed
+  // order, whatever the order of -t: SADD, HSET, then SPOP, so the set SPOP
+  // pops from is there. Without -r every request names the same member
+  // (`element:__rand_int__`, as written): SADD adds it once, HSET sets
+  // one field of `myhash` again and again, and after the first SPOP has
+  // taken the member the others find no set and reply nil, as Redis's do.
+  6: ["lpush", "rpush", "lpop", "rpop", "sadd", "hset", "spop", "lrange_100"],
 };
+
+/**
+ * From this chapter on, where FLUSHALL exists, every redis-benchmark run
+ * starts from an empty keyspace, on both servers. Without it, each run would
+ * leave what it wrote for the next: lrange_100's LPUSHes stay in `mylist`,
+ * which would grow by `-n` elements a run.
+ */
+const FLUSHALL_FROM = 3;
 
 /** Settings a chapter is measured with besides its defaults. */
 interface Variant {
@@ -371,6 +389,28 @@ function benchmarkArgs(
   ];
 }
 
+/** FLUSHALL on `target`: resolves on its +OK, rejects on anything else. */
+function flushAll(target: Target): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port: target.port, host: "127.0.0.1" }, () =>
+      socket.write("*1\r\n$8\r\nFLUSHALL\r\n"),
+    );
+    let reply = "";
+    socket.setEncoding("latin1");
+    socket.setTimeout(STARTUP_TIMEOUT_MS, () =>
+      socket.destroy(new Error(`${target.name} did not answer FLUSHALL`)),
+    );
+    socket.on("data", (text: string) => {
+      reply += text;
+      if (!reply.includes("\r\n")) return;
+      socket.destroy();
+      if (reply === "+OK\r\n") resolve();
+      else reject(new Error(`${target.name} answered FLUSHALL with ${reply}`));
+    });
+    socket.once("error", reject);
+  });
+}
+
 /** Runs redis-benchmark against `target`; returns requests per second by test name. */
 async function runBenchmark(
   binary: string,
@@ -438,6 +478,13 @@ async function benchChapter(
   variant: Variant | undefined,
 ): Promise<ChapterBench> {
   const tests = testsFor(chapter.number);
+  const run = async (
+    target: Target,
+    args: readonly string[],
+  ): Promise<Map<string, number>> => {
+    if (chapter.number >= FLUSHALL_FROM) await flushAll(target);
+    return runBenchmark(tools.benchmark.binary, target, args);
+  };
   const targets: Target[] = [];
   // Each server writes its files (the AOF, from chapter 05) in a folder of its own.
   const folder = mkdtempSync(join(tmpdir(), "bench-"));
@@ -458,8 +505,7 @@ async function benchChapter(
       WARMUP_REQUESTS,
       tests,
     );
-    for (const target of targets)
-      await runBenchmark(tools.benchmark.binary, target, warmup);
+    for (const target of targets) await run(target, warmup);
 
     const samples = new Map<Target["name"], Samples>(
       targets.map((t) => [t.name, new Map()]),
@@ -471,11 +517,7 @@ async function benchChapter(
       for (const pipeline of PIPELINES) {
         const args = benchmarkArgs(pipeline, REQUESTS[pipeline], tests);
         for (const target of turn) {
-          const figures = await runBenchmark(
-            tools.benchmark.binary,
-            target,
-            args,
-          );
+          const figures = await run(target, args);
           const names = [...figures.keys()];
           const expected = order.get(pipeline);
           if (expected === undefined) order.set(pipeline, names);

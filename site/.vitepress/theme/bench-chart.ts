@@ -45,6 +45,9 @@ const MIN_TEXT_PX = 10.5;
  * One colour per test, the same in every panel. Okabe and Ito's palette,
  * which colour-blind readers can tell apart, ordered so that the first
  * colours keep 3:1 contrast on both the light and the dark background.
+ * There are more tests than eight: the ninth to the sixteenth take the
+ * same colours hatched (FILLS), rather than further colours too close to
+ * these to tell apart.
  */
 const PALETTE = [
   "#0072B2",
@@ -57,12 +60,21 @@ const PALETTE = [
   "#F0E442",
 ] as const;
 
+/**
+ * How a test's colour is laid on: plain, then hatched with stripes of the
+ * page's background. Each palette colour once per fill, so
+ * `PALETTE.length * FILLS.length` tests can be told apart; a file with more
+ * fails legendEntries() rather than draw two tests alike.
+ */
+const FILLS = ["solid", "hatched"] as const;
+
 export interface Bar {
   x: number;
   y: number;
   width: number;
   height: number;
-  color: string;
+  /** The SVG fill: the test's colour, or `url(#…)`, its panel's hatch pattern. */
+  fill: string;
   /** The ratio printed above the bar, or "" when the bar is too thin for it. */
   label: string;
   /** The tooltip: test, both figures and the ratio. */
@@ -87,6 +99,8 @@ export interface Panel {
   /** The narrowest the SVG may be drawn, in CSS pixels, for its text to stay legible. */
   minWidth: number;
   plot: { left: number; right: number; top: number; bottom: number };
+  /** The hatch patterns the panel's bars use, by id: one `<pattern>` each. */
+  patterns: { id: string; color: string }[];
   ticks: { y: number; label: string }[];
   /** Where 1.0, Redis's speed, lies. */
   redisY: number;
@@ -96,6 +110,7 @@ export interface Panel {
 export interface LegendEntry {
   test: string;
   color: string;
+  hatched: boolean;
 }
 
 /** 72993.7 → "72,994", the same in every locale. */
@@ -103,16 +118,31 @@ export function thousands(value: number): string {
   return String(Math.round(value)).replace(/\B(?=(\d{3})+$)/g, ",");
 }
 
-/** The colour of every test, in the order tests first appear in the file. */
+/**
+ * The colour and fill of every test, in the order tests first appear in
+ * the file: the palette plain, then the palette hatched.
+ */
 export function legendEntries(file: BenchFile): LegendEntry[] {
   const tests: string[] = [];
   for (const entry of file.chapters)
     for (const { test } of entry.results)
       if (!tests.includes(test)) tests.push(test);
+  const styles = PALETTE.length * FILLS.length;
+  if (tests.length > styles)
+    throw new Error(
+      `${tests.length} tests, but the chart tells ${styles} apart: add a fill to FILLS in bench-chart.ts`,
+    );
   return tests.map((test, i) => ({
     test,
     color: PALETTE[i % PALETTE.length]!,
+    hatched: FILLS[Math.floor(i / PALETTE.length)] === "hatched",
   }));
+}
+
+/** The id of the hatch pattern of `color` in the panel of depth `pipeline`. */
+function hatchId(pipeline: number, color: string): string {
+  // Ids are shared by the whole page, and each panel is an SVG of its own.
+  return `bench-hatch-${pipeline}-${color.slice(1)}`;
 }
 
 /** The pipeline depths in the file, shallowest first. */
@@ -134,9 +164,8 @@ function yScale(file: BenchFile): { max: number; step: number } {
 }
 
 export function chartPanels(file: BenchFile): Panel[] {
-  const colors = new Map(
-    legendEntries(file).map(({ test, color }) => [test, color]),
-  );
+  const legend = legendEntries(file);
+  const styles = new Map(legend.map((entry) => [entry.test, entry]));
   const { max, step } = yScale(file);
   const plot = {
     left: MARGIN.left,
@@ -163,10 +192,16 @@ export function chartPanels(file: BenchFile): Panel[] {
     height: HEIGHT,
     minWidth: Math.ceil((WIDTH * MIN_TEXT_PX) / TEXT_SIZE),
     plot,
+    patterns: legend
+      .filter((entry) => entry.hatched)
+      .map(({ color }) => ({ id: hatchId(pipeline, color), color })),
     ticks,
     redisY: yOf(1),
     groups: file.chapters.map((entry, index) =>
-      group(entry, pipeline, plot.left + slot * index, slot, yOf, colors),
+      group(entry, pipeline, plot.left + slot * index, slot, yOf, (test) => {
+        const { color, hatched } = styles.get(test)!;
+        return hatched ? `url(#${hatchId(pipeline, color)})` : color;
+      }),
     ),
   }));
 }
@@ -177,7 +212,7 @@ function group(
   left: number,
   slot: number,
   yOf: (ratio: number) => number,
-  colors: ReadonlyMap<string, string>,
+  fillOf: (test: string) => string,
 ): Group {
   const center = left + slot / 2;
   const results = entry.results.filter((r) => r.pipeline === pipeline);
@@ -197,7 +232,7 @@ function group(
       y,
       width: width - 2,
       height: yOf(0) - y,
-      color: colors.get(r.test)!,
+      fill: fillOf(r.test),
       label: width >= MIN_LABELLED_BAR ? ratio.toFixed(2) : "",
       title: `${benchLabel(entry)}, ${r.test}, -P ${r.pipeline}: ${thousands(r.ours)} requests/s, Redis ${thousands(r.redis!)} (×${ratio.toFixed(2)})`,
     };
