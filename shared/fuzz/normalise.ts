@@ -173,6 +173,125 @@ function infoAgrees(ours: string, redis: string): boolean {
   return true;
 }
 
+// #region hash-helpers
+/** Whether the OBJECT ENCODING sent behind a hash command says hashtable on both servers. */
+function bothHashTables(companion: Exchange["companion"]): boolean {
+  return (
+    companion !== undefined &&
+    textOf(companion.ours) === "hashtable" &&
+    textOf(companion.redis) === "hashtable"
+  );
+}
+
+/**
+ * Elements in groups of `size` (a field and its value: 2), each group as
+ * its bytes, sorted: the same groups in any order compare equal.
+ */
+function sortedGroups(items: readonly RespReply[], size: number): string[] {
+  const groups: string[] = [];
+  for (let i = 0; i < items.length; i += size) {
+    groups.push(
+      items
+        .slice(i, i + size)
+        .map((item) => item.raw.toString("hex"))
+        .join(":"),
+    );
+  }
+  return groups.sort();
+}
+
+/** A hash as HGETALL answered it (a flat array or a map): field bytes → value bytes. */
+function hashContents(reply: RespReply): Map<string, string> | undefined {
+  const items = elementsOf(reply);
+  if (items === undefined) return undefined;
+  const contents = new Map<string, string>();
+  for (let i = 0; i + 1 < items.length; i += 2) {
+    contents.set(
+      items[i]!.raw.toString("hex"),
+      items[i + 1]!.raw.toString("hex"),
+    );
+  }
+  return contents;
+}
+
+/**
+ * HRANDFIELD's picks as [field, value] (value undefined without
+ * WITHVALUES), read from its reply's shape: one bulk string without a
+ * count; with one, an array of fields, of pairs (RESP3) or of fields and
+ * values in turn (RESP2). Undefined for any other shape.
+ */
+function picksOf(
+  reply: RespReply,
+  args: readonly Buffer[],
+  protocol: 2 | 3,
+): [string, string | undefined][] | undefined {
+  const hex = (item: RespReply): string => item.raw.toString("hex");
+  if (args.length === 2)
+    return reply.type === "$" ? [[hex(reply), undefined]] : undefined;
+  const items = itemsOf(reply);
+  if (items === undefined) return undefined;
+  if (args.length === 3) return items.map((item) => [hex(item), undefined]);
+  if (protocol === 3) {
+    const pairs = items.map((item) => itemsOf(item));
+    if (pairs.some((pair) => pair?.length !== 2)) return undefined;
+    return pairs.map((pair) => [hex(pair![0]!), hex(pair![1]!)]);
+  }
+  if (items.length % 2 !== 0) return undefined;
+  return Array.from({ length: items.length / 2 }, (_, i) => [
+    hex(items[2 * i]!),
+    hex(items[2 * i + 1]!),
+  ]);
+}
+
+/** An HSCAN reply's cursor and its fields and values, or undefined for another shape. */
+function hscanBatch(
+  reply: RespReply,
+): { cursor: string; items: readonly RespReply[] } | undefined {
+  const parts = itemsOf(reply);
+  const items = parts?.[1] === undefined ? undefined : itemsOf(parts[1]);
+  if (parts?.length !== 2 || parts[0]!.type !== "$" || items === undefined)
+    return undefined;
+  if (items.length % 2 !== 0) return undefined;
+  // Within one call, a field comes once.
+  const fields = items.filter((_, i) => i % 2 === 0).map((item) => item.raw);
+  if (new Set(fields.map((raw) => raw.toString("hex"))).size !== fields.length)
+    return undefined;
+  return { cursor: textOf(parts[0]!) ?? "", items };
+}
+// #endregion hash-helpers
+
+// #region set-helpers
+/** Each element's bytes, as hex: what the set rules compare. */
+function hexes(items: readonly RespReply[]): string[] {
+  return items.map((item) => item.raw.toString("hex"));
+}
+
+/** Whether no element comes twice. */
+function distinct(items: readonly RespReply[]): boolean {
+  return new Set(hexes(items)).size === items.length;
+}
+
+/** Two lists of elements with the same bytes, in any order. */
+function sameMembers(
+  a: readonly RespReply[],
+  b: readonly RespReply[],
+): boolean {
+  return JSON.stringify(hexes(a).sort()) === JSON.stringify(hexes(b).sort());
+}
+
+/** An SSCAN reply's cursor and its members (none twice), or undefined for another shape. */
+function sscanBatch(
+  reply: RespReply,
+): { cursor: string; members: readonly RespReply[] } | undefined {
+  const parts = itemsOf(reply);
+  const members = parts?.[1] === undefined ? undefined : itemsOf(parts[1]);
+  if (parts?.length !== 2 || parts[0]!.type !== "$" || members === undefined)
+    return undefined;
+  if (!distinct(members)) return undefined;
+  return { cursor: textOf(parts[0]!) ?? "", members };
+}
+// #endregion set-helpers
+
 export const NORMALISATIONS: readonly Normalisation[] = [
   {
     name: "subcommand-order",
@@ -344,4 +463,162 @@ export const NORMALISATIONS: readonly Normalisation[] = [
       return a !== undefined && b !== undefined && infoAgrees(a, b);
     },
   },
+  // #region hash-rules
+  {
+    name: "hash-order",
+    why: "a hash table lists its fields in its own order, and Redis seeds its hash function at random: HKEYS, HVALS and HGETALL are compared sorted (HGETALL by field and value together) when both servers' OBJECT ENCODING, sent right behind, says hashtable; a listpack's order must be Redis's to the byte",
+    applies: (args) =>
+      ["hkeys", "hvals", "hgetall"].includes(commandName(args)),
+    agree({ args, ours, redis, companion }) {
+      if (companion !== undefined && !bothHashTables(companion)) return false;
+      const a = elementsOf(ours);
+      const b = elementsOf(redis);
+      if (a === undefined || b === undefined || ours.type !== redis.type)
+        return false;
+      const size = commandName(args) === "hgetall" ? 2 : 1;
+      return (
+        JSON.stringify(sortedGroups(a, size)) ===
+        JSON.stringify(sortedGroups(b, size))
+      );
+    },
+  },
+  {
+    name: "random-fields",
+    why: "HRANDFIELD picks at random: both must answer the same shape and number of picks, each a field of that server's own hash (its HGETALL, sent right behind) with its value; different fields for a positive count, and for one that takes the whole hash, the same fields",
+    applies: (args) => commandName(args) === "hrandfield",
+    agree({ args, ours, redis, protocol, companion }) {
+      if (companion === undefined || ours.type !== redis.type) return false;
+      // One pick without a count; a count is valid if the reply is not an error.
+      const count = args.length > 2 ? Number(args[2]!.toString("latin1")) : 1;
+      const check = (reply: RespReply, hash: RespReply) => {
+        const picks = picksOf(reply, args, protocol);
+        const contents = hashContents(hash);
+        if (picks === undefined || contents === undefined) return undefined;
+        const fine = picks.every(
+          ([field, value]) =>
+            contents.has(field) &&
+            (value === undefined || contents.get(field) === value),
+        );
+        const fields = new Set(picks.map(([field]) => field));
+        if (!fine || (count > 0 && fields.size !== picks.length))
+          return undefined;
+        return { fields: [...fields].sort(), size: contents.size };
+      };
+      const a = check(ours, companion.ours);
+      const b = check(redis, companion.redis);
+      if (a === undefined || b === undefined) return false;
+      if (a.fields.length !== b.fields.length && count > 0) return false;
+      if (count > 0 && count >= a.size)
+        return JSON.stringify(a.fields) === JSON.stringify(b.fields);
+      return (itemsOf(ours)?.length ?? 1) === (itemsOf(redis)?.length ?? 1);
+    },
+  },
+  {
+    name: "hash-scan",
+    why: "an HSCAN cursor is a position in the server's own hash table: when OBJECT ENCODING, sent right behind, says hashtable on both, each must answer [cursor, fields and values], no field twice; a walk from 0 that both finish in one call must find the same pairs; a listpack answers whole, so it must be the same to the byte",
+    applies: (args) => commandName(args) === "hscan",
+    agree({ args, ours, redis, companion }) {
+      if (!bothHashTables(companion)) return false;
+      const a = hscanBatch(ours);
+      const b = hscanBatch(redis);
+      if (a === undefined || b === undefined) return false;
+      if (
+        args[2]?.toString("latin1") === "0" &&
+        a.cursor === "0" &&
+        b.cursor === "0"
+      ) {
+        return (
+          JSON.stringify(sortedGroups(a.items, 2)) ===
+          JSON.stringify(sortedGroups(b.items, 2))
+        );
+      }
+      return true;
+    },
+  },
+  // #endregion hash-rules
+  // #region set-rules
+  {
+    name: "set-order",
+    why: "a hash table lists its members in its own order, and Redis seeds its hash function at random: SMEMBERS is compared sorted when both servers' OBJECT ENCODING, sent right behind, says hashtable (an intset's ascending order must be Redis's to the byte), or when it is itself SRANDMEMBER's companion; SINTER, SUNION and SDIFF, whose result set nobody can ask for its encoding, are compared sorted, in the same reply type",
+    applies: (args) =>
+      ["smembers", "sinter", "sunion", "sdiff"].includes(commandName(args)),
+    agree({ args, ours, redis, companion }) {
+      // SMEMBERS sent as SRANDMEMBER's companion has none of its own.
+      if (
+        commandName(args) === "smembers" &&
+        companion !== undefined &&
+        !bothHashTables(companion)
+      )
+        return false;
+      const a = elementsOf(ours);
+      const b = elementsOf(redis);
+      return (
+        a !== undefined &&
+        b !== undefined &&
+        ours.type === redis.type &&
+        sameMembers(a, b)
+      );
+    },
+  },
+  {
+    name: "random-members",
+    why: "SRANDMEMBER picks at random: both must answer the same shape and number of picks, each a member of that server's own set (its SMEMBERS, sent right behind); different members for a positive count, and for one that takes the whole set, the same members",
+    applies: (args) => commandName(args) === "srandmember",
+    agree({ args, ours, redis, companion }) {
+      if (companion === undefined || ours.type !== redis.type) return false;
+      const check = (reply: RespReply, set: RespReply) => {
+        const members = elementsOf(set);
+        const picks = args.length === 2 ? [reply] : itemsOf(reply);
+        if (members === undefined || picks === undefined) return undefined;
+        const known = new Set(hexes(members));
+        if (!hexes(picks).every((pick) => known.has(pick))) return undefined;
+        return { picks, size: members.length };
+      };
+      const a = check(ours, companion.ours);
+      const b = check(redis, companion.redis);
+      if (a === undefined || b === undefined) return false;
+      if (a.picks.length !== b.picks.length) return false;
+      if (args.length === 2) return true;
+      const count = Number(args[2]!.toString("latin1"));
+      if (count < 0) return true;
+      if (!distinct(a.picks) || !distinct(b.picks)) return false;
+      return count < a.size || sameMembers(a.picks, b.picks);
+    },
+  },
+  {
+    name: "popped-members",
+    why: "SPOP takes members at random, and its companion, a DEL of the key, makes the two servers' sets the same again: both must answer the same shape and number of members, none twice; when DEL found nothing left (SPOP took the whole set), the same members",
+    applies: (args) => commandName(args) === "spop",
+    agree({ args, ours, redis, companion }) {
+      if (companion === undefined || ours.type !== redis.type) return false;
+      if (!companion.ours.raw.equals(companion.redis.raw)) return false;
+      if (args.length === 2) return ours.type === "$";
+      const a = elementsOf(ours);
+      const b = elementsOf(redis);
+      if (a === undefined || b === undefined || a.length !== b.length)
+        return false;
+      if (!distinct(a) || !distinct(b)) return false;
+      return integerOf(companion.ours) !== 0 || sameMembers(a, b);
+    },
+  },
+  {
+    name: "set-scan",
+    why: "an SSCAN cursor is a position in the server's own hash table: when OBJECT ENCODING, sent right behind, says hashtable on both, each must answer [cursor, members], no member twice; a walk from 0 that both finish in one call must find the same members; an intset answers whole, so it must be the same to the byte",
+    applies: (args) => commandName(args) === "sscan",
+    agree({ args, ours, redis, companion }) {
+      if (!bothHashTables(companion)) return false;
+      const a = sscanBatch(ours);
+      const b = sscanBatch(redis);
+      if (a === undefined || b === undefined) return false;
+      if (
+        args[2]?.toString("latin1") === "0" &&
+        a.cursor === "0" &&
+        b.cursor === "0"
+      ) {
+        return sameMembers(a.members, b.members);
+      }
+      return true;
+    },
+  },
+  // #endregion set-rules
 ];

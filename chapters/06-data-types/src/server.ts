@@ -19,7 +19,8 @@
  *   directives.ts              ServerConfig, defaults, directive table; grows
  *   config-values.ts           one value: addresses, integers, sizes, yes/no
  *   output-buffer-limits.ts    client-output-buffer-limit, read and shown
- *   encoding-directives.ts     how values are stored: list-max-listpack-size
+ *   encoding-directives.ts     how values are stored: list-max-listpack-size,
+ *                              hash-max-listpack-entries, ...
  * network/                     TCP, knowing nothing of Redis
  *   tcp-server.ts              listening socket, the connections, shutdown
  *   file-limit.ts              how many clients the file limit leaves room for
@@ -56,6 +57,11 @@
  *   packed-node.ts             one node: elements packed into a byte string
  *   node-fill.ts               how full a node may get, by Redis's rules
  *   listpack-size.ts           what an element costs in Redis's listpack
+ *   hash.ts                    a hash: packed pairs, then a hash table
+ *   packed-pairs.ts            a small hash's pairs in one string (listpack)
+ *   set.ts                     a set: an intset, then a hash table
+ *   intset.ts                  a small set of integers, sorted, 2 to 8 bytes each
+ *   set-algebra.ts             intersection, union, difference, Redis's way
  *   bits.ts                    a string as a bitmap: bits, ranges, BITPOS
  *   bit-fields.ts              BITFIELD's integers, and their overflow
  * numbers/                     exact arithmetic for the counters
@@ -95,6 +101,14 @@
  *   list-ends.ts               LEFT and RIGHT; the one pop, the one move
  *   list-arguments.ts          list indexes and counts, read as Redis does
  *   blocking-list-commands.ts  BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP: waits
+ *   hash-commands.ts           HSET, HGET, HDEL, HINCRBY...: one field at a time
+ *   hash-random-command.ts     HRANDFIELD: fields at random, with repeats or not
+ *   hash-iteration-commands.ts HKEYS, HVALS, HGETALL; HSCAN, a few at a time
+ *   set-commands.ts            SADD, SREM, SISMEMBER, SMEMBERS, SMOVE, SSCAN...
+ *   set-algebra-commands.ts    SINTER, SUNION, SDIFF, their STOREs, SINTERCARD
+ *   set-random-commands.ts     SPOP, SRANDMEMBER: members at random
+ *   set-replies.ts             members as a set reply (~ in RESP3)
+ *   element-scan.ts            SSCAN's and HSCAN's cursor, MATCH, COUNT, walk
  *   docs/                      COMMAND DOCS data, one file per command file
  */
 // #endregion layout
@@ -130,6 +144,8 @@ import { OBJECT_COMMANDS } from "./commands/object-command.ts";
 import { EXPIRY_COMMANDS } from "./commands/expiry-commands.ts";
 import { LIST_COMMANDS } from "./commands/list-commands.ts";
 import { BLOCKING_LIST_COMMANDS } from "./commands/blocking-list-commands.ts";
+import { HASH_COMMANDS } from "./commands/hash-commands.ts";
+import { SET_COMMANDS } from "./commands/set-commands.ts";
 import { systemClock, type Clock } from "./expiry/clock.ts";
 import { ActiveExpiry, scheduleActiveExpiry } from "./expiry/active-expiry.ts";
 import { AppendOnlyFile } from "./persistence/aof.ts";
@@ -161,6 +177,8 @@ export const COMMANDS = new CommandTable([
   ...EXPIRY_COMMANDS,
   ...LIST_COMMANDS,
   ...BLOCKING_LIST_COMMANDS,
+  ...HASH_COMMANDS,
+  ...SET_COMMANDS,
 ]);
 // #endregion command-table
 

@@ -14,7 +14,12 @@ import { describe, expect, inject, it } from "vitest";
 import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
 import type { RawSocket } from "../../../shared/raw-socket.ts";
-import { errorOf, keysForThisTest } from "./client-helpers.ts";
+import {
+  errorOf,
+  infoNumber,
+  keysForThisTest,
+  pollUntil,
+} from "./client-helpers.ts";
 import { docsWithoutKeySpecs } from "./command-docs-helpers.ts";
 import { encodeCommand, expectBytes, speakProtocol } from "./resp-helpers.ts";
 import {
@@ -909,6 +914,189 @@ describe("the exact bytes of the replies, in the project's protocol", () => {
   });
 });
 
+describe("long strings edited in place", () => {
+  /** Bytes long enough to be edited in place (ours keeps them as a buffer from 256 bytes). */
+  const LONG = 300;
+
+  /** A copy of `bytes` with bit `offset` set to `on`, grown with zero bytes to reach it. */
+  function withBit(bytes: Buffer, offset: number, on: 0 | 1): Buffer {
+    const byte = Math.floor(offset / 8);
+    const out = Buffer.alloc(Math.max(bytes.length, byte + 1));
+    bytes.copy(out);
+    const mask = 0x80 >> (offset % 8);
+    out[byte] = on === 1 ? out[byte]! | mask : out[byte]! & ~mask;
+    return out;
+  }
+
+  /** A copy of `bytes` with `patch` written at `offset`, grown with zero bytes to reach it. */
+  function withPatch(bytes: Buffer, offset: number, patch: string): Buffer {
+    const out = Buffer.alloc(Math.max(bytes.length, offset + patch.length));
+    bytes.copy(out);
+    out.write(patch, offset, "latin1");
+    return out;
+  }
+
+  it("a long bitmap reads back byte for byte through every reader of strings", async () => {
+    const { redis, key, list } = await setUp();
+    await redis.setbit(key("b"), 7, 1);
+    await redis.setbit(key("b"), LONG * 8 - 1, 1);
+    const expected = withBit(withBit(Buffer.alloc(0), 7, 1), LONG * 8 - 1, 1);
+    expect(await redis.getBuffer(key("b"))).toEqual(expected);
+    expect(await redis.strlen(key("b"))).toBe(LONG);
+    expect(await redis.getrangeBuffer(key("b"), LONG - 3, -1)).toEqual(
+      expected.subarray(LONG - 3),
+    );
+    expect(await redis.callBuffer("SUBSTR", key("b"), "0", "1")).toEqual(
+      expected.subarray(0, 2),
+    );
+    expect(await redis.getbit(key("b"), LONG * 8 - 1)).toBe(1);
+    expect(await redis.getbit(key("b"), LONG * 8 - 2)).toBe(0);
+    expect(await redis.bitcount(key("b"))).toBe(2);
+    expect(await redis.bitpos(key("b"), 1)).toBe(7);
+    expect(await redis.bitpos(key("b"), 1, 1)).toBe(LONG * 8 - 1);
+    expect(
+      await redis.call(
+        "BITFIELD_RO",
+        key("b"),
+        "GET",
+        "u16",
+        String(LONG * 8 - 16),
+      ),
+    ).toEqual([1]);
+    expect(await redis.mgetBuffer(key("b"), list, key("none"))).toEqual([
+      expected,
+      null,
+      null,
+    ]);
+    await redis.set(key("s"), "\x01\x01");
+    expect(await redis.call("LCS", key("b"), key("s"), "LEN")).toBe(2);
+    expect(await redis.type(key("b"))).toBe("string");
+    expect(await redis.object("ENCODING", key("b"))).toBe("raw");
+  });
+
+  it("takes SETBIT, SETRANGE, APPEND and BITFIELD in any order, and GET sees each", async () => {
+    const { redis, key } = await setUp();
+    let model: Buffer = Buffer.from("a".repeat(LONG - 20), "latin1");
+    await redis.set(key("s"), model);
+    expect(await redis.setbit(key("s"), 1, 0)).toBe(1);
+    model = withBit(model, 1, 0);
+    expect(await redis.getBuffer(key("s"))).toEqual(model);
+    expect(await redis.setrange(key("s"), LONG - 22, "xyz")).toBe(LONG - 19);
+    model = withPatch(model, LONG - 22, "xyz");
+    expect(await redis.getBuffer(key("s"))).toEqual(model);
+    expect(await redis.append(key("s"), "tail")).toBe(LONG - 15);
+    model = Buffer.concat([model, Buffer.from("tail")]);
+    expect(await redis.getBuffer(key("s"))).toEqual(model);
+    expect(
+      await redis.call(
+        "BITFIELD",
+        key("s"),
+        "SET",
+        "u8",
+        "#1",
+        "66",
+        "INCRBY",
+        "u8",
+        "#1",
+        "1",
+      ),
+    ).toEqual([0x61, 67]);
+    model = withPatch(model, 1, "C");
+    expect(await redis.getBuffer(key("s"))).toEqual(model);
+    // Far past the end: zero bytes between, in every writer.
+    expect(await redis.setbit(key("s"), 8 * 400, 1)).toBe(0);
+    model = withBit(model, 8 * 400, 1);
+    expect(await redis.setrange(key("s"), 450, "end")).toBe(453);
+    model = withPatch(model, 450, "end");
+    expect(
+      await redis.call("BITFIELD", key("s"), "SET", "i8", "#500", "-1"),
+    ).toEqual([0]);
+    model = withPatch(model, 500, "\xff");
+    expect(await redis.append(key("s"), "")).toBe(501);
+    expect(await redis.getBuffer(key("s"))).toEqual(model);
+    expect(await redis.strlen(key("s"))).toBe(501);
+    expect(await redis.bitcount(key("s"))).toBe(
+      [...model].reduce(
+        (n, byte) => n + byte.toString(2).replace(/0/g, "").length,
+        0,
+      ),
+    );
+  });
+
+  it("the counters read an edited string as its text", async () => {
+    const { redis, key } = await setUp();
+    await redis.set(key("n"), "10");
+    expect(await redis.setrange(key("n"), 0, "2")).toBe(2);
+    expect(await redis.object("ENCODING", key("n"))).toBe("raw");
+    expect(await redis.incr(key("n"))).toBe(21);
+    expect(await redis.object("ENCODING", key("n"))).toBe("int");
+    await redis.setbit(key("long"), LONG * 8 - 1, 1);
+    expect(await errorOf(redis.incr(key("long")))).toBe(NOT_AN_INTEGER);
+    expect(await errorOf(redis.incrbyfloat(key("long"), 1))).toBe(
+      "ERR value is not a valid float",
+    );
+    // A long text of a number, edited in place, is still that number.
+    await redis.set(key("float"), `${"0".repeat(LONG - 1)}5`);
+    await redis.setrange(key("float"), 0, "0");
+    expect(await redis.object("ENCODING", key("float"))).toBe("raw");
+    expect(await redis.incrbyfloat(key("float"), 1.5)).toBe("6.5");
+  });
+
+  it("GETSET, GETDEL, GETEX and SET GET answer the edited value", async () => {
+    const { redis, key } = await setUp();
+    const value = withBit(Buffer.alloc(0), LONG * 8 - 1, 1);
+    for (const name of ["a", "b", "c", "d"]) {
+      await redis.setbit(key(name), LONG * 8 - 1, 1);
+    }
+    expect(await redis.getexBuffer(key("a"), "PX", 100_000)).toEqual(value);
+    expect(await redis.pttl(key("a"))).toBeGreaterThan(0);
+    expect(await redis.getsetBuffer(key("b"), "new")).toEqual(value);
+    expect(await redis.get(key("b"))).toBe("new");
+    expect(await redis.object("ENCODING", key("b"))).toBe("embstr");
+    expect(await redis.getdelBuffer(key("c"))).toEqual(value);
+    expect(await redis.exists(key("c"))).toBe(0);
+    expect(await redis.setBuffer(key("d"), "x", "GET")).toEqual(value);
+    expect(await redis.get(key("d"))).toBe("x");
+  });
+
+  it("COPY makes a copy of its own: editing either leaves the other as it was", async () => {
+    const { redis, key } = await setUp();
+    await redis.setbit(key("a"), LONG * 8 - 1, 1);
+    const original = await redis.getBuffer(key("a"));
+    expect(await redis.copy(key("a"), key("c"))).toBe(1);
+    expect(await redis.object("ENCODING", key("c"))).toBe("raw");
+    await redis.setbit(key("c"), 0, 1);
+    await redis.append(key("c"), "c");
+    expect(await redis.getBuffer(key("a"))).toEqual(original);
+    await redis.setrange(key("a"), 0, "a");
+    expect(await redis.getBuffer(key("c"))).toEqual(
+      Buffer.concat([withBit(original!, 0, 1), Buffer.from("c")]),
+    );
+    expect(await redis.getBuffer(key("a"))).toEqual(
+      withPatch(original!, 0, "a"),
+    );
+  });
+
+  it("BITOP reads edited strings, even its own destination, and its result takes edits", async () => {
+    const { redis, key } = await setUp();
+    await redis.setbit(key("x"), LONG * 8 - 1, 1);
+    await redis.set(key("y"), Buffer.alloc(10, 0xff));
+    expect(await redis.call("BITOP", "OR", key("d"), key("x"), key("y"))).toBe(
+      LONG,
+    );
+    const expected = withBit(Buffer.alloc(0), LONG * 8 - 1, 1);
+    expected.fill(0xff, 0, 10);
+    expect(await redis.getBuffer(key("d"))).toEqual(expected);
+    expect(await redis.object("ENCODING", key("d"))).toBe("raw");
+    expect(await redis.setbit(key("d"), 0, 0)).toBe(1);
+    expect(await redis.call("BITOP", "NOT", key("d"), key("d"))).toBe(LONG);
+    const inverted = Buffer.from(withBit(expected, 0, 0).map((b) => ~b & 0xff));
+    expect(await redis.getBuffer(key("d"))).toEqual(inverted);
+    await redis.append(key("d"), "z");
+    expect(await redis.strlen(key("d"))).toBe(LONG + 1);
+  });
+});
+
 describe("the AOF", () => {
   itRestarts(
     "bit writes are logged as they are, and only when they changed a bit or the string's length",
@@ -972,6 +1160,66 @@ describe("the AOF", () => {
       expect(
         await Promise.all(["b", "n", "f", "d"].map((k) => again.getBuffer(k))),
       ).toEqual(before);
+    },
+  );
+
+  itRestarts(
+    "long strings edited in place come back byte for byte, and so does a rewrite made while they changed",
+    async () => {
+      const restartable = await startRestartableServer();
+      const redis = await restartable.client();
+      await redis.setbit("b", 2399, 1);
+      await redis.setrange("b", 100, "hello");
+      await redis.append("b", "tail");
+      await redis.call("BITFIELD", "b", "SET", "u8", "0", "255");
+      await redis.set("s", "x".repeat(300));
+      await redis.setbit("s", 5, 1);
+      await redis.setbit("c", 2399, 1);
+      await redis.copy("c", "copy");
+      const rewrites = await infoNumber(redis, "persistence", "aof_rewrites");
+      // In one pipeline, so that in ours the edits come before the
+      // rewrite has written a single key: it must write each as it was
+      // (a copy of it), then the edits after it. APPEND would show a key
+      // written as it is after the edit: its bytes would be there twice.
+      const replies = await redis
+        .pipeline()
+        .bgrewriteaof()
+        .append("b", "more")
+        .setbit("b", 8, 1)
+        .setrange("s", 0, "AB")
+        .append("s", "!")
+        .append("copy", "copied")
+        .del("c")
+        .exec();
+      expect(replies?.[0]).toEqual([
+        null,
+        "Background append only file rewriting started",
+      ]);
+      await pollUntil(
+        async () =>
+          (await infoNumber(
+            redis,
+            "persistence",
+            "aof_rewrite_in_progress",
+          )) === 0 &&
+          (await infoNumber(redis, "persistence", "aof_rewrites")) > rewrites,
+        true,
+        "the rewrite to finish",
+      );
+      const keys = ["b", "s", "c", "copy"];
+      const before = await Promise.all(keys.map((k) => redis.getBuffer(k)));
+      expect(before.map((value) => value?.length)).toEqual([
+        308,
+        301,
+        undefined,
+        306,
+      ]);
+      expect(before[0]!.subarray(-8).toString()).toBe("tailmore");
+      await restartable.restart();
+      const again = await restartable.client();
+      expect(await Promise.all(keys.map((k) => again.getBuffer(k)))).toEqual(
+        before,
+      );
     },
   );
 });

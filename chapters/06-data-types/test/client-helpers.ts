@@ -6,7 +6,17 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import type { ServerUnderTest } from "../../../shared/harness.ts";
 import { errorText } from "../../../shared/replies.ts";
+
+// #region error-texts
+/** Redis 7.0.15's error texts that many suites of this chapter expect. */
+export const WRONGTYPE =
+  "WRONGTYPE Operation against a key holding the wrong kind of value";
+export const NOT_AN_INTEGER = "ERR value is not an integer or out of range";
+export const SYNTAX_ERROR = "ERR syntax error";
+export const MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+// #endregion error-texts
 
 /** Key names no other test uses: `key("a")` is "<random prefix>:a". */
 export function keysForThisTest(): (name: string) => string {
@@ -26,6 +36,17 @@ export async function errorOf(reply: Promise<unknown>): Promise<string> {
     return errorText(error);
   }
   throw new Error("expected an error reply, but the command succeeded");
+}
+
+/**
+ * A client, key names of its own, and a list at `key("list")`: a key of
+ * the wrong kind for the WRONGTYPE checks of a suite about another type.
+ */
+export async function clientWithList(server: ServerUnderTest) {
+  const redis = await server.client();
+  const key = keysForThisTest();
+  await redis.rpush(key("list"), "a");
+  return { redis, key, list: key("list") };
 }
 
 /** The server's wall clock (TIME), in milliseconds since 1970. */

@@ -35,6 +35,18 @@ export const STEPS: readonly ArticleStep[] = [
       "lists in the AOF: pops logged as what they did, RPUSH batches of 64, a rewrite while lists change",
   },
   {
+    name: "hashes",
+    about:
+      "HSET, HGET, HDEL, HINCRBYFLOAT, HRANDFIELD, HSCAN...: hashes, listpack then hashtable; the AOF",
+    page: 2,
+  },
+  {
+    name: "sets",
+    about:
+      "SADD, SREM, SINTER, SUNION, SDIFF, SPOP, SRANDMEMBER, SSCAN...: intset then hashtable; the AOF",
+    page: 2,
+  },
+  {
     name: "bits",
     about:
       "strings as bits: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD and its overflows; LCS, SUBSTR",

@@ -19,6 +19,8 @@ import { UNKNOWN_COMMAND_GENERATORS } from "./unknown.ts";
 import { LIST_GENERATORS } from "./lists.ts";
 import { BLOCKING_GENERATORS, type WaitScenario } from "./blocking.ts";
 import { BIT_GENERATORS } from "./bits.ts";
+import { HASH_GENERATORS } from "./hashes.ts";
+import { SET_GENERATORS } from "./sets.ts";
 
 /** What the chapter under test has, read from the server itself at start-up. */
 export interface Capabilities {
@@ -103,6 +105,8 @@ export const ALL_GENERATORS: readonly CommandGenerator[] = [
   ...LIST_GENERATORS,
   ...BLOCKING_GENERATORS,
   ...BIT_GENERATORS,
+  ...HASH_GENERATORS,
+  ...SET_GENERATORS,
 ];
 
 /** How often a command loses or gains words: the wrong-arity path of every command. */

@@ -26,6 +26,24 @@ function listpackSize(random: FuzzRandom): Buffer {
   );
 }
 
+/** hash-max-listpack-entries: a few fields mostly, the default, out of range or no integer. */
+function hashListpackEntries(random: FuzzRandom): Buffer {
+  return word(
+    random.chance(0.6)
+      ? String(random.between(0, 8))
+      : random.pick(["512", "128", "-1", "1k", "abc", "9223372036854775808"]),
+  );
+}
+
+/** hash-max-listpack-value: a few bytes mostly, the default, a size with a unit, or no size. */
+function hashListpackValue(random: FuzzRandom): Buffer {
+  return word(
+    random.chance(0.6)
+      ? String(random.between(0, 10))
+      : random.pick(["64", "1kb", "", "-1", "abc", "9223372036854775808"]),
+  );
+}
+
 /** Values CONFIG SET may give each parameter, valid and not. */
 export const CONFIG_VALUES: Readonly<
   Record<string, (random: FuzzRandom, context: GeneratorContext) => Buffer>
@@ -66,6 +84,20 @@ export const CONFIG_VALUES: Readonly<
   "list-max-ziplist-size": listpackSize,
   "list-compress-depth": (random) =>
     word(random.pick(["0", "1", "2", "-1", "65535", "65536", "abc", ""])),
+  // Small limits make hashes convert to hash tables at a few fields; the
+  // defaults bring them back for the hashes written after.
+  "hash-max-listpack-entries": hashListpackEntries,
+  "hash-max-ziplist-entries": hashListpackEntries,
+  "hash-max-listpack-value": hashListpackValue,
+  "hash-max-ziplist-value": hashListpackValue,
+  // Small limits make sets of integers convert to hash tables at a few
+  // members; the default brings intsets back for the sets written after.
+  "set-max-intset-entries": (random) =>
+    word(
+      random.chance(0.6)
+        ? String(random.between(0, 8))
+        : random.pick(["512", "-1", "1k", "abc", "9223372036854775807"]),
+    ),
   // Protected in Redis 7 (enable-protected-configs is off), and so in ours:
   // both refuse, which is what is tested.
   dir: (random) => word(random.pick([".", "/nonexistent"])),

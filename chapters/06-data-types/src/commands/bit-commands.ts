@@ -26,12 +26,14 @@ import {
 import {
   bitAddress,
   bitRange,
-  ByteWindow,
+  bytesOf,
   countBits,
   findBit,
   type BitRange,
 } from "../types/bits.ts";
-import { getString, isWrongType, readString } from "./typed-lookup.ts";
+import { MutableString } from "../types/mutable-string.ts";
+import { getBytes, isWrongType, readBytes } from "./typed-lookup.ts";
+import { editString, storedForm } from "./string-edit.ts";
 import { BIT_DOCS } from "./docs/bit-docs.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
@@ -82,8 +84,8 @@ export function bitOffsetArgument(
  * Redis, it counts (and logs to the AOF) only a write that changed
  * something: a new key, a longer string, or a bit that moved.
  *
- * O(1) in Redis, O(n) in the string's length here: a bit that moves
- * makes a new string (see ByteWindow in types/bits.ts for the figures).
+ * O(1), as in Redis, once the string is edited in place (see
+ * string-edit.ts): one byte written into a MutableString.
  */
 export const setbit: CommandSpec = {
   name: "setbit",
@@ -99,20 +101,19 @@ export const setbit: CommandSpec = {
     if (on !== 0n && on !== 1n) return BIT_VALUE_ERROR;
     const key = byteString(args[1]!);
     const { db } = session;
-    const old = getString(db, key);
+    const old = getBytes(db, key);
     if (isWrongType(old)) return old;
     const { byte, mask } = bitAddress(offset);
     if (byte + 1 > MAX_BITMAP_BYTES) return STRING_TOO_LONG;
-    const value = old ?? "";
-    const window = new ByteWindow(value, byte, byte);
-    const before = window.byteAt(byte);
+    const before = old === undefined ? 0 : bytesOf(old).byteAt(byte);
     const after = on === 1n ? before | mask : before & ~mask;
-    if (byte >= value.length || after !== before) {
-      window.setByte(byte, after);
-      db.setKeepingTtl(key, window.result(), StringOrigin.edited);
-    } else {
+    if (old === undefined || byte >= old.length || after !== before) {
+      editString(db, key, old, "counted", (bytes) => {
+        bytes.setByte(byte, after);
+      });
+    } else if (typeof old === "string") {
       // Nothing moved, but Redis made the string raw on the way.
-      db.setKeepingTtlUncounted(key, value, StringOrigin.edited);
+      db.setKeepingTtlUncounted(key, old, StringOrigin.edited);
     }
     return integer((before & mask) !== 0 ? 1 : 0);
   },
@@ -130,11 +131,11 @@ export const getbit: CommandSpec = {
   run(args, { session }) {
     const offset = bitOffsetArgument(args[2]!);
     if (offset === undefined) return BIT_OFFSET_ERROR;
-    const value = readString(session.db, byteString(args[1]!));
+    const value = readBytes(session.db, byteString(args[1]!));
     if (isWrongType(value)) return value;
+    if (value === undefined) return integer(0);
     const { byte, mask } = bitAddress(offset);
-    const bits = value !== undefined && byte < value.length;
-    return integer(bits && (value.charCodeAt(byte) & mask) !== 0 ? 1 : 0);
+    return integer((bytesOf(value).byteAt(byte) & mask) !== 0 ? 1 : 0);
   },
 };
 
@@ -160,7 +161,7 @@ export const bitcount: CommandSpec = {
   categories: ["@read", "@bitmap", "@slow"],
   docs: BIT_DOCS.bitcount,
   run(args, { session }) {
-    const value = readString(session.db, byteString(args[1]!));
+    const value = readBytes(session.db, byteString(args[1]!));
     if (isWrongType(value)) return value;
     if (value === undefined) return integer(0);
     let range: BitRange | undefined;
@@ -205,7 +206,7 @@ export const bitpos: CommandSpec = {
       return error("ERR The bit argument must be 1 or 0.");
     }
     const bit = bitArg === 1n ? 1 : 0;
-    const value = readString(session.db, byteString(args[1]!));
+    const value = readBytes(session.db, byteString(args[1]!));
     if (isWrongType(value)) return value;
     if (value === undefined) return integer(bit === 1 ? -1 : 0);
     const read = bitposRange(args, value.length);
@@ -266,11 +267,17 @@ export const bitop: CommandSpec = {
       return error("ERR BITOP NOT must be called with a single source key.");
     }
     const { db } = session;
+    // A MutableString is read where it lies (its bytes are read before
+    // anything is stored); a byte string is copied into a Buffer.
     const sources: Buffer[] = [];
     for (const keyArg of args.slice(3)) {
-      const value = readString(db, byteString(keyArg));
+      const value = readBytes(db, byteString(keyArg));
       if (isWrongType(value)) return value;
-      sources.push(Buffer.from(value ?? "", "latin1"));
+      sources.push(
+        value instanceof MutableString
+          ? value.bytes()
+          : Buffer.from(value ?? "", "latin1"),
+      );
     }
     const length = sources.reduce((most, s) => Math.max(most, s.length), 0);
     const destination = byteString(args[2]!);
@@ -290,8 +297,10 @@ export const bitop: CommandSpec = {
         }
       }
     }
-    // A new string, made whole: raw in Redis, however short.
-    db.set(destination, result.toString("latin1"), StringOrigin.edited);
+    // A new string, made whole: raw in Redis, however short. A long one
+    // is kept as the MutableString it already is, ready for SETBIT.
+    const value = storedForm(MutableString.wrap(result));
+    db.set(destination, value, StringOrigin.edited);
     return integer(length);
   },
 };

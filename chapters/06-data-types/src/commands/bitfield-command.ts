@@ -32,7 +32,8 @@ import {
   type FieldType,
   type Overflow,
 } from "../types/bit-fields.ts";
-import { getString, isWrongType, readString } from "./typed-lookup.ts";
+import { getBytes, isWrongType, readBytes } from "./typed-lookup.ts";
+import { editString } from "./string-edit.ts";
 import {
   BIT_OFFSET_ERROR,
   bitOffsetArgument,
@@ -130,10 +131,11 @@ function readOperations(args: Buffer[]): FieldOperation[] | Reply {
  * What BITFIELD and BITFIELD_RO share. With only GETs, the key is read as
  * it is (missing: all zeros). With a write, BITFIELD_RO refuses, and
  * BITFIELD works on a copy of the bytes its writes reach, grown with
- * zeros as far as the farthest one, then stores the string. Redis grows
- * the string (and makes it raw, and creates the key) even when every
- * write then fails under OVERFLOW FAIL; it counts a change only when a
- * bit moved or the string grew, and so does this.
+ * zeros as far as the farthest one, then writes them into the string
+ * (string-edit.ts). Redis grows the string (and makes it raw, and
+ * creates the key) even when every write then fails under OVERFLOW FAIL;
+ * it counts a change only when a bit moved or the string grew, and so
+ * does this.
  */
 function bitfield(args: Buffer[], db: Database, readOnly: boolean): Reply {
   const operations = readOperations(args);
@@ -141,7 +143,7 @@ function bitfield(args: Buffer[], db: Database, readOnly: boolean): Reply {
   const key = byteString(args[1]!);
   const writes = operations.filter((op) => op.kind !== "get");
   if (writes.length === 0) {
-    const value = readString(db, key);
+    const value = readBytes(db, key);
     if (isWrongType(value)) return value;
     const bytes = bytesOf(value ?? "");
     return array(
@@ -151,7 +153,7 @@ function bitfield(args: Buffer[], db: Database, readOnly: boolean): Reply {
   if (readOnly) {
     return error("ERR BITFIELD_RO only supports the GET subcommand");
   }
-  const found = getString(db, key);
+  const found = getBytes(db, key);
   if (isWrongType(found)) return found;
   const old = found ?? "";
   // The bytes from the first one written to the last.
@@ -183,12 +185,13 @@ function bitfield(args: Buffer[], db: Database, readOnly: boolean): Reply {
     // SET answers the old value, INCRBY the new one.
     return integer(op.kind === "set" ? current : stored);
   });
-  if (changed) {
-    db.setKeepingTtl(key, window.result(), StringOrigin.edited);
-  } else {
-    // Uncounted, as in Redis: the string made raw, and perhaps longer.
-    const value = grows ? window.result() : old;
-    db.setKeepingTtlUncounted(key, value, StringOrigin.edited);
+  if (changed || grows) {
+    // Uncounted when no bit moved, as in Redis: the string only longer.
+    const count = changed ? "counted" : "uncounted";
+    editString(db, key, found, count, (bytes) => window.writeTo(bytes));
+  } else if (typeof old === "string") {
+    // Nothing changed, but Redis made the string raw on the way.
+    db.setKeepingTtlUncounted(key, old, StringOrigin.edited);
   }
   return array(replies);
 }

@@ -224,7 +224,7 @@ export const scan: CommandSpec = {
  * table's size do not change where a scan goes on, so only the low 32 bits
  * are kept.
  */
-function parseCursor(text: string): number | undefined {
+export function parseCursor(text: string): number | undefined {
   const match = /^([+-]?)([0-9]*)$/.exec(text);
   if (match === null) return undefined;
   const [, sign, digits] = match;

@@ -29,6 +29,7 @@ import {
   SYNTAX_ERROR,
 } from "../dispatch/arguments.ts";
 import { LCS_DOCS } from "./docs/lcs-docs.ts";
+import { isWrongType, readString } from "./typed-lookup.ts";
 
 /** What the client asked for, after the two keys. */
 interface LcsOptions {
@@ -165,12 +166,9 @@ export const lcs: CommandSpec = {
   run(args, { session }) {
     // Both keys are looked up, then both types checked, with LCS's own
     // words (not WRONGTYPE); only then the options.
-    const first = session.db.read(byteString(args[1]!));
-    const second = session.db.read(byteString(args[2]!));
-    if (
-      (first !== undefined && typeof first !== "string") ||
-      (second !== undefined && typeof second !== "string")
-    ) {
+    const first = readString(session.db, byteString(args[1]!));
+    const second = readString(session.db, byteString(args[2]!));
+    if (isWrongType(first) || isWrongType(second)) {
       return error("ERR The specified keys must contain string values");
     }
     const options = readOptions(args);

@@ -30,8 +30,9 @@ import { OBJECT_DOCS } from "./docs/object-docs.ts";
 
 // #region string-encoding
 /**
- * How Redis keeps a string, which depends on its bytes and on how it was
- * made (`tryObjectEncoding` for a stored one):
+ * How Redis keeps a byte string, which depends on its bytes and on how it
+ * was made (`tryObjectEncoding` for a stored one). (A MutableString, a
+ * long string edited in place, answers `raw` itself.)
  *
  * - `int`: the text of a 64-bit integer, in at most 20 bytes and in
  *   canonical form (no `+`, no leading zero, no `-0`), is kept as the
@@ -57,7 +58,11 @@ function isIntegerText(value: string): boolean {
   return value.length <= 20 && parseInt64(value) !== undefined;
 }
 
-/** What OBJECT ENCODING answers: a string's, or `quicklist` for every list. */
+/**
+ * What OBJECT ENCODING answers: a byte string's, from its origin; any
+ * other value's (a MutableString's `raw`, a list's `quicklist`, ...), from
+ * its class.
+ */
 export function encodingOf(value: RedisValue, origin: StringOrigin): string {
   return typeof value === "string"
     ? stringEncoding(value, origin)

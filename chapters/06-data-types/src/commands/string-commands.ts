@@ -397,7 +397,7 @@ export const mget: CommandSpec = {
     // among the keys must not fail the whole read.
     const values: Reply[] = [];
     for (let i = 1; i < args.length; i++) {
-      const value = session.db.read(byteString(args[i]!));
+      const value = readString(session.db, byteString(args[i]!));
       values.push(typeof value === "string" ? bulk(value) : NULL);
     }
     return array(values);

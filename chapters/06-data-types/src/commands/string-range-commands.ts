@@ -3,6 +3,10 @@
  * the end, STRLEN measures, GETRANGE (and its old name SUBSTR) reads and
  * SETRANGE overwrites from an offset. The ones that make a string longer
  * check Redis's 512 MB limit before they build anything.
+ *
+ * They take a string of either kind (types/mutable-string.ts) as it is
+ * stored: STRLEN and GETRANGE read only what they answer, and SETRANGE
+ * edits in place (string-edit.ts).
  */
 import type { CommandSpec } from "../dispatch/command-spec.ts";
 import { MAX_STRING_BYTES } from "../keyspace/keyspace.ts";
@@ -14,8 +18,10 @@ import {
   STRING_TOO_LONG,
 } from "../dispatch/arguments.ts";
 import { STRING_RANGE_DOCS } from "./docs/string-range-docs.ts";
-import { getString, readString } from "./typed-lookup.ts";
+import { getBytes, isWrongType, readBytes } from "./typed-lookup.ts";
 import { StringOrigin } from "../keyspace/object-header.ts";
+import { MutableString } from "../types/mutable-string.ts";
+import { editString } from "./string-edit.ts";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 } as const;
 
@@ -32,12 +38,20 @@ export const append: CommandSpec = {
   docs: STRING_RANGE_DOCS.append,
   run(args, { session }) {
     const key = byteString(args[1]!);
-    const found = getString(session.db, key);
-    if (typeof found === "object") return found;
+    const found = getBytes(session.db, key);
+    if (isWrongType(found)) return found;
     const old = found ?? "";
     // Checked before anything is built: the limit guards memory.
     if (old.length + args[2]!.length > MAX_STRING_LENGTH) {
       return STRING_TOO_LONG;
+    }
+    // A string edited in place already (a bitmap, say) is appended to in
+    // place, into its room to spare. Any other stays a byte string: a
+    // Buffer per value would cost a small value 10 times its memory.
+    if (old instanceof MutableString) {
+      session.db.willModify(key);
+      old.append(args[2]!);
+      return integer(old.length);
     }
     // V8 joins the two as a "cons string", a pair of pointers, and copies
     // only when the result is read: appending in a loop stays cheap.
@@ -59,8 +73,8 @@ export const strlen: CommandSpec = {
   categories: ["@read", "@string", "@fast"],
   docs: STRING_RANGE_DOCS.strlen,
   run(args, { session }) {
-    const value = readString(session.db, byteString(args[1]!));
-    if (typeof value === "object") return value;
+    const value = readBytes(session.db, byteString(args[1]!));
+    if (isWrongType(value)) return value;
     return integer(value?.length ?? 0);
   },
 };
@@ -83,8 +97,8 @@ export const getrange: CommandSpec = {
     const endArg = int64Argument(args[3]!);
     if (startArg === undefined || endArg === undefined) return NOT_AN_INTEGER;
     // The offsets are read first, the key's type checked after, as in Redis.
-    const found = readString(session.db, byteString(args[1]!));
-    if (typeof found === "object") return found;
+    const found = readBytes(session.db, byteString(args[1]!));
+    if (isWrongType(found)) return found;
     const value = found ?? "";
     // Both negative and crossed (GETRANGE k -1 -5): empty, as in Redis.
     // Compared exactly, as bigints: as numbers, -(2^63 - 1) and -2^63 are
@@ -135,8 +149,8 @@ export const setrange: CommandSpec = {
     const key = byteString(args[1]!);
     // After the offset, before the empty patch and the size limit: on a
     // list, even `SETRANGE list 0 ""` is WRONGTYPE.
-    const old = getString(session.db, key);
-    if (typeof old === "object") return old;
+    const old = getBytes(session.db, key);
+    if (isWrongType(old)) return old;
     const patch = args[3]!;
     // Writing nothing changes nothing, and creates no key.
     if (patch.length === 0) return integer(old?.length ?? 0);
@@ -144,12 +158,10 @@ export const setrange: CommandSpec = {
       return STRING_TOO_LONG;
     }
     const offset = Number(offsetArg);
-    const value =
-      (old ?? "").slice(0, offset).padEnd(offset, "\0") +
-      byteString(patch) +
-      (old ?? "").slice(offset + patch.length);
-    session.db.setKeepingTtl(key, value, StringOrigin.edited);
-    return integer(value.length);
+    editString(session.db, key, old, "counted", (bytes) => {
+      bytes.write(offset, patch);
+    });
+    return integer(Math.max(old?.length ?? 0, offset + patch.length));
   },
 };
 // #endregion setrange

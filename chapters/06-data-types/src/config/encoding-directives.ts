@@ -1,18 +1,25 @@
 /**
  * The settings that choose how values are stored: how big a node of a
- * list's quicklist may grow (and, in the next parts of the chapter, when a
- * hash, a set or a sorted set leaves its compact encoding). Kept apart
- * from directives.ts, which merges them into its table, because this
- * family grows with every type.
+ * list's quicklist may grow, and when a hash (and, in the next parts of
+ * the chapter, a set or a sorted set) leaves its compact encoding. Kept
+ * apart from directives.ts, which merges them into its table, because
+ * this family grows with every type.
  */
-import { parseInteger } from "./config-values.ts";
+import { parseInt64 } from "../numbers/integers.ts";
+import {
+  ConfigError,
+  exactNumber,
+  parseInteger,
+  parseMemory,
+} from "./config-values.ts";
 
 /** The bounds of a C int, which Redis's int settings are kept in. */
 const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
 
 // #region list-settings
-export interface EncodingSettings {
+export interface EncodingSettings
+  extends HashEncodingSettings, SetEncodingSettings {
   /**
    * How big one node of a list's quicklist may grow (types/quicklist.ts):
    * a positive count of entries, or -1 to -5 for 4, 8, 16, 32 or 64 KB of
@@ -34,6 +41,9 @@ export interface EncodingSettings {
 export const DEFAULT_ENCODING_SETTINGS: Readonly<EncodingSettings> = {
   listMaxListpackSize: -2,
   listCompressDepth: 0,
+  hashMaxListpackEntries: 512,
+  hashMaxListpackValue: 64,
+  setMaxIntsetEntries: 512,
 };
 
 /** A directive of this family, as directives.ts's `Directive` sees it. */
@@ -42,6 +52,108 @@ interface EncodingDirective {
   show(config: EncodingSettings): string;
   mutable: true;
 }
+
+// #region hash-settings
+/**
+ * When a hash leaves its compact encoding, a listpack, for a hash table
+ * (types/hash.ts): once it has more than `hashMaxListpackEntries` fields,
+ * or a field or value longer than `hashMaxListpackValue` bytes. Redis's
+ * `hash-max-listpack-entries` and `hash-max-listpack-value` (once
+ * `hash-max-ziplist-*`), 512 and 64 by default. Redis reads them at every
+ * write, so a new value applies to the hashes that exist as soon as they
+ * change. Each takes up to 2^63 - 1, kept as a bigint beyond 2^53 so that
+ * CONFIG GET shows it exactly.
+ */
+export interface HashEncodingSettings {
+  hashMaxListpackEntries: number | bigint;
+  hashMaxListpackValue: number | bigint;
+}
+// #endregion hash-settings
+
+// #region hash-directives
+/**
+ * The hash settings, each under its name since Redis 7.0 and the name it
+ * had before (hashes were ziplists then): Redis keeps both, and CONFIG GET
+ * shows both. The count is read as an integer; the length, as a size in
+ * bytes, so `1kb` is 1024 there, and "" is 0, as Redis reads it.
+ */
+const HASH_DIRECTIVES: Readonly<Record<string, EncodingDirective>> = {
+  "hash-max-listpack-entries": hashMaxListpackEntries(
+    "hash-max-listpack-entries",
+  ),
+  "hash-max-ziplist-entries": hashMaxListpackEntries(
+    "hash-max-ziplist-entries",
+  ),
+  "hash-max-listpack-value": hashMaxListpackValue("hash-max-listpack-value"),
+  "hash-max-ziplist-value": hashMaxListpackValue("hash-max-ziplist-value"),
+};
+
+function hashMaxListpackEntries(name: string): EncodingDirective {
+  return {
+    apply(config, value) {
+      config.hashMaxListpackEntries = parseCount(value, name);
+    },
+    show: (config) => String(config.hashMaxListpackEntries),
+    mutable: true,
+  };
+}
+
+function hashMaxListpackValue(name: string): EncodingDirective {
+  return {
+    apply(config, value) {
+      config.hashMaxListpackValue = parseMemory(value, name, 0);
+    },
+    show: (config) => String(config.hashMaxListpackValue),
+    mutable: true,
+  };
+}
+
+/**
+ * A count from 0 to 2^63 - 1 (a C `long`), read as Redis reads integer
+ * settings (`string2ll`): beyond 64 bits is no integer at all.
+ */
+function parseCount(text: string, name: string): number | bigint {
+  const message = `Invalid ${name} '${text}': expected a whole number from 0 to 9223372036854775807`;
+  const value = parseInt64(text);
+  if (value === undefined) {
+    throw new ConfigError(
+      message,
+      "argument couldn't be parsed into an integer",
+    );
+  }
+  if (value < 0n) {
+    throw new ConfigError(
+      message,
+      "argument must be between 0 and 9223372036854775807 inclusive",
+    );
+  }
+  return exactNumber(value);
+}
+// #endregion hash-directives
+
+// #region set-directives
+/**
+ * When a set of integers leaves its compact encoding, an intset, for a
+ * hash table (types/set.ts): once it has more than `setMaxIntsetEntries`
+ * members. Redis's `set-max-intset-entries`, 512 by default, read at
+ * every write as the hash settings are. A member that is not an integer
+ * converts a set whatever this says.
+ */
+export interface SetEncodingSettings {
+  setMaxIntsetEntries: number | bigint;
+}
+
+/** The set setting: one name, a count as the hash entries' is. */
+const SET_DIRECTIVES: Readonly<Record<string, EncodingDirective>> = {
+  "set-max-intset-entries": {
+    apply(config, value) {
+      config.setMaxIntsetEntries = parseCount(value, "set-max-intset-entries");
+    },
+    show: (config) => String(config.setMaxIntsetEntries),
+    mutable: true,
+  },
+};
+// #endregion set-directives
 
 // #region list-directives
 /** The directives of this family, in CONFIG GET's order. */
@@ -63,6 +175,8 @@ export const ENCODING_DIRECTIVES: Readonly<Record<string, EncodingDirective>> =
       show: (config) => String(config.listCompressDepth),
       mutable: true,
     },
+    ...HASH_DIRECTIVES,
+    ...SET_DIRECTIVES,
   };
 // #endregion list-directives
 

@@ -17,6 +17,9 @@ import { constants } from "node:buffer";
 import type { Clock } from "../expiry/clock.ts";
 import { Database, type KeyspaceStats } from "./database.ts";
 import type { Quicklist } from "../types/quicklist.ts";
+import type { RedisHash } from "../types/hash.ts";
+import type { RedisSet } from "../types/set.ts";
+import type { MutableString } from "../types/mutable-string.ts";
 import { lruClock, SharedIntegerClocks } from "./object-header.ts";
 
 /**
@@ -29,20 +32,25 @@ export const MAX_STRING_BYTES = constants.MAX_STRING_LENGTH;
 
 // #region value
 /**
- * What a key can hold: a string (a byte string, as above) or a list.
- * Hashes, sets and sorted sets join this union in the next parts of the
- * chapter. A string stays a bare JavaScript string, so the keys of
- * chapters 03 to 05 cost no more than they did; a structure is an object
- * whose class says what it is.
+ * What a key can hold: a string (a byte string, as above), a list, a hash
+ * or a set. Sorted sets join this union in the chapter's last part. A
+ * string stays a bare JavaScript string, so the keys of chapters 03 to 05
+ * cost no more than they did, unless SETBIT, SETRANGE or BITFIELD edit a
+ * long one: that one becomes a MutableString, a byte buffer changed in
+ * place, as Redis's raw strings are. It and each structure are objects
+ * whose class says what they are, and which answer the same three
+ * questions whatever their kind: the TYPE name, the OBJECT ENCODING, and
+ * a copy (COPY).
  */
-export type RedisValue = string | Quicklist;
+export type RedisValue =
+  string | MutableString | Quicklist | RedisHash | RedisSet;
 
 /** The names TYPE answers, one per kind of value. */
-export type TypeName = "string" | "list";
+export type TypeName = "string" | "list" | "hash" | "set";
 
 /** The name TYPE answers for a value. */
 export function typeName(value: RedisValue): TypeName {
-  return typeof value === "string" ? "string" : "list";
+  return typeof value === "string" ? "string" : value.type;
 }
 // #endregion value
 

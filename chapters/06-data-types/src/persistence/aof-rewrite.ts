@@ -1,7 +1,8 @@
 /**
  * BGREWRITEAOF: a new, compact AOF written from the keyspace itself, one
- * SET per string and a few RPUSH per list instead of every command that
- * ever touched them, while clients go on writing.
+ * SET per string and a few RPUSH, HMSET or SADD per list, hash or set
+ * (rebuild-commands.ts) instead of every command that ever touched them,
+ * while clients go on writing.
  *
  * Redis forks: the child process gets a frozen copy of memory for free
  * (the kernel copies a page only when the parent changes it) and writes it
@@ -10,13 +11,14 @@
  *
  * 1. **A snapshot of one instant.** The file must describe the keyspace as
  *    it was when the rewrite started. The rewrite walks each database with
- *    the resumable SCAN cursor, a few thousand items (a string, or a list
- *    element) per slice, and between slices clients change keys. So before
- *    any key changes, the keyspace tells us (`beforeKeyChange`), and we
- *    keep the key's old state, once: a *pre-image*. A list is changed in
- *    place, so its pre-image is a copy (`clone()`: it shares the list's
- *    packed nodes, which never change, so it costs one small object per
- *    node). The walk writes a key's pre-image if it has one, its live state
+ *    the resumable SCAN cursor, a few thousand items (a string, a list
+ *    element, a field, a member) per slice, and between slices clients
+ *    change keys. So before any key changes, the keyspace tells us
+ *    (`beforeKeyChange`), and we keep the key's old state, once: a
+ *    *pre-image*. A structure is changed in place, so its pre-image is a
+ *    copy (`clone()`: a list's shares its packed nodes, which never
+ *    change, so it costs one small object per node; a hash's or a set's is
+ *    a real copy, one native Map or array copy). The walk writes a key's pre-image if it has one, its live state
  *    otherwise, and at the end writes the pre-images of keys the walk no
  *    longer finds. This is copy-on-write at the level of keys, the same
  *    trick the kernel plays for Redis at the level of pages, and it costs
@@ -31,18 +33,18 @@
  *
  * Each key must be written once. SET is idempotent, so a string written
  * twice (SCAN may visit a key twice; a key written and then changed gets a
- * pre-image too) does no harm, but RPUSH is not: the rewrite remembers the
- * lists it has written (`#written`), and neither copies nor writes them
- * again.
+ * pre-image too) does no harm, but RPUSH is not (nor, for a hash whose
+ * field changed in between, HMSET): the rewrite remembers the structures
+ * it has written (`#written`), and neither copies nor writes them again.
  *
- * A list too long for one slice is not written in one go, which would stop
- * the server for as long (about half a second for a million elements): it
- * is copied, and the copy written over the next slices, a budget of
- * elements at a time (`#pendingLists`).
+ * A structure too big for one slice is not written in one go, which would
+ * stop the server for as long (about half a second for a million
+ * elements): it is copied, and the copy written over the next slices, a
+ * budget of items at a time (`#pendingValues`).
  *
  * A database that is about to change all at once (FLUSHDB, FLUSHALL,
- * SWAPDB) is written out whole first, right then (its long lists copied,
- * to be written later): keeping a pre-image of every key would cost as
+ * SWAPDB) is written out whole first, right then (its big structures
+ * copied, to be written later): keeping a pre-image of every key would cost as
  * much, and be more code.
  */
 import {
@@ -55,53 +57,59 @@ import {
 } from "node:fs";
 import type { Deadline, Keyspace, RedisValue } from "../keyspace/keyspace.ts";
 import type { Database } from "../keyspace/database.ts";
-import type { Quicklist } from "../types/quicklist.ts";
 import { encodeCommand } from "./aof-format.ts";
+import { MutableString, textOf } from "../types/mutable-string.ts";
+import {
+  ITEMS_PER_COMMAND,
+  itemCount,
+  rebuildOf,
+  type Rebuild,
+} from "./rebuild-commands.ts";
+
+export { ITEMS_PER_COMMAND };
 
 /**
  * How much one slice of the walk writes before letting clients in, in
- * items: a string key is one, a list element one. About a millisecond of
+ * items: a string key is one, and so is a list element, a hash field or a
+ * set member. About a millisecond of
  * work on a laptop (the article measures it).
  */
 export const ITEMS_PER_SLICE = 4096;
 
 /**
- * A list longer than this is copied and written over several slices; a
- * shorter one is written from the live list at once, which costs less than
- * the copy.
+ * A structure of more items than this is copied and written over several
+ * slices; a smaller one is written from the live value at once, which
+ * costs less than the copy.
  */
-const LONG_LIST = 1024;
+const BIG_VALUE = 1024;
 
 /** Written to the file in pieces of about this size. */
 const WRITE_BYTES = 64 * 1024;
 
-/** At most this many list elements per RPUSH (Redis's AOF_REWRITE_ITEMS_PER_CMD). */
-export const ITEMS_PER_COMMAND = 64;
-
 /**
  * A key's state when the rewrite started: its value and deadline, or
- * absent. A list in a pre-image is a copy, which nothing changes.
+ * absent. A structure in a pre-image is a copy, which nothing changes.
  */
 type PreImage =
   { value: RedisValue; deadline: Deadline | undefined } | undefined;
 
 /**
  * What the rewrite keeps for a key changed during it: its pre-image, or
- * WRITTEN if the walk had written the key already (its list, at least:
- * see `#written`), so that nothing more is needed.
+ * WRITTEN if the walk had written the key already (its structure, at
+ * least: see `#written`), so that nothing more is needed.
  */
 type Kept = PreImage | typeof WRITTEN;
 const WRITTEN = "written";
 
 /**
- * A long list being written over several slices: a copy of it as it was
- * at the start, read from `elements` as the slices go.
+ * A big structure being written over several slices: a copy of it as it
+ * was at the start, read from `rebuild.items` as the slices go.
  */
-interface PendingList {
+interface PendingValue {
   readonly db: number;
   readonly key: string;
   readonly deadline: Deadline | undefined;
-  readonly elements: Iterator<[number, string]>;
+  readonly rebuild: Rebuild;
 }
 
 // #region rewrite
@@ -118,14 +126,14 @@ export class AofRewrite {
   /** What was kept of changed keys, for the databases not yet written out. */
   readonly #preImages = new Map<Database, Map<string, Kept>>();
   /**
-   * The live lists already written (or copied to be), each as it was at
-   * the start. Only lists: writing one twice would double its elements,
-   * where a string written twice is simply SET twice. Weak: a list
-   * deleted since is forgotten with it.
+   * The live structures already written (or copied to be), each as it was
+   * at the start. Only structures: writing a list twice would double its
+   * elements, where a string written twice is simply SET twice. Weak: a
+   * structure deleted since is forgotten with it.
    */
-  readonly #written = new WeakSet<Quicklist>();
-  /** Long lists copied and not yet fully written, the one being written first. */
-  readonly #pendingLists: PendingList[] = [];
+  readonly #written = new WeakSet<Exclude<RedisValue, string>>();
+  /** Big structures copied and not yet fully written, the one being written first. */
+  readonly #pendingValues: PendingValue[] = [];
   /** The SELECT last written to the new file, so the next key lands in its database. */
   #selected = -1;
   /** Encoded commands not yet written to the file. */
@@ -168,7 +176,7 @@ export class AofRewrite {
       this.onError(error);
       return;
     }
-    if (this.#unfinished.length > 0 || this.#pendingLists.length > 0) {
+    if (this.#unfinished.length > 0 || this.#pendingValues.length > 0) {
       setImmediate(() => this.#slice());
     } else {
       this.#syncSnapshot();
@@ -176,14 +184,15 @@ export class AofRewrite {
   }
 
   /**
-   * Writes about `budget` items (or everything left): first the long list
-   * being written, if any, then the next keys of the databases in turn.
+   * Writes about `budget` items (or everything left): first the big
+   * structure being written, if any, then the next keys of the databases
+   * in turn.
    */
   #walk(budget: number): void {
     let written = 0;
     while (written < budget) {
-      if (this.#pendingLists.length > 0) {
-        written += this.#writePendingList(budget - written);
+      if (this.#pendingValues.length > 0) {
+        written += this.#writePendingValue(budget - written);
         continue;
       }
       if (this.#unfinished.length === 0) break;
@@ -198,8 +207,8 @@ export class AofRewrite {
 
   /**
    * Writes `key` as it is now, if it has not changed since the start (else
-   * its pre-image will be written) and is not a list written already (SCAN
-   * may visit a key twice). Answers how many items that wrote.
+   * its pre-image will be written) and is not a structure written already
+   * (SCAN may visit a key twice). Answers how many items that wrote.
    */
   #writeUnchanged(db: Database, key: string): number {
     if (this.#preImages.get(db)?.has(key)) return 0;
@@ -229,10 +238,11 @@ export class AofRewrite {
 
   // #region write-key
   /**
-   * The commands that recreate one key: SET for a string, RPUSH for a
-   * list, and PEXPIREAT if it has a deadline. A long list is only copied
-   * here (unless `owned`: a pre-image is a copy already) and queued, to be
-   * written over the next slices. Answers how many items were written.
+   * The commands that recreate one key: SET for a string, RPUSH, HMSET or
+   * SADD for a structure, and PEXPIREAT if it has a deadline. A big
+   * structure is only copied here (unless `owned`: a pre-image is a copy
+   * already) and queued, to be written over the next slices. Answers how
+   * many items were written.
    */
   #writeKey(
     db: Database,
@@ -243,74 +253,74 @@ export class AofRewrite {
     if (state === undefined) return 0; // created during the rewrite
     const { value, deadline } = state;
     if (deadline !== undefined && deadline < this.#startedAt) return 0;
-    if (typeof value === "string") {
+    if (typeof value === "string" || value instanceof MutableString) {
       this.#select(db.index);
-      this.#emit(["SET", key, value]);
+      this.#emit(["SET", key, textOf(value)]);
       if (deadline !== undefined) this.#emitDeadline(key, deadline);
       return 1;
     }
     if (!owned) this.#written.add(value);
-    if (value.length > LONG_LIST) {
+    const items = itemCount(value);
+    if (items > BIG_VALUE) {
       const copy = owned ? value : value.clone();
-      this.#pendingLists.push({
+      this.#pendingValues.push({
         db: db.index,
         key,
         deadline,
-        elements: copy.entries(),
+        rebuild: rebuildOf(copy),
       });
-      return 1; // the copy: one object per node, written later
+      return 1; // the copy, written later
     }
     this.#select(db.index);
-    this.#emitElements(key, value.entries(), Infinity);
+    this.#emitItems(key, rebuildOf(value), Infinity);
     if (deadline !== undefined) this.#emitDeadline(key, deadline);
-    return value.length;
+    return items;
   }
   // #endregion write-key
 
-  // #region write-list
+  // #region write-items
   /**
-   * Writes up to `budget` more elements of the first pending list, and
+   * Writes up to `budget` more items of the first pending structure, and
    * its deadline once the last one is out. Answers how many it wrote.
    */
-  #writePendingList(budget: number): number {
-    const list = this.#pendingLists[0]!;
-    this.#select(list.db);
-    const written = this.#emitElements(list.key, list.elements, budget);
+  #writePendingValue(budget: number): number {
+    const pending = this.#pendingValues[0]!;
+    this.#select(pending.db);
+    const written = this.#emitItems(pending.key, pending.rebuild, budget);
     if (written < budget) {
-      this.#pendingLists.shift(); // the elements ran out first: done
-      if (list.deadline !== undefined) {
-        this.#emitDeadline(list.key, list.deadline);
+      this.#pendingValues.shift(); // the items ran out first: done
+      if (pending.deadline !== undefined) {
+        this.#emitDeadline(pending.key, pending.deadline);
       }
     }
     return written;
   }
 
   /**
-   * The next elements of a list, head to tail, up to `budget` of them, as
-   * RPUSH commands of at most ITEMS_PER_COMMAND elements. Answers how many
-   * it wrote: fewer than `budget` once the elements have run out.
+   * The next items of a structure, up to `budget` of them, as commands of
+   * at most ITEMS_PER_COMMAND items. Answers how many it wrote: fewer than
+   * `budget` once the items have run out.
    */
-  #emitElements(
-    key: string,
-    elements: Iterator<[number, string]>,
-    budget: number,
-  ): number {
+  #emitItems(key: string, { command, items }: Rebuild, budget: number): number {
     let written = 0;
     let batch: string[] = [];
+    let inBatch = 0;
     while (written < budget) {
-      const next = elements.next();
+      const next = items.next();
       if (next.done === true) break;
-      batch.push(next.value[1]);
+      batch.push(...next.value);
       written += 1;
-      if (batch.length === ITEMS_PER_COMMAND) {
-        this.#emit(["RPUSH", key, ...batch]);
+      inBatch += 1;
+      if (inBatch === ITEMS_PER_COMMAND) {
+        this.#emit([command, key, ...batch]);
         batch = [];
+        inBatch = 0;
       }
     }
-    if (batch.length > 0) this.#emit(["RPUSH", key, ...batch]);
+    if (inBatch > 0) this.#emit([command, key, ...batch]);
     return written;
   }
-  // #endregion write-list
+  // #endregion write-items
 
   #emitDeadline(key: string, deadline: Deadline): void {
     this.#emit(["PEXPIREAT", key, String(deadline)]);
@@ -377,8 +387,9 @@ export class AofRewrite {
   // #region copy-on-write
   /**
    * The keyspace is about to change `key`: keep its state at the start,
-   * once. A list is copied, since the change happens in place; unless the
-   * walk has written it already, and then there is nothing to keep.
+   * once. A structure (or an edited string) is copied, since the change
+   * happens in place; unless the walk has written it already, and then
+   * there is nothing to keep.
    */
   beforeKeyChange(db: Database, key: string): void {
     const preImages = this.#preImagesOf(db);
@@ -387,6 +398,8 @@ export class AofRewrite {
     if (state === undefined || typeof state.value === "string") {
       preImages.set(key, state);
     } else if (this.#written.has(state.value)) {
+      // Only structures are remembered: an edited string, like any
+      // string, is simply SET again from its pre-image.
       preImages.set(key, WRITTEN);
     } else {
       preImages.set(key, { ...state, value: state.value.clone() });
@@ -395,7 +408,7 @@ export class AofRewrite {
 
   /**
    * `db` is about to change all at once: write it out now, as it was (its
-   * long lists copied, to be written by the next slices).
+   * big structures copied, to be written by the next slices).
    */
   beforeDatabaseChange(db: Database): void {
     if (!this.#unfinished.includes(db)) return;

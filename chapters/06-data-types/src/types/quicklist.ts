@@ -70,6 +70,11 @@ export class Quicklist {
     this.fill = normaliseFill(fill);
   }
 
+  /** What TYPE answers for a list. */
+  get type(): "list" {
+    return "list";
+  }
+
   /** What OBJECT ENCODING answers: every list in Redis 7.0 is a quicklist. */
   get encoding(): "quicklist" {
     return "quicklist";

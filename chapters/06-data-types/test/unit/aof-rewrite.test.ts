@@ -20,8 +20,8 @@
  *    the network) on a ManualClock, its AOF in a temporary folder;
  * 2. several databases filled, up to 2,200 keys each (the walk writes
  *    ITEMS_PER_SLICE strings or list elements per slice, so a big database
- *    takes several slices), strings and lists (a few long enough to be
- *    written over several slices), some keys with deadlines, some of those
+ *    takes several slices), strings, lists, hashes and sets (a few long
+ *    enough to be written over several slices), some keys with deadlines, some of those
  *    already past when the rewrite starts; the lists' nodes as small as
  *    one element or as large as Redis's default, by seed;
  * 3. the rewrite starts (BGREWRITEAOF, or CONFIG SET appendonly yes), and
@@ -29,7 +29,9 @@
  *    random commands run through the command table: SET with its options,
  *    DEL, EXPIRE and friends, RENAME, COPY and MOVE to other databases,
  *    INCR, APPEND, every list command that writes (pushes, pops, LSET,
- *    LINSERT, LREM, LTRIM, LMOVE, LMPOP: lists changed in place), FLUSHDB,
+ *    LINSERT, LREM, LTRIM, LMOVE, LMPOP: lists changed in place), hash and
+ *    set writes (HSET, HDEL, HINCRBY*, SADD, SREM, SPOP, SMOVE, the set
+ *    algebra that stores: changed in place too, or replaced), FLUSHDB,
  *    FLUSHALL, SWAPDB, SELECT, reads that expire keys lazily; the clock
  *    moves and the active expiry cycle runs;
  * 4. once INFO would say the rewrite is over (`aof.rewriting` false), a
@@ -69,6 +71,8 @@ import {
   ITEMS_PER_SLICE,
 } from "../../src/persistence/aof-rewrite.ts";
 import { Quicklist } from "../../src/types/quicklist.ts";
+import { RedisHash } from "../../src/types/hash.ts";
+import { MutableString, textOf } from "../../src/types/mutable-string.ts";
 import { ManualClock } from "../manual-clock.ts";
 import {
   seededRandom,
@@ -201,6 +205,10 @@ function createWorld(seed: number, appendonly: boolean): World {
     // Nodes of one element (a list is then all nodes, each shared with a
     // copy until it changes), a few, or Redis's default 8 KB.
     listMaxListpackSize: pick(random, [1, 4, -2]),
+    // Hashes and sets leave their compact encodings at a few items, or at
+    // Redis's defaults: both kinds get rewritten.
+    hashMaxListpackEntries: pick(random, [4, 512]),
+    setMaxIntsetEntries: pick(random, [4, 512]),
     // No fsync (no timers, no waiting on the disk) and no automatic
     // rewrite: the test decides when a rewrite starts.
     appendfsync: "no",
@@ -294,12 +302,20 @@ function fill(world: World): void {
     for (let n = 0; n < KEY_POOL; n++) {
       if (random.below(1000) >= share * 1000) continue;
       const key = `k${n}`;
-      db.set(
-        key,
-        random.below(4) === 0
-          ? randomList(random, server.config.listMaxListpackSize)
-          : randomValue(random),
-      );
+      switch (random.below(8)) {
+        case 0:
+        case 1:
+          db.set(key, randomList(random, server.config.listMaxListpackSize));
+          break;
+        case 2:
+          new Client(server, 1, db).ok(...hsetWords(random, key));
+          break;
+        case 3:
+          new Client(server, 1, db).ok(...saddWords(random, key));
+          break;
+        default:
+          db.set(key, randomValue(random));
+      }
       if (random.below(3) === 0) {
         db.setDeadline(
           key,
@@ -309,6 +325,45 @@ function fill(world: World): void {
     }
   }
   clock.advance(1000);
+}
+
+/**
+ * How many items a new hash or set gets: mostly a few, some more than one
+ * command of the rewrite holds, and one in 300 more than the rewrite
+ * writes from the live value (it copies those, and writes the copy over
+ * several slices).
+ */
+function randomSize(random: SeededRandom): number {
+  if (random.below(300) === 0) return 1100 + random.below(ITEMS_PER_SLICE);
+  if (random.below(10) === 0) return ITEMS_PER_COMMAND + random.below(600);
+  return 1 + random.below(8);
+}
+
+/** HSET of a new hash at `key`: field names few enough to collide. */
+function hsetWords(random: SeededRandom, key: string): string[] {
+  const words = ["HSET", key];
+  const size = randomSize(random);
+  for (let i = 0; i < size; i++) {
+    words.push(`f${random.below(size * 2)}`, randomValue(random));
+  }
+  return words;
+}
+
+/** SADD of a new set at `key`: integers only (an intset) or mixed. */
+function saddWords(random: SeededRandom, key: string): string[] {
+  const words = ["SADD", key];
+  const size = randomSize(random);
+  const integers = random.below(2) === 0;
+  for (let i = 0; i < size; i++) words.push(randomMember(random, integers));
+  return words;
+}
+
+/** A set member: an integer (an intset keeps it as one) or, sometimes, a word. */
+function randomMember(random: SeededRandom, integersOnly = false): string {
+  if (integersOnly || random.below(3) > 0) {
+    return String(random.below(3000) - 1000);
+  }
+  return `m${random.below(50)}`;
 }
 
 // #region random commands
@@ -688,6 +743,65 @@ const OPERATIONS: readonly (readonly [number, string, Operation])[] = [
       }
     },
   ],
+  [
+    6,
+    "hash write",
+    ({ random, client }) => {
+      const key = randomKey(random);
+      const field = `f${random.below(12)}`;
+      switch (random.below(6)) {
+        case 0:
+          client.run(...hsetWords(random, key));
+          break;
+        case 1:
+          client.run("HSET", key, field, randomValue(random));
+          break;
+        case 2:
+          client.run("HDEL", key, field, `f${random.below(12)}`);
+          break;
+        case 3:
+          client.run("HINCRBY", key, field, String(random.below(10) - 5));
+          break;
+        case 4:
+          client.run("HINCRBYFLOAT", key, field, "0.1");
+          break;
+        default:
+          client.run("HSETNX", key, field, randomValue(random));
+      }
+    },
+  ],
+  [
+    6,
+    "set write",
+    ({ random, client }) => {
+      const key = randomKey(random);
+      switch (random.below(7)) {
+        case 0:
+          client.run(...saddWords(random, key));
+          break;
+        case 1:
+          client.run("SADD", key, randomMember(random), randomMember(random));
+          break;
+        case 2:
+          client.run("SREM", key, randomMember(random), randomMember(random));
+          break;
+        case 3:
+          // Sometimes more than the set holds: the key goes.
+          client.run("SPOP", key, pick(random, ["1", "3", "500"]));
+          break;
+        case 4:
+          client.run("SMOVE", key, randomKey(random), randomMember(random));
+          break;
+        default:
+          client.run(
+            pick(random, ["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"]),
+            key,
+            randomKey(random),
+            randomKey(random),
+          );
+      }
+    },
+  ],
   [0.4, "flushdb", ({ client }) => void client.run("FLUSHDB")],
   [0.02, "flushall", ({ client }) => void client.run("FLUSHALL")],
   [
@@ -778,13 +892,27 @@ interface Stored {
   deadline: Deadline | undefined;
 }
 
+/**
+ * A key as comparable content: a string itself, a list's elements in
+ * order, a hash's fields and values and a set's members, sorted (their
+ * order is a hash table's, which need not survive a replay). Not the
+ * encoding: a hash made a hashtable by a long value that is gone since
+ * comes back from the file as a listpack, in Redis too.
+ */
 function storedOf(db: Database, key: string): Stored {
   const { value, deadline } = db.peek(key)!;
-  if (typeof value === "string") return { value, deadline };
-  return {
-    value: [...value.entries()].map(([, element]) => element),
-    deadline,
-  };
+  if (typeof value === "string" || value instanceof MutableString) {
+    return { value: textOf(value), deadline };
+  }
+  if (value instanceof Quicklist) {
+    const elements = [...value.entries()].map(([, element]) => element);
+    return { value: elements, deadline };
+  }
+  if (value instanceof RedisHash) {
+    const pairs = [...value.entries()].map(([field, v]) => `${field}=${v}`);
+    return { value: pairs.sort(), deadline };
+  }
+  return { value: [...value.members()].sort(), deadline };
 }
 
 /** Every key alive at the clock's time, in every database: "3 k12" → its value and deadline. */

@@ -1,8 +1,9 @@
 /**
  * types/bits.ts: a string as a bitmap. ByteWindow's edits, and BITCOUNT's
  * and BITPOS's ranges checked against the plainest reading of what the
- * commands promise, bit by bit, over many strings and ranges (the
- * black-box suite checks the same against Redis itself).
+ * commands promise, bit by bit, over many strings and ranges, each both
+ * as a byte string and as a MutableString (the black-box suite checks the
+ * same against Redis itself).
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -13,6 +14,7 @@ import {
   countBits,
   findBit,
 } from "../../src/types/bits.ts";
+import { MutableString } from "../../src/types/mutable-string.ts";
 
 /** A small deterministic generator (mulberry32), so every run tests the same cases. */
 function seeded(seed: number): () => number {
@@ -50,15 +52,33 @@ function bitsOf(
   return [first * 8, last * 8 + 7];
 }
 
+/** The window written back into a copy of `base`, as text. */
+function writtenBack(window: ByteWindow, base: string): string {
+  const target = MutableString.of(base);
+  window.writeTo(target);
+  return target.toString();
+}
+
 describe("ByteWindow", () => {
   it("writes its bytes back into the string, leaving the rest as it was", () => {
-    const window = new ByteWindow("abcdef", 2, 3);
-    expect(window.byteAt(1)).toBe(0x62);
-    expect(window.byteAt(2)).toBe(0x63);
-    window.setByte(2, 0x43);
-    window.setByte(3, 0x44);
-    expect(window.byteAt(3)).toBe(0x44);
-    expect(window.result()).toBe("abCDef");
+    for (const base of ["abcdef", MutableString.of("abcdef")]) {
+      const window = new ByteWindow(base, 2, 3);
+      expect(window.byteAt(1)).toBe(0x62);
+      expect(window.byteAt(2)).toBe(0x63);
+      window.setByte(2, 0x43);
+      window.setByte(3, 0x44);
+      expect(window.byteAt(3)).toBe(0x44);
+      expect(writtenBack(window, "abcdef")).toBe("abCDef");
+    }
+  });
+
+  it("changes nothing of the string it was copied from until written back", () => {
+    const base = MutableString.of("abcdef");
+    const window = new ByteWindow(base, 0, 1);
+    window.setByte(0, 0x41);
+    expect(base.toString()).toBe("abcdef");
+    window.writeTo(base);
+    expect(base.toString()).toBe("Abcdef");
   });
 
   it("grows the string with zero bytes up to a window past its end", () => {
@@ -66,8 +86,8 @@ describe("ByteWindow", () => {
     expect(window.byteAt(3)).toBe(0);
     expect(window.byteAt(9)).toBe(0);
     window.setByte(5, 0x7a);
-    expect(window.result()).toBe("ab\0\0\0z");
-    expect(new ByteWindow("ab", 1, 3).result()).toBe("ab\0\0");
+    expect(writtenBack(window, "ab")).toBe("ab\0\0\0z");
+    expect(writtenBack(new ByteWindow("ab", 1, 3), "ab")).toBe("ab\0\0");
   });
 });
 
@@ -79,11 +99,13 @@ describe("bitAddress and bytesOf", () => {
     expect(bitAddress(4294967295)).toEqual({ byte: 2 ** 29 - 1, mask: 0x01 });
   });
 
-  it("a string reads as zeros past its end", () => {
-    const bytes = bytesOf("\xff");
-    expect([bytes.byteAt(0), bytes.byteAt(1), bytes.byteAt(1000)]).toEqual([
-      0xff, 0, 0,
-    ]);
+  it("a string of either kind reads as zeros past its end", () => {
+    for (const value of ["\xff", MutableString.of("\xff")]) {
+      const bytes = bytesOf(value);
+      expect([bytes.byteAt(0), bytes.byteAt(1), bytes.byteAt(1000)]).toEqual([
+        0xff, 0, 0,
+      ]);
+    }
   });
 });
 
@@ -151,8 +173,17 @@ describe("countBits and findBit, against the bit-by-bit reading", () => {
       const [first, last] = bitsOf(value.length, start, end, unit);
       let expected = 0;
       for (let i = first; i <= last; i++) expected += bitOf(value, i);
-      const count = range === undefined ? 0 : countBits(value, range);
-      expect(count, JSON.stringify({ value, unit, start, end })).toBe(expected);
+      for (const kind of [value, MutableString.of(value)]) {
+        const count = range === undefined ? 0 : countBits(kind, range);
+        const what = JSON.stringify({
+          value,
+          unit,
+          start,
+          end,
+          kind: typeof kind,
+        });
+        expect(count, what).toBe(expected);
+      }
     }
   });
 
@@ -167,10 +198,19 @@ describe("countBits and findBit, against the bit-by-bit reading", () => {
       if (expected === -1 && bit === 0 && !endGiven && first <= last) {
         expected = last + 1;
       }
-      const found =
-        range === undefined ? -1 : findBit(value, bit, range, endGiven);
-      const what = JSON.stringify({ value, unit, start, end, bit });
-      expect(found, what).toBe(expected);
+      for (const kind of [value, MutableString.of(value)]) {
+        const found =
+          range === undefined ? -1 : findBit(kind, bit, range, endGiven);
+        const what = JSON.stringify({
+          value,
+          unit,
+          start,
+          end,
+          bit,
+          kind: typeof kind,
+        });
+        expect(found, what).toBe(expected);
+      }
     }
   });
 });

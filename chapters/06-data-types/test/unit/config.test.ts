@@ -59,6 +59,9 @@ describe("loadConfig", () => {
       autoAofRewriteMinSize: 64 * 1024 ** 2,
       listMaxListpackSize: -2,
       listCompressDepth: 0,
+      hashMaxListpackEntries: 512,
+      hashMaxListpackValue: 64,
+      setMaxIntsetEntries: 512,
     });
     expect(loadConfig([])).toEqual(DEFAULT_CONFIG);
   });
