@@ -27,6 +27,7 @@ import {
   infoNumber,
   keysForThisTest,
   pollUntil,
+  WRONGTYPE,
 } from "./client-helpers.ts";
 import { docsWithoutKeySpecs } from "./command-docs-helpers.ts";
 import { encodeCommand, expectBytes, speakProtocol } from "./resp-helpers.ts";
@@ -40,8 +41,6 @@ import {
 
 const server = useServer();
 
-const WRONGTYPE =
-  "WRONGTYPE Operation against a key holding the wrong kind of value";
 const NOT_A_TIMEOUT = "ERR timeout is not a float or out of range";
 const NEGATIVE_TIMEOUT = "ERR timeout is negative";
 

@@ -13,7 +13,13 @@
 import { describe, expect, inject, it } from "vitest";
 import { useServer } from "../../../shared/harness.ts";
 import type { RawSocket } from "../../../shared/raw-socket.ts";
-import { errorOf, keysForThisTest } from "./client-helpers.ts";
+import {
+  errorOf,
+  keysForThisTest,
+  MUST_BE_POSITIVE,
+  NOT_AN_INTEGER,
+  WRONGTYPE,
+} from "./client-helpers.ts";
 import { docsWithoutKeySpecs } from "./command-docs-helpers.ts";
 import { encodeCommand, expectBytes, speakProtocol } from "./resp-helpers.ts";
 import {
@@ -25,10 +31,6 @@ import {
 
 const server = useServer();
 
-const WRONGTYPE =
-  "WRONGTYPE Operation against a key holding the wrong kind of value";
-const NOT_AN_INTEGER = "ERR value is not an integer or out of range";
-const MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
 const INT64_MAX = "9223372036854775807";
 const INT64_MIN = "-9223372036854775808";
 

@@ -18,16 +18,15 @@ import {
   errorOf,
   infoNumber,
   keysForThisTest,
+  NOT_AN_INTEGER,
   pollUntil,
+  SYNTAX_ERROR,
+  WRONGTYPE,
 } from "./client-helpers.ts";
 import { encodeCommand, expectBytes } from "./resp-helpers.ts";
 
 const server = useServer();
 
-const WRONGTYPE =
-  "WRONGTYPE Operation against a key holding the wrong kind of value";
-const NOT_AN_INTEGER = "ERR value is not an integer or out of range";
-const SYNTAX_ERROR = "ERR syntax error";
 const SAME_OBJECT = "ERR source and destination objects are the same";
 const NO_LFU =
   "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
