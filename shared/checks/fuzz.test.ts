@@ -6,7 +6,12 @@
  * reply, in both directions.
  */
 import { createServer, type AddressInfo, type Socket } from "node:net";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { listChapters } from "../chapters.ts";
+import type { ChapterServer } from "../harness.ts";
+import { compareState } from "../fuzz/checkpoint.ts";
 import { CommandSource, type Capabilities } from "../fuzz/generators/index.ts";
 import { compareExchange } from "../fuzz/compare.ts";
 import type { CompareContext, Exchange } from "../fuzz/exchange.ts";
@@ -791,5 +796,232 @@ describe("the reply comparer", () => {
         ),
       ).kind,
     ).toBe("different");
+  });
+
+  // #region hash-rules
+  /** Bulk strings, as one reply's elements: `bulks("a", "1")`. */
+  const bulks = (...words: string[]): string =>
+    words.map((w) => `$${w.length}\r\n${w}\r\n`).join("");
+  const LISTPACK = "$8\r\nlistpack\r\n";
+  const HASHTABLE = "$9\r\nhashtable\r\n";
+
+  it("sorts HGETALL, HKEYS and HVALS of a hash table, never of a listpack, and keeps fields with their values", () => {
+    const ab = `*4\r\n${bulks("a", "1", "b", "2")}`;
+    const ba = `*4\r\n${bulks("b", "2", "a", "1")}`;
+    expect(
+      verdict(exchange("HGETALL h", ab, ba, [HASHTABLE, HASHTABLE])),
+    ).toEqual({ kind: "normalised", rule: "hash-order" });
+    expect(
+      verdict(exchange("HGETALL h", ab, ba, [LISTPACK, LISTPACK])).kind,
+    ).toBe("different");
+    // The same fields and values, paired otherwise.
+    const swapped = `*4\r\n${bulks("b", "1", "a", "2")}`;
+    expect(
+      verdict(exchange("HGETALL h", ab, swapped, [HASHTABLE, HASHTABLE])).kind,
+    ).toBe("different");
+    expect(
+      verdict(
+        exchange(
+          "HKEYS h",
+          `*2\r\n${bulks("a", "b")}`,
+          `*2\r\n${bulks("b", "a")}`,
+          [HASHTABLE, HASHTABLE],
+        ),
+      ).kind,
+    ).toBe("normalised");
+    // A map in RESP3 is compared with a map only.
+    expect(
+      verdict(
+        exchange("HGETALL h", `%2\r\n${bulks("a", "1", "b", "2")}`, ba, [
+          HASHTABLE,
+          HASHTABLE,
+        ]),
+      ).kind,
+    ).toBe("different");
+  });
+
+  it("holds HRANDFIELD's picks to the hash sent behind it: its fields and values, distinct for a positive count", () => {
+    const hash = `*6\r\n${bulks("a", "1", "b", "2", "c", "3")}`;
+    const behind: [string, string] = [hash, hash];
+    const picks = (...words: string[]) =>
+      `*${words.length}\r\n${bulks(...words)}`;
+    expect(
+      verdict(
+        exchange("HRANDFIELD h 2", picks("a", "b"), picks("c", "a"), behind),
+      ),
+    ).toEqual({ kind: "normalised", rule: "random-fields" });
+    expect(
+      verdict(
+        exchange("HRANDFIELD h -2", picks("a", "a"), picks("c", "b"), behind),
+      ).kind,
+    ).toBe("normalised");
+    expect(
+      verdict(
+        exchange("HRANDFIELD h 2", picks("a", "a"), picks("c", "a"), behind),
+      ).kind,
+    ).toBe("different");
+    expect(
+      verdict(
+        exchange("HRANDFIELD h 2", picks("a", "z"), picks("c", "a"), behind),
+      ).kind,
+    ).toBe("different");
+    expect(
+      verdict(
+        exchange(
+          "HRANDFIELD h -3",
+          picks("a", "a"),
+          picks("c", "b", "a"),
+          behind,
+        ),
+      ).kind,
+    ).toBe("different");
+    // WITHVALUES: each value must be its field's; RESP3 sends pairs.
+    expect(
+      verdict(
+        exchange(
+          "HRANDFIELD h -1 WITHVALUES",
+          picks("a", "1"),
+          picks("b", "2"),
+          behind,
+        ),
+      ).kind,
+    ).toBe("normalised");
+    expect(
+      verdict(
+        exchange(
+          "HRANDFIELD h -1 WITHVALUES",
+          picks("a", "2"),
+          picks("b", "2"),
+          behind,
+        ),
+      ).kind,
+    ).toBe("different");
+    const pair = (field: string, value: string) =>
+      `*2\r\n${bulks(field, value)}`;
+    expect(
+      verdict(
+        exchange(
+          "HRANDFIELD h 2 WITHVALUES",
+          `*2\r\n${pair("a", "1")}${pair("c", "3")}`,
+          `*2\r\n${pair("b", "2")}${pair("a", "1")}`,
+          behind,
+          3,
+        ),
+      ).kind,
+    ).toBe("normalised");
+    // A count that takes the whole hash must take the same fields.
+    expect(
+      verdict(
+        exchange("HRANDFIELD h 5", picks("a", "b"), picks("c", "a"), behind),
+      ).kind,
+    ).toBe("different");
+  });
+
+  it("lets HSCAN of a hash table differ by cursor and batch; a walk both finish at once must find the same pairs", () => {
+    const batch = (cursor: string, ...words: string[]) =>
+      `*2\r\n${bulks(cursor)}*${words.length}\r\n${bulks(...words)}`;
+    const both = (encoding: string): [string, string] => [encoding, encoding];
+    const cases: [string, string, [string, string], string][] = [
+      [
+        batch("4", "a", "1"),
+        batch("2", "b", "2"),
+        both(HASHTABLE),
+        "normalised",
+      ],
+      // Both done at once: the same pairs, in any order.
+      [
+        batch("0", "a", "1", "b", "2"),
+        batch("0", "b", "2", "a", "1"),
+        both(HASHTABLE),
+        "normalised",
+      ],
+      [
+        batch("0", "a", "1"),
+        batch("0", "b", "2"),
+        both(HASHTABLE),
+        "different",
+      ],
+      // A field twice in one batch, or a listpack's batch out of order.
+      [
+        batch("4", "a", "1", "a", "1"),
+        batch("2", "b", "2"),
+        both(HASHTABLE),
+        "different",
+      ],
+      [
+        batch("0", "a", "1", "b", "2"),
+        batch("0", "b", "2", "a", "1"),
+        both(LISTPACK),
+        "different",
+      ],
+    ];
+    for (const [ours, redis, behind, kind] of cases) {
+      expect(verdict(exchange("HSCAN h 0", ours, redis, behind)).kind).toBe(
+        kind,
+      );
+    }
+    const [ours, redis, behind] = cases[0]!;
+    expect(verdict(exchange("HSCAN h 0", ours, redis, behind))).toEqual({
+      kind: "normalised",
+      rule: "hash-scan",
+    });
+  });
+  // #endregion hash-rules
+});
+
+describe("checkpoints", () => {
+  it("compare hashes and sets by content in any order, and every key's encoding", async () => {
+    // Two servers of the latest chapter, which has every type so far.
+    const latest = listChapters().at(-1)!;
+    const { startServer } = (await import(
+      pathToFileURL(join(latest.dir, "src", "server.ts")).href
+    )) as {
+      startServer: (config: Record<string, unknown>) => Promise<ChapterServer>;
+    };
+    const servers = await Promise.all([
+      startServer({ port: 0 }),
+      startServer({ port: 0 }),
+    ]);
+    const [a, b] = (await Promise.all(
+      servers.map((server) => Peer.connect(server.port)),
+    )) as [Peer, Peer];
+    /**
+     * Sends each command to `peer`, in database 0 (a checkpoint leaves
+     * the connection in the last one), and waits for the replies.
+     */
+    const send = async (peer: Peer, ...words: string[]) => {
+      const commands = ["SELECT 0", ...words];
+      for (const command of commands) {
+        peer.write(
+          encodeCommand(command.split(" ").map((w) => Buffer.from(w))),
+        );
+      }
+      expect((await peer.read(commands.length)).failure).toBeUndefined();
+    };
+    const differences = async () =>
+      (await compareState(a, b, 16, () => true)).map(({ what }) => what);
+    try {
+      // The same fields and members, added in other orders: no difference.
+      await send(a, "HSET h f1 v1 f2 v2", "SADD s x y z");
+      await send(b, "HSET h f2 v2 f1 v1", "SADD s z y x");
+      expect(await differences()).toEqual([]);
+
+      await send(b, "SADD s w", "HSET h f2 changed");
+      expect(await differences()).toEqual([
+        'db 0 key "h": HGETALL',
+        'db 0 key "s": SMEMBERS',
+      ]);
+      await send(b, "SREM s w", "HSET h f2 v2");
+
+      // The same content in another encoding: a difference of its own.
+      await send(b, "CONFIG SET set-max-intset-entries 2");
+      await send(a, "SADD n 1 2 3");
+      await send(b, "SADD n 1 2 3");
+      expect(await differences()).toEqual(['db 0 key "n": OBJECT ENCODING']);
+    } finally {
+      a.close();
+      b.close();
+      await Promise.all(servers.map((server) => server.close()));
+    }
   });
 });
