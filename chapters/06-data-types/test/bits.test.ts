@@ -416,6 +416,21 @@ describe("BITFIELD", () => {
     expect(await hexOf(redis, f)).toBe("f01d");
   });
 
+  it("SAT saturates a SET of a value within max of -2^63 to the field's max, as Redis's 64-bit check does", async () => {
+    const { redis, key } = await setUp();
+    // Redis computes max - value in 64 bits; near -2^63 that overflows,
+    // and the value counts as too big. A little further up it is too small.
+    expect(
+      await redis.call(
+        "BITFIELD",
+        key("f"),
+        ...words(
+          "OVERFLOW SAT SET i32 0 -9223372034707292161 GET i32 0 SET i32 0 -9223372034707292160 GET i32 0 SET i8 0 -9223372036854775808 GET i8 0",
+        ),
+      ),
+    ).toEqual([0, 2147483647, 2147483647, -2147483648, -128, 127]);
+  });
+
   it("`#n` is the n-th field of the type's width", async () => {
     const { redis, key } = await setUp();
     const f = key("f");

@@ -94,9 +94,25 @@ export function fitInField(
         ? BigInt.asIntN(type.bits, result)
         : BigInt.asUintN(type.bits, result);
     case "sat":
-      return result > max ? max : min;
+      return result > max || beyondMaxInC(type, value, max) ? max : min;
     case "fail":
       return undefined;
   }
 }
+
+/**
+ * A quirk of Redis's check, kept: it computes `max - value` in 64 bits to
+ * see how far a value is from the top, and for a SET of a value within
+ * `max` of -2^63 that difference overflows and reads as negative, which
+ * the check takes for "too big". So `OVERFLOW SAT SET i32 0
+ * -9223372036854775807` stores 2147483647, not -2147483648, in Redis
+ * 7.0.15 (a 64-bit field is checked another way, and an INCRBY's value is
+ * one the field already holds, so neither can get there). WRAP and FAIL
+ * come out the same either way.
+ */
+function beyondMaxInC(type: FieldType, value: bigint, max: bigint): boolean {
+  return type.signed && type.bits < 64 && max - value > INT64_MAX;
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
 // #endregion overflow
