@@ -572,6 +572,36 @@ describe("the reply comparer", () => {
     expect(verdict(exchange("MGET a b", ab, ba)).kind).toBe("different");
   });
 
+  it("lets EXPIRE GT or LT answer 0 on one server and 1 on the other only when both deadlines are then a clock tick apart", () => {
+    // Set a millisecond later on one server: equal there, later here.
+    expect(
+      verdict(
+        exchange("EXPIRE k 100 GT", ":0\r\n", ":1\r\n", [
+          ":99998\r\n",
+          ":99999\r\n",
+        ]),
+      ),
+    ).toEqual({ kind: "normalised", rule: "same-millisecond-deadlines" });
+    // One server had no deadline at all: a real difference.
+    expect(
+      verdict(
+        exchange("EXPIRE k 100 GT", ":0\r\n", ":1\r\n", [
+          ":-1\r\n",
+          ":99999\r\n",
+        ]),
+      ).kind,
+    ).toBe("different");
+    // Without GT or LT there is nothing to race.
+    expect(
+      verdict(
+        exchange("EXPIRE k 100 NX", ":0\r\n", ":1\r\n", [
+          ":99998\r\n",
+          ":99999\r\n",
+        ]),
+      ).kind,
+    ).toBe("different");
+  });
+
   it("lets a TTL differ by one second only at a half-second boundary", () => {
     // Both servers were at about 99.5 s: rounding went each way.
     expect(

@@ -410,6 +410,26 @@ export const NORMALISATIONS: readonly Normalisation[] = [
     },
   },
   {
+    name: "same-millisecond-deadlines",
+    why: "EXPIRE and PEXPIRE with GT or LT compare the new deadline with the old one to the millisecond, and each server reads its clock afresh: a deadline set a moment before can come out equal on one server and later on the other, so 0 and 1 agree when the two deadlines are then within the clock lag (the PTTL companion)",
+    applies: (args) =>
+      ["expire", "pexpire"].includes(commandName(args)) &&
+      args
+        .slice(3)
+        .some((arg) =>
+          ["gt", "lt"].includes(arg.toString("latin1").toLowerCase()),
+        ),
+    agree({ ours, redis, companion }) {
+      const answers = [integerOf(ours), integerOf(redis)].sort();
+      if (answers[0] !== 0 || answers[1] !== 1) return false;
+      return (
+        companion !== undefined &&
+        integerOf(companion.ours)! >= 0 &&
+        closeMilliseconds(companion.ours, companion.redis)
+      );
+    },
+  },
+  {
     name: "idle-time",
     why: "OBJECT IDLETIME is a clock reading: Redis's clock for it ticks once a second and is refreshed at hz, so both must answer an integer, within two seconds of each other",
     applies: (args) =>

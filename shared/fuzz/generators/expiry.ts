@@ -43,7 +43,18 @@ function expire(
           : anyWord(random),
       );
     }
-    return lapsing(args, target, when.lapse);
+    const command = lapsing(args, target, when.lapse);
+    // GT and LT compare the new deadline with the old one to the
+    // millisecond, which each server reads from its own clock: PTTL
+    // after it lets normalise.ts tell a clock tick from a wrong answer.
+    const compares = args
+      .slice(3)
+      .some((arg) =>
+        ["gt", "lt"].includes(arg.toString("latin1").toLowerCase()),
+      );
+    return compares
+      ? { ...command, companion: [word("PTTL"), target] }
+      : command;
   };
 }
 
