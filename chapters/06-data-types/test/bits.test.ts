@@ -15,10 +15,14 @@ import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
 import type { RawSocket } from "../../../shared/raw-socket.ts";
 import {
+  clientWithList,
   errorOf,
   infoNumber,
   keysForThisTest,
+  NOT_AN_INTEGER,
   pollUntil,
+  SYNTAX_ERROR,
+  WRONGTYPE,
 } from "./client-helpers.ts";
 import { docsWithoutKeySpecs } from "./command-docs-helpers.ts";
 import { encodeCommand, expectBytes, speakProtocol } from "./resp-helpers.ts";
@@ -31,10 +35,6 @@ import {
 
 const server = useServer();
 
-const WRONGTYPE =
-  "WRONGTYPE Operation against a key holding the wrong kind of value";
-const NOT_AN_INTEGER = "ERR value is not an integer or out of range";
-const SYNTAX_ERROR = "ERR syntax error";
 const BIT_OFFSET = "ERR bit offset is not an integer or out of range";
 const BIT_VALUE = "ERR bit is not an integer or out of range";
 const BIT_ARGUMENT = "ERR The bit argument must be 1 or 0.";
@@ -44,12 +44,7 @@ const RO_WRITE = "ERR BITFIELD_RO only supports the GET subcommand";
 const LCS_TYPES = "ERR The specified keys must contain string values";
 
 /** A client, key names of its own, and a list at `key("list")` for WRONGTYPE. */
-async function setUp() {
-  const redis = await server.client();
-  const key = keysForThisTest();
-  await redis.rpush(key("list"), "a");
-  return { redis, key, list: key("list") };
-}
+const setUp = () => clientWithList(server);
 
 /** Arguments written as one line: `words("GET u8 0")`. */
 const words = (line: string): string[] => line.split(" ");
