@@ -17,10 +17,7 @@ import {
   listpackEntryBytes,
 } from "../../src/types/listpack-size.ts";
 import { loadConfig } from "../../src/config/config-file.ts";
-import { DEFAULT_CONFIG } from "../../src/config/directives.ts";
-import { COMMANDS, createServerState } from "../../src/server.ts";
-import { systemClock } from "../../src/expiry/clock.ts";
-import { newSession } from "../../src/dispatch/session.ts";
+import { inProcessContext } from "../in-process-context.ts";
 import { array, bulk, error } from "../../src/protocol/reply.ts";
 import {
   hrandfield,
@@ -386,23 +383,10 @@ describe("RedisHash: scans and random picks", () => {
 
 describe("HRANDFIELD's limit (ours alone)", () => {
   it("answers up to 2^20 picks with repeats, and refuses more: Redis would send them all", () => {
-    const server = createServerState(DEFAULT_CONFIG, systemClock, () => ({
-      port: 0,
-      connectedClients: 0,
-      totalConnectionsReceived: 0,
-      rejectedConnections: 0,
-      recentMaxOutputBufferBytes: 0,
-    }));
-    const db = server.keyspace.database(0);
+    const { db, context } = inProcessContext();
     const hash = new RedisHash();
     hash.set("f", "v", DEFAULT_LIMITS);
     db.set("h", hash);
-    const context = {
-      session: newSession(1, db, true),
-      commands: COMMANDS,
-      server,
-      loggedAs: undefined,
-    };
     const run = (...words: string[]) =>
       hrandfield.run(
         ["HRANDFIELD", ...words].map((w) => Buffer.from(w)),

@@ -14,10 +14,7 @@ import {
   intersection,
   union,
 } from "../../src/types/set-algebra.ts";
-import { DEFAULT_CONFIG } from "../../src/config/directives.ts";
-import { COMMANDS, createServerState } from "../../src/server.ts";
-import { systemClock } from "../../src/expiry/clock.ts";
-import { newSession } from "../../src/dispatch/session.ts";
+import { inProcessContext } from "../in-process-context.ts";
 import { array, bulk, error } from "../../src/protocol/reply.ts";
 import {
   MAX_REPEATED_PICKS,
@@ -243,21 +240,8 @@ describe("difference", () => {
 
 describe("SRANDMEMBER's limit (ours alone)", () => {
   it("answers up to 2^20 picks with repeats, and refuses more: Redis 7.0.15 would go on sending them until its memory ran out", () => {
-    const server = createServerState(DEFAULT_CONFIG, systemClock, () => ({
-      port: 0,
-      connectedClients: 0,
-      totalConnectionsReceived: 0,
-      rejectedConnections: 0,
-      recentMaxOutputBufferBytes: 0,
-    }));
-    const db = server.keyspace.database(0);
+    const { db, context } = inProcessContext();
     db.set("s", setOf(["m"]));
-    const context = {
-      session: newSession(1, db, true),
-      commands: COMMANDS,
-      server,
-      loggedAs: undefined,
-    };
     const run = (...words: string[]) =>
       srandmember.run(
         ["SRANDMEMBER", ...words].map((w) => Buffer.from(w)),
