@@ -1,6 +1,7 @@
 /**
  * Looking up a key that must hold one kind of value: a string for GET, a
- * list for LPUSH, a hash for HSET, a set for SADD. Each lookup answers the value, undefined for a missing
+ * list for LPUSH, a hash for HSET, a set for SADD, a sorted set for
+ * ZADD. Each lookup answers the value, undefined for a missing
  * key, or Redis's WRONGTYPE error for a key of another kind, which the
  * command returns as its reply. Every command that cares about the type
  * goes through here, so none can forget the check or word it differently.
@@ -14,6 +15,7 @@ import { error } from "../protocol/reply.ts";
 import { Quicklist } from "../types/quicklist.ts";
 import { RedisHash } from "../types/hash.ts";
 import { RedisSet } from "../types/set.ts";
+import { RedisSortedSet } from "../types/sorted-set.ts";
 import { MutableString, type StringValue } from "../types/mutable-string.ts";
 
 // #region wrong-type
@@ -149,3 +151,27 @@ export function getSet(
   return value === undefined || value instanceof RedisSet ? value : WRONG_TYPE;
 }
 // #endregion set-lookup
+
+// #region sorted-set-lookup
+/** The sorted set at `key` for a command that reads. */
+export function readSortedSet(
+  db: Database,
+  key: string,
+): RedisSortedSet | undefined | WrongType {
+  const value = db.read(key);
+  return value === undefined || value instanceof RedisSortedSet
+    ? value
+    : WRONG_TYPE;
+}
+
+/** The sorted set at `key` for a command that writes. */
+export function getSortedSet(
+  db: Database,
+  key: string,
+): RedisSortedSet | undefined | WrongType {
+  const value = db.get(key);
+  return value === undefined || value instanceof RedisSortedSet
+    ? value
+    : WRONG_TYPE;
+}
+// #endregion sorted-set-lookup

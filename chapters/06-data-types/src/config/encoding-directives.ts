@@ -1,7 +1,7 @@
 /**
  * The settings that choose how values are stored: how big a node of a
- * list's quicklist may grow, and when a hash (and, in the next parts of
- * the chapter, a set or a sorted set) leaves its compact encoding. Kept
+ * list's quicklist may grow, and when a hash, a set or a sorted set
+ * leaves its compact encoding. Kept
  * apart from directives.ts, which merges them into its table, because
  * this family grows with every type.
  */
@@ -19,7 +19,7 @@ const INT_MAX = 2 ** 31 - 1;
 
 // #region list-settings
 export interface EncodingSettings
-  extends HashEncodingSettings, SetEncodingSettings {
+  extends HashEncodingSettings, SetEncodingSettings, SortedSetEncodingSettings {
   /**
    * How big one node of a list's quicklist may grow (types/quicklist.ts):
    * a positive count of entries, or -1 to -5 for 4, 8, 16, 32 or 64 KB of
@@ -44,6 +44,8 @@ export const DEFAULT_ENCODING_SETTINGS: Readonly<EncodingSettings> = {
   hashMaxListpackEntries: 512,
   hashMaxListpackValue: 64,
   setMaxIntsetEntries: 512,
+  zsetMaxListpackEntries: 128,
+  zsetMaxListpackValue: 64,
 };
 
 /** A directive of this family, as directives.ts's `Directive` sees it. */
@@ -155,6 +157,53 @@ const SET_DIRECTIVES: Readonly<Record<string, EncodingDirective>> = {
 };
 // #endregion set-directives
 
+// #region sorted-set-directives
+/**
+ * When a sorted set leaves its compact encoding, a listpack, for a
+ * skiplist beside a hash table (types/sorted-set.ts): once it has more
+ * than `zsetMaxListpackEntries` members, or a member longer than
+ * `zsetMaxListpackValue` bytes. Redis's `zset-max-listpack-entries` and
+ * `zset-max-listpack-value` (once `zset-max-ziplist-*`), 128 and 64 by
+ * default, read at every write and bounded as the hash settings are.
+ */
+export interface SortedSetEncodingSettings {
+  zsetMaxListpackEntries: number | bigint;
+  zsetMaxListpackValue: number | bigint;
+}
+
+/** The sorted-set settings, under both names, as the hash settings are. */
+const SORTED_SET_DIRECTIVES: Readonly<Record<string, EncodingDirective>> = {
+  "zset-max-listpack-entries": zsetMaxListpackEntries(
+    "zset-max-listpack-entries",
+  ),
+  "zset-max-ziplist-entries": zsetMaxListpackEntries(
+    "zset-max-ziplist-entries",
+  ),
+  "zset-max-listpack-value": zsetMaxListpackValue("zset-max-listpack-value"),
+  "zset-max-ziplist-value": zsetMaxListpackValue("zset-max-ziplist-value"),
+};
+
+function zsetMaxListpackEntries(name: string): EncodingDirective {
+  return {
+    apply(config, value) {
+      config.zsetMaxListpackEntries = parseCount(value, name);
+    },
+    show: (config) => String(config.zsetMaxListpackEntries),
+    mutable: true,
+  };
+}
+
+function zsetMaxListpackValue(name: string): EncodingDirective {
+  return {
+    apply(config, value) {
+      config.zsetMaxListpackValue = parseMemory(value, name, 0);
+    },
+    show: (config) => String(config.zsetMaxListpackValue),
+    mutable: true,
+  };
+}
+// #endregion sorted-set-directives
+
 // #region list-directives
 /** The directives of this family, in CONFIG GET's order. */
 export const ENCODING_DIRECTIVES: Readonly<Record<string, EncodingDirective>> =
@@ -177,6 +226,7 @@ export const ENCODING_DIRECTIVES: Readonly<Record<string, EncodingDirective>> =
     },
     ...HASH_DIRECTIVES,
     ...SET_DIRECTIVES,
+    ...SORTED_SET_DIRECTIVES,
   };
 // #endregion list-directives
 

@@ -19,6 +19,7 @@ import { Database, type KeyspaceStats } from "./database.ts";
 import type { Quicklist } from "../types/quicklist.ts";
 import type { RedisHash } from "../types/hash.ts";
 import type { RedisSet } from "../types/set.ts";
+import type { RedisSortedSet } from "../types/sorted-set.ts";
 import type { MutableString } from "../types/mutable-string.ts";
 import { lruClock, SharedIntegerClocks } from "./object-header.ts";
 
@@ -32,8 +33,8 @@ export const MAX_STRING_BYTES = constants.MAX_STRING_LENGTH;
 
 // #region value
 /**
- * What a key can hold: a string (a byte string, as above), a list, a hash
- * or a set. Sorted sets join this union in the chapter's last part. A
+ * What a key can hold: a string (a byte string, as above), a list, a
+ * hash, a set or a sorted set. A
  * string stays a bare JavaScript string, so the keys of chapters 03 to 05
  * cost no more than they did, unless SETBIT, SETRANGE or BITFIELD edit a
  * long one: that one becomes a MutableString, a byte buffer changed in
@@ -43,10 +44,10 @@ export const MAX_STRING_BYTES = constants.MAX_STRING_LENGTH;
  * a copy (COPY).
  */
 export type RedisValue =
-  string | MutableString | Quicklist | RedisHash | RedisSet;
+  string | MutableString | Quicklist | RedisHash | RedisSet | RedisSortedSet;
 
 /** The names TYPE answers, one per kind of value. */
-export type TypeName = "string" | "list" | "hash" | "set";
+export type TypeName = "string" | "list" | "hash" | "set" | "zset";
 
 /** The name TYPE answers for a value. */
 export function typeName(value: RedisValue): TypeName {

@@ -1,8 +1,9 @@
 /**
  * The commands the AOF rewrite writes to recreate a structure, the way
  * Redis 7.0's rewrite writes them: a list as RPUSH, a hash as HMSET, a
- * set as SADD, each command with at most 64 items (a list element, a
- * field and its value, a set member). Short commands keep the rewrite's
+ * set as SADD, a sorted set as ZADD, each command with at most 64 items
+ * (a list element, a field and its value, a set member, a score and its
+ * member). Short commands keep the rewrite's
  * memory flat and any one command quick to replay; 64 is Redis's
  * AOF_REWRITE_ITEMS_PER_CMD. Redis still writes HMSET, deprecated since
  * 4.0 in favour of HSET: it answers OK instead of a count, which nobody
@@ -10,10 +11,12 @@
  */
 import { Quicklist } from "../types/quicklist.ts";
 import { RedisHash } from "../types/hash.ts";
-import type { RedisSet } from "../types/set.ts";
+import { RedisSet } from "../types/set.ts";
+import type { RedisSortedSet } from "../types/sorted-set.ts";
+import { formatDouble } from "../protocol/double-text.ts";
 
 /** Every kind of value that is not a string: what is rebuilt item by item. */
-export type Structure = Quicklist | RedisHash | RedisSet;
+export type Structure = Quicklist | RedisHash | RedisSet | RedisSortedSet;
 
 /** At most this many items per command (Redis's AOF_REWRITE_ITEMS_PER_CMD). */
 export const ITEMS_PER_COMMAND = 64;
@@ -23,7 +26,7 @@ export const ITEMS_PER_COMMAND = 64;
  * each as the words it adds to the command.
  */
 export interface Rebuild {
-  readonly command: "RPUSH" | "HMSET" | "SADD";
+  readonly command: "RPUSH" | "HMSET" | "SADD" | "ZADD";
   readonly items: Iterator<readonly string[]>;
 }
 
@@ -41,7 +44,10 @@ export function rebuildOf(value: Structure): Rebuild {
   if (value instanceof RedisHash) {
     return { command: "HMSET", items: value.entries() };
   }
-  return { command: "SADD", items: membersOf(value) };
+  if (value instanceof RedisSet) {
+    return { command: "SADD", items: membersOf(value) };
+  }
+  return { command: "ZADD", items: scoredMembersOf(value) };
 }
 
 function* elementsOf(list: Quicklist): Iterator<readonly string[]> {
@@ -50,5 +56,15 @@ function* elementsOf(list: Quicklist): Iterator<readonly string[]> {
 
 function* membersOf(set: RedisSet): Iterator<readonly string[]> {
   for (const member of set.members()) yield [member];
+}
+/**
+ * A score as `%.17g` writes it, as Redis's rewrite writes it: seventeen
+ * significant digits read back to the very same double, and `inf` and
+ * `-inf` are words ZADD reads.
+ */
+function* scoredMembersOf(zset: RedisSortedSet): Iterator<readonly string[]> {
+  for (const [member, score] of zset.entries()) {
+    yield [formatDouble(score), member];
+  }
 }
 // #endregion rebuild

@@ -71,6 +71,7 @@ import {
   ITEMS_PER_SLICE,
 } from "../../src/persistence/aof-rewrite.ts";
 import { Quicklist } from "../../src/types/quicklist.ts";
+import { RedisSortedSet } from "../../src/types/sorted-set.ts";
 import { RedisHash } from "../../src/types/hash.ts";
 import { MutableString, textOf } from "../../src/types/mutable-string.ts";
 import { ManualClock } from "../manual-clock.ts";
@@ -895,7 +896,8 @@ interface Stored {
 /**
  * A key as comparable content: a string itself, a list's elements in
  * order, a hash's fields and values and a set's members, sorted (their
- * order is a hash table's, which need not survive a replay). Not the
+ * order is a hash table's, which need not survive a replay), a sorted
+ * set's members and scores in its order. Not the
  * encoding: a hash made a hashtable by a long value that is gone since
  * comes back from the file as a listpack, in Redis too.
  */
@@ -911,6 +913,10 @@ function storedOf(db: Database, key: string): Stored {
   if (value instanceof RedisHash) {
     const pairs = [...value.entries()].map(([field, v]) => `${field}=${v}`);
     return { value: pairs.sort(), deadline };
+  }
+  if (value instanceof RedisSortedSet) {
+    const scored = [...value.entries()].map(([m, score]) => `${m}=${score}`);
+    return { value: scored, deadline };
   }
   return { value: [...value.members()].sort(), deadline };
 }
