@@ -18,6 +18,8 @@ const EXPLAINED_LONG_FILES: Record<string, string> = {
   "persistence/aof-rewrite.ts": "site/chapters/06-data-types.md",
   "types/quicklist.ts": "site/chapters/06-data-types.md",
   "types/packed-node.ts": "site/chapters/06-data-types.md",
+  "types/skiplist.ts": "site/chapters/06-data-types-3.md",
+  "types/sorted-set.ts": "site/chapters/06-data-types-3.md",
 };
 
 describe.each(listChapters().map((c) => [c.id, c] as const))(

@@ -10,10 +10,17 @@
  */
 
 /** The command-line flags, one per mode; no flag is the string keys. */
-export const MODE_FLAGS = ["--volatile", "--lists", "--hashes", "--sets"];
+export const MODE_FLAGS = [
+  "--volatile",
+  "--lists",
+  "--hashes",
+  "--sets",
+  "--zsets",
+];
 
 /** A command line's mode: its flag without the dashes, or `strings`. */
-export type Mode = "strings" | "volatile" | "lists" | "hashes" | "sets";
+export type Mode =
+  "strings" | "volatile" | "lists" | "hashes" | "sets" | "zsets";
 
 /** Requests and how many replies (one line each) to wait for before the next. */
 export interface Batch {
@@ -208,6 +215,37 @@ export function scenariosFor(mode: Mode, count: number): Scenario[] {
               "SADD",
               "bigset",
               ...words(from, n, (i) => [String(i)]),
+            ]),
+        },
+      ];
+    case "zsets":
+      // Small sorted sets of whole scores fit a listpack, where Redis
+      // stores each score as a one-byte integer. The large one, far past
+      // zset-max-listpack-entries (128), is a skiplist and a hash table,
+      // its members HSET's field names, added in order of score.
+      return [
+        {
+          label: `${count} sorted sets of 4 members`,
+          unit: "member",
+          units: 4 * count,
+          sampleKey: keyName(0),
+          batches: () =>
+            oneCommandPerKey(count, (i) => [
+              "ZADD",
+              keyName(i),
+              ...words(1, 4, (m) => [String(m), `m${m}`]),
+            ]),
+        },
+        {
+          label: `1 sorted set of ${count} members`,
+          unit: "member",
+          units: count,
+          sampleKey: "bigzset",
+          batches: () =>
+            oneBigKey(count, (from, n) => [
+              "ZADD",
+              "bigzset",
+              ...words(from, n, (i) => [String(i), fieldName(i)]),
             ]),
         },
       ];

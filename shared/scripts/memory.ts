@@ -1,7 +1,7 @@
 /**
- * `npm run memory -- NN [count] [--volatile | --lists | --hashes | --sets]`:
- * bytes per key (or per list element, hash field, set member), ours and
- * real Redis's.
+ * `npm run memory -- NN [count] [--volatile | --lists | --hashes | --sets |
+ * --zsets]`: bytes per key (or per list element, hash field, set or sorted
+ * set member), ours and real Redis's.
  *
  * Writes `count` keys (1,000,000 by default) shaped like redis-benchmark's
  * (`key:000000000042`, a 16-byte key, and a 3-byte value) into chapter NN's
@@ -22,10 +22,13 @@
  * - `--hashes`: `HSET key f1 xxx f2 xxx f3 xxx f4 xxx`, then one hash of
  *   fields `element:000000000042` with `xxx`;
  * - `--sets`: `SADD key 1 2 3 4`, then one set of the integers 0 to
- *   count - 1, far more than an intset holds.
+ *   count - 1, far more than an intset holds;
+ * - `--zsets`: `ZADD key 1 m1 2 m2 3 m3 4 m4`, then one sorted set of
+ *   members `element:000000000042` scored 42.
  * For each it also prints the OBJECT ENCODING of a sample key on both
  * servers: listpack or quicklist, listpack or hashtable, intset or
- * hashtable. The scenarios are in memory-scenarios.ts.
+ * hashtable, listpack or skiplist. The scenarios are in
+ * memory-scenarios.ts.
  *
  * Needs `--expose-gc`, which the npm script passes.
  */

@@ -62,6 +62,12 @@
  *   set.ts                     a set: an intset, then a hash table
  *   intset.ts                  a small set of integers, sorted, 2 to 8 bytes each
  *   set-algebra.ts             intersection, union, difference, Redis's way
+ *   sorted-set.ts              a sorted set: packed scores, then a skiplist
+ *   packed-scores.ts           a small sorted set in one string (listpack)
+ *   skiplist.ts                members in order; ranks by spans, O(log n)
+ *   score-range.ts             score and member ranges, and who is in them
+ *   zset-algebra.ts            the same for sorted sets: weights, AGGREGATE
+ *   random-picks.ts            random picks, with or without repeats
  *   bits.ts                    a string as a bitmap: bits, ranges, BITPOS
  *   bit-fields.ts              BITFIELD's integers, and their overflow
  * numbers/                     exact arithmetic for the counters
@@ -106,9 +112,21 @@
  *   hash-iteration-commands.ts HKEYS, HVALS, HGETALL; HSCAN, a few at a time
  *   set-commands.ts            SADD, SREM, SISMEMBER, SMEMBERS, SMOVE, SSCAN...
  *   set-algebra-commands.ts    SINTER, SUNION, SDIFF, their STOREs, SINTERCARD
+ *   zset-algebra-commands.ts   ZUNION, ZINTER, ZDIFF, their STOREs, ZINTERCARD
  *   set-random-commands.ts     SPOP, SRANDMEMBER: members at random
  *   set-replies.ts             members as a set reply (~ in RESP3)
+ *   zset-commands.ts           ZADD, ZINCRBY, ZREM
+ *   zset-read-commands.ts      ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK, ZSCAN
+ *   zset-scores.ts             a score as ZADD reads it: C's strtod, strictly
+ *   zset-replies.ts            scores as doubles; members with their scores
  *   element-scan.ts            SSCAN's and HSCAN's cursor, MATCH, COUNT, walk
+ *   zset-range-commands.ts     ZRANGE and its old forms, ZRANGESTORE, ZCOUNT...
+ *   zset-remove-range-commands.ts ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ...BYLEX
+ *   zset-ranges.ts             ranks, score ranges (C's strtod), member ranges
+ *   sort-command.ts            SORT, SORT_RO: lists, sets, sorted sets, sorted
+ *   sort-order.ts              SORT's LIMIT window, BY nosort, the comparisons
+ *   sort-patterns.ts           SORT's BY and GET patterns: `*`, `->field`, `#`
+ *   sort-weights.ts            SORT's numbers, read as C's strtod() reads them
  *   docs/                      COMMAND DOCS data, one file per command file
  */
 // #endregion layout
@@ -146,6 +164,11 @@ import { LIST_COMMANDS } from "./commands/list-commands.ts";
 import { BLOCKING_LIST_COMMANDS } from "./commands/blocking-list-commands.ts";
 import { HASH_COMMANDS } from "./commands/hash-commands.ts";
 import { SET_COMMANDS } from "./commands/set-commands.ts";
+import { SORT_COMMANDS } from "./commands/sort-command.ts";
+import { ZSET_RANGE_COMMANDS } from "./commands/zset-range-commands.ts";
+import { ZSET_COMMANDS } from "./commands/zset-commands.ts";
+import { ZSET_READ_COMMANDS } from "./commands/zset-read-commands.ts";
+import { ZSET_ALGEBRA_COMMANDS } from "./commands/zset-algebra-commands.ts";
 import { systemClock, type Clock } from "./expiry/clock.ts";
 import { ActiveExpiry, scheduleActiveExpiry } from "./expiry/active-expiry.ts";
 import { AppendOnlyFile } from "./persistence/aof.ts";
@@ -179,6 +202,11 @@ export const COMMANDS = new CommandTable([
   ...BLOCKING_LIST_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
+  ...SORT_COMMANDS,
+  ...ZSET_RANGE_COMMANDS,
+  ...ZSET_COMMANDS,
+  ...ZSET_READ_COMMANDS,
+  ...ZSET_ALGEBRA_COMMANDS,
 ]);
 // #endregion command-table
 

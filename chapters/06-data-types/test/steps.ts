@@ -53,4 +53,28 @@ export const STEPS: readonly ArticleStep[] = [
     // Part 2 of the chapter: taught on the article's second page.
     page: 2,
   },
+  {
+    name: "sorted-sets",
+    about:
+      "ZADD and its options, ZINCRBY, ZREM, ZSCORE, ZRANK, ZSCAN: scores read as string2d, shown as %.17g",
+    page: 3,
+  },
+  {
+    name: "zset-ranges",
+    about:
+      "ZRANGE by rank, score or member; REV, LIMIT, WITHSCORES; ZRANGESTORE, ZCOUNT, ZREMRANGEBY*",
+    page: 3,
+  },
+  {
+    name: "zset-algebra",
+    about:
+      "ZUNION, ZINTER, ZDIFF, their STOREs, ZINTERCARD: WEIGHTS, AGGREGATE, sets scored 1, Redis's NaN rules",
+    page: 3,
+  },
+  {
+    name: "sort",
+    about:
+      "SORT, SORT_RO on lists, sets, sorted sets: BY and GET patterns, LIMIT, ALPHA, STORE; strtod weights",
+    page: 3,
+  },
 ];

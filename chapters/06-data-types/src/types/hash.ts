@@ -19,6 +19,7 @@
  */
 import { Dict } from "../keyspace/dict.ts";
 import { PackedPairs } from "./packed-pairs.ts";
+import { randomItem, selectionSample } from "./random-picks.ts";
 
 /**
  * The settings the conversion reads, at each write (as Redis reads its
@@ -228,28 +229,4 @@ export class RedisHash {
     copy.#pairs = table;
     return copy;
   }
-}
-
-function randomItem<T>(items: readonly T[]): T {
-  return items[Math.floor(Math.random() * items.length)]!;
-}
-
-/**
- * `count` of the `size` items `from` yields, each subset as likely as any
- * other, in their order: each item is taken with the odds "still needed
- * over still to come".
- */
-function selectionSample<T>(
-  from: Iterable<T>,
-  size: number,
-  count: number,
-): T[] {
-  const taken: T[] = [];
-  let left = size;
-  for (const item of from) {
-    if (Math.random() * left < count - taken.length) taken.push(item);
-    if (taken.length === count) break;
-    left -= 1;
-  }
-  return taken;
 }

@@ -42,12 +42,12 @@ const MAX_PACKED_BYTES = constants.MAX_STRING_LENGTH;
 const LONG_LENGTH = 0xff;
 
 /** How many bytes the length of a string of `length` bytes takes. */
-function headerBytes(length: number): number {
+export function headerBytes(length: number): number {
   return length < LONG_LENGTH ? 1 : 5;
 }
 
 /** The length written at `position`. */
-function lengthAt(packed: string, position: number): number {
+export function lengthAt(packed: string, position: number): number {
   const first = packed.charCodeAt(position);
   if (first < LONG_LENGTH) return first;
   return (
@@ -59,7 +59,7 @@ function lengthAt(packed: string, position: number): number {
 }
 
 /** `text` as it is packed: its length, then its bytes. */
-function packedEntry(text: string): string {
+export function packedEntry(text: string): string {
   const length = text.length;
   if (length < LONG_LENGTH) return String.fromCharCode(length) + text;
   return (
