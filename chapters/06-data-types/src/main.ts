@@ -22,7 +22,7 @@ import { AofLoadError, describeLoad } from "./persistence/aof-loader.ts";
 // The folder's name: a learner's copy in exercises/06-data-types/ says "chapter 06-data-types".
 const CHAPTER = basename(dirname(import.meta.dirname));
 const WHAT_IT_DOES =
-  "holds strings, bitmaps (SETBIT, BITCOUNT, BITFIELD), lists (LPUSH, LRANGE, LMOVE, ...), hashes (HSET, HGETALL, ...) and sets (SADD, SINTER, ...), with clients that wait for data (BLPOP, BLMOVE) and CLIENT LIST to see them; keys that expire, an append-only file, AUTH, CONFIG and INFO";
+  "holds strings, bitmaps (SETBIT, BITCOUNT, BITFIELD), lists (LPUSH, LRANGE, LMOVE, ...), hashes (HSET, HGETALL, ...), sets (SADD, SINTER, ...) and sorted sets (ZADD, ZRANGE, ZUNION, ...), SORT, with clients that wait for data (BLPOP, BZPOPMIN) and CLIENT LIST to see them; keys that expire, an append-only file, AUTH, CONFIG and INFO";
 
 export async function main(args: readonly string[]): Promise<void> {
   let config: ServerConfig;
