@@ -123,6 +123,9 @@
  *   zset-range-commands.ts     ZRANGE and its old forms, ZRANGESTORE, ZCOUNT...
  *   zset-remove-range-commands.ts ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ...BYLEX
  *   zset-ranges.ts             ranks, score ranges (C's strtod), member ranges
+ *   zset-pop-commands.ts       ZPOPMIN, ZPOPMAX, ZMPOP: members off either end
+ *   blocking-zset-commands.ts  BZPOPMIN, BZPOPMAX, BZMPOP: waits for members
+ *   zset-random-command.ts     ZRANDMEMBER: members at random, repeats or not
  *   sort-command.ts            SORT, SORT_RO: lists, sets, sorted sets, sorted
  *   sort-order.ts              SORT's LIMIT window, BY nosort, the comparisons
  *   sort-patterns.ts           SORT's BY and GET patterns: `*`, `->field`, `#`
@@ -169,6 +172,9 @@ import { ZSET_RANGE_COMMANDS } from "./commands/zset-range-commands.ts";
 import { ZSET_COMMANDS } from "./commands/zset-commands.ts";
 import { ZSET_READ_COMMANDS } from "./commands/zset-read-commands.ts";
 import { ZSET_ALGEBRA_COMMANDS } from "./commands/zset-algebra-commands.ts";
+import { ZSET_POP_COMMANDS } from "./commands/zset-pop-commands.ts";
+import { BLOCKING_ZSET_COMMANDS } from "./commands/blocking-zset-commands.ts";
+import { ZSET_RANDOM_COMMANDS } from "./commands/zset-random-command.ts";
 import { systemClock, type Clock } from "./expiry/clock.ts";
 import { ActiveExpiry, scheduleActiveExpiry } from "./expiry/active-expiry.ts";
 import { AppendOnlyFile } from "./persistence/aof.ts";
@@ -207,6 +213,9 @@ export const COMMANDS = new CommandTable([
   ...ZSET_COMMANDS,
   ...ZSET_READ_COMMANDS,
   ...ZSET_ALGEBRA_COMMANDS,
+  ...ZSET_POP_COMMANDS,
+  ...BLOCKING_ZSET_COMMANDS,
+  ...ZSET_RANDOM_COMMANDS,
 ]);
 // #endregion command-table
 

@@ -72,6 +72,12 @@ export const STEPS: readonly ArticleStep[] = [
     page: 3,
   },
   {
+    name: "zset-pops",
+    about:
+      "ZPOPMIN, ZPOPMAX, ZMPOP; BZPOPMIN and kin served in order, a list waiter passed over; ZRANDMEMBER",
+    page: 3,
+  },
+  {
     name: "sort",
     about:
       "SORT, SORT_RO on lists, sets, sorted sets: BY and GET patterns, LIMIT, ALPHA, STORE; strtod weights",

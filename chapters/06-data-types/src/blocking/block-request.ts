@@ -4,6 +4,7 @@
  * the blocked clients (blocked-clients.ts).
  */
 import type { Reply } from "../protocol/reply.ts";
+import type { TypeName } from "../keyspace/keyspace.ts";
 
 // #region block-request
 /**
@@ -16,6 +17,13 @@ export interface BlockRequest {
   readonly type: "block";
   /** The keys to wait on, in the database the client has selected. */
   readonly keys: readonly string[];
+  /**
+   * The kind of value the client waits for: "list" for BLPOP and its kin,
+   * "zset" for BZPOPMIN and its kin. A key that receives another kind is
+   * served to the others in its queue; this client is passed over, and
+   * keeps its place.
+   */
+  readonly waitsFor: TypeName;
   /** Wall-clock milliseconds when the wait ends, or `FOREVER` (timeout.ts). */
   readonly deadline: number;
   /** The reply when time is up (or CLIENT UNBLOCK ... TIMEOUT). */

@@ -1,7 +1,8 @@
 /**
  * Clients that wait for data: what BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and
- * BLMPOP leave behind when every key they name is empty. Redis's
- * `blocked.c`, with its "ready keys" mechanism:
+ * BLMPOP leave behind when every key they name is empty, and BZPOPMIN,
+ * BZPOPMAX and BZMPOP too. Redis's `blocked.c`, with its "ready keys"
+ * mechanism:
  *
  * 1. A blocking command that finds nothing returns a `BlockRequest`
  *    (command-spec.ts); the client loop stops running that client's
@@ -13,8 +14,9 @@
  * 3. After the command that created it (client-loop.ts), and at the end of
  *    every turn, `serveReadyKeys` walks the ready keys in the order they
  *    became ready, and serves each key's queue in order for as long as the
- *    key has data. Serving a BLMOVE may create another ready key: the walk
- *    goes on until none is left.
+ *    key has data, to the clients that wait for its kind of value (a list,
+ *    or a sorted set), passing over the others. Serving a BLMOVE may
+ *    create another ready key: the walk goes on until none is left.
  *
  * So `RPUSH q a b` with three clients waiting serves two, in the order
  * they came; a key emptied again by the same command (or, in chapter 07,
@@ -22,7 +24,7 @@
  * is served from the first of them that received data.
  */
 import type { Database } from "../keyspace/database.ts";
-import type { KeyspaceListener } from "../keyspace/keyspace.ts";
+import { typeName, type KeyspaceListener } from "../keyspace/keyspace.ts";
 import type { Clock } from "../expiry/clock.ts";
 import type { Reply } from "../protocol/reply.ts";
 import type { BlockRequest } from "./block-request.ts";
@@ -217,9 +219,12 @@ export class BlockedClients implements KeyspaceListener {
    * Serves the clients waiting on the keys that became ready, key by key
    * in the order they became ready, each key's clients in the order they
    * came, for as long as the key has data (`serve` answers undefined when
-   * it has none: the key is empty, gone, or of another type). Keys that
-   * become ready meanwhile (a BLMOVE's destination) are served in the
-   * next round of the loop.
+   * it has none: the key is empty or gone). Only the clients that wait for
+   * the kind of value the key holds are served: a list serves BLPOP and
+   * its kin, a sorted set BZPOPMIN and its kin, and the others in the
+   * queue are passed over, keeping their places, as Redis 7.0 does. Keys
+   * that become ready meanwhile (a BLMOVE's destination) are served in
+   * the next round of the loop.
    */
   serveReadyKeys(): void {
     while (this.#ready.length > 0) {
@@ -228,8 +233,13 @@ export class BlockedClients implements KeyspaceListener {
       this.#readySet = new Map();
       for (const { db, key } of ready) {
         const queue = this.#queues.get(db)?.get(key);
+        // As stored, without a lookup: each `serve` makes its own.
+        const stored = db.peek(key);
+        if (queue === undefined || stored === undefined) continue;
+        const kind = typeName(stored.value);
         // A copy: each client served leaves the queue.
-        for (const waiter of [...(queue ?? [])]) {
+        for (const waiter of [...queue]) {
+          if (waiter.request.waitsFor !== kind) continue;
           const reply = waiter.request.serve(key);
           if (reply === undefined) break;
           this.#finish(waiter, reply);

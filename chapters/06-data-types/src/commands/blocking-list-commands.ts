@@ -96,6 +96,7 @@ function takeOrWait(
   return {
     type: "block",
     keys,
+    waitsFor: "list",
     deadline,
     timeoutReply: NULL_ARRAY,
     serve(key) {

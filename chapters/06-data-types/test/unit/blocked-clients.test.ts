@@ -19,7 +19,8 @@ import type { CommandContext } from "../../src/dispatch/command-spec.ts";
 import type { BlockRequest } from "../../src/blocking/block-request.ts";
 import { BlockedClients } from "../../src/blocking/blocked-clients.ts";
 import { FOREVER } from "../../src/blocking/timeout.ts";
-import { Keyspace } from "../../src/keyspace/keyspace.ts";
+import { Keyspace, type TypeName } from "../../src/keyspace/keyspace.ts";
+import { Quicklist } from "../../src/types/quicklist.ts";
 import {
   array,
   bulk,
@@ -51,16 +52,20 @@ function blockedClientsAlone() {
   /**
    * Blocks a client on `keys` with a request whose `serve` answers what
    * `serve` says (a spy, to count its calls), and records what the client
-   * is finally answered.
+   * is finally answered. It waits for a string, unless told otherwise:
+   * the tests store strings, the simplest values, and BlockedClients
+   * serves whatever kind a request names.
    */
   function block(
     keys: string[],
     {
       deadline = FOREVER,
       serve = vi.fn((key: string): Reply | undefined => bulk(key)),
+      waitsFor = "string",
     }: {
       deadline?: number;
       serve?: (key: string) => Reply | undefined;
+      waitsFor?: TypeName;
     } = {},
   ) {
     const clientId = nextId++;
@@ -68,6 +73,7 @@ function blockedClientsAlone() {
     const request: BlockRequest = {
       type: "block",
       keys,
+      waitsFor,
       deadline,
       timeoutReply: NULL_ARRAY,
       serve,
@@ -132,6 +138,31 @@ describe("BlockedClients: ready keys", () => {
     expect(first.serve).toHaveBeenCalledTimes(1);
     expect(second.serve).not.toHaveBeenCalled();
     expect(blocked.count).toBe(2);
+  });
+
+  it("a waiter for another kind of value is passed over, not asked, and keeps its place", () => {
+    const { db, blocked, block } = blockedClientsAlone();
+    const served: string[] = [];
+    const serveAs = (name: string) =>
+      vi.fn((key: string) => {
+        served.push(name);
+        return bulk(key);
+      });
+    const first = block(["k"], { waitsFor: "list", serve: serveAs("first") });
+    block(["k"], { serve: serveAs("second") });
+    block(["k"], { waitsFor: "list", serve: serveAs("third") });
+    db.set("k", "x");
+    blocked.serveReadyKeys();
+    expect(served).toEqual(["second"]);
+    expect(blocked.count).toBe(2);
+    // A list there later serves the two that wait for one, in the order they came.
+    db.delete("k");
+    const list = new Quicklist();
+    list.pushTail("a");
+    db.set("k", list);
+    blocked.serveReadyKeys();
+    expect(served).toEqual(["second", "first", "third"]);
+    expect(first.answers).toEqual([bulk("k")]);
   });
 
   it("waiters are served in the order they came, and one served on k2 leaves k1's queue", () => {
