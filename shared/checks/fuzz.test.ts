@@ -83,10 +83,29 @@ const CHAPTER_06_BLOCKING_COMMANDS = [
   ...BLOCKING_COMMANDS,
 ];
 
+const ZSET_COMMANDS =
+  "zadd zincrby zrem zscore zmscore zcard zcount zlexcount zrank zrevrank zrange zrangestore zrangebyscore zrevrangebyscore zrangebylex zrevrangebylex zrevrange zpopmin zpopmax zmpop zrandmember zremrangebyrank zremrangebyscore zremrangebylex zunion zunionstore zinter zinterstore zintercard zdiff zdiffstore zscan".split(
+    " ",
+  );
+const ZSET_BLOCKING_COMMANDS = ["bzpopmin", "bzpopmax", "bzmpop"];
+/** Chapter 06 with sorted sets and SORT, the blocking commands, sets and hashes (SORT's data). */
+const CHAPTER_06_ZSET_COMMANDS = [
+  ...CHAPTER_06_BLOCKING_COMMANDS,
+  "sadd",
+  "hset",
+  "info",
+  ...ZSET_COMMANDS,
+  ...ZSET_BLOCKING_COMMANDS,
+  "sort",
+  "sort_ro",
+];
+
 /** A blocking command's timeout: BLMPOP's comes first, the others' last. */
 function timeoutOf(args: readonly Buffer[]): string {
   const name = args[0]!.toString("latin1").toLowerCase();
-  return (name === "blmpop" ? args[1]! : args.at(-1)!).toString("latin1");
+  return (
+    name === "blmpop" || name === "bzmpop" ? args[1]! : args.at(-1)!
+  ).toString("latin1");
 }
 
 function capabilities(commands: readonly string[]): Capabilities {
@@ -243,6 +262,117 @@ describe("generators", () => {
     }
     expect(scenarios).toBeGreaterThan(100);
     expect([...waiters.keys()].sort()).toEqual([1, 2, 3]);
+  });
+
+  it("send every sorted-set command and SORT to the chapter that has them", () => {
+    const seen = names(12, CHAPTER_06_ZSET_COMMANDS);
+    for (const name of [...ZSET_COMMANDS, "sort", "sort_ro"]) {
+      expect(seen).toContain(name);
+    }
+    const before = names(12, CHAPTER_06_BLOCKING_COMMANDS);
+    for (const name of [...ZSET_COMMANDS, "sort", "sort_ro"]) {
+      expect(before).not.toContain(name);
+    }
+  });
+
+  it("aim lex ranges at the lex key, each right after a ZINTERSTORE that sets its scores back to 0", () => {
+    const source = new CommandSource(
+      13,
+      capabilities(CHAPTER_06_ZSET_COMMANDS),
+    );
+    const lexRanges = [
+      "zrangebylex",
+      "zrevrangebylex",
+      "zlexcount",
+      "zremrangebylex",
+    ];
+    let ranges = 0;
+    let onLexKey = 0;
+    const writers = new Set<string>();
+    for (let i = 0; i < 30_000; i++) {
+      const { args, prelude } = source.next();
+      const words = args.map((arg) => arg.toString("latin1"));
+      const name = words[0]!.toLowerCase();
+      const lexAt = words.indexOf("lex");
+      if (lexRanges.includes(name)) {
+        ranges += 1;
+        if (lexAt === 1) onLexKey += 1;
+      }
+      if (lexAt === -1) continue;
+      if (name === "zadd" || name === "object") {
+        writers.add(name);
+        continue;
+      }
+      // Every other command on the lex key is a lex range, after the
+      // ZINTERSTORE (ZRANGESTORE reads it, after its destination).
+      expect([...lexRanges, "zrange", "zrangestore"]).toContain(name);
+      expect(lexAt).toBe(name === "zrangestore" ? 2 : 1);
+      expect(prelude?.map((word) => word.toString())).toEqual(
+        "ZINTERSTORE lex 1 lex WEIGHTS 0".split(" "),
+      );
+    }
+    expect(writers).toContain("zadd");
+    expect(onLexKey / ranges).toBeGreaterThan(0.75);
+  });
+
+  it("feed a served BZPOPMIN, BZPOPMAX or BZMPOP with a ZADD of scores Redis takes, on one of its keys", () => {
+    const source = new CommandSource(
+      14,
+      capabilities(CHAPTER_06_ZSET_COMMANDS),
+    );
+    let served = 0;
+    let scenarios = 0;
+    const waiterNames = new Set<string>();
+    for (let i = 0; i < 50_000; i++) {
+      const { args, blocking, prelude, scenario } = source.next();
+      if (scenario !== undefined) {
+        scenarios += 1;
+        for (const waiter of scenario.waiters)
+          waiterNames.add(waiter[0]!.toString("latin1").toLowerCase());
+        continue;
+      }
+      const name = args[0]!.toString("latin1").toLowerCase();
+      if (!ZSET_BLOCKING_COMMANDS.includes(name)) continue;
+      if (blocking === "times-out") {
+        expect(["0.001", "0.005", "0.01"]).toContain(timeoutOf(args));
+        continue;
+      }
+      served += 1;
+      const [zadd, key, ...added] = prelude!;
+      expect(zadd!.toString()).toBe("ZADD");
+      added.forEach((word, j) => {
+        if (j % 2 === 0) expect(word.toString()).toMatch(/^-?\d+$/);
+      });
+      const keys = name === "bzmpop" ? args.slice(3, -1) : args.slice(1, -1);
+      if (args.length >= (name === "bzmpop" ? 5 : 3)) {
+        expect(keys.some((k) => k.equals(key!))).toBe(true);
+      }
+    }
+    expect(served).toBeGreaterThan(300);
+    expect(scenarios).toBeGreaterThan(100);
+    for (const name of [...BLOCKING_COMMANDS, ...ZSET_BLOCKING_COMMANDS])
+      expect(waiterNames).toContain(name);
+  });
+
+  it("never STORE a SORT that has both ALPHA and a BY pattern", () => {
+    const source = new CommandSource(
+      15,
+      capabilities(CHAPTER_06_ZSET_COMMANDS),
+    );
+    let stored = 0;
+    for (let i = 0; i < 50_000; i++) {
+      const { args } = source.next();
+      const words = args.map((arg) => arg.toString("latin1"));
+      if (words[0]!.toLowerCase() !== "sort") continue;
+      const lower = words.map((w) => w.toLowerCase());
+      const store = lower.indexOf("store");
+      if (store === -1 || store === lower.length - 1) continue;
+      stored += 1;
+      const by = lower.indexOf("by");
+      const pattern = by === -1 ? undefined : words[by + 1];
+      if (pattern?.includes("*") === true) expect(lower).not.toContain("alpha");
+    }
+    expect(stored).toBeGreaterThan(150);
   });
 
   it("leave expiry options out before the chapter that has EXPIRE", () => {
@@ -997,10 +1127,275 @@ describe("the reply comparer", () => {
     });
   });
   // #endregion hash-rules
+
+  // #region zset-rules
+  const SKIPLIST = "$8\r\nskiplist\r\n";
+
+  it("lets ZSCAN of a skiplist differ by cursor and batch; a walk both finish at once must find the same members and scores", () => {
+    const batch = (cursor: string, ...words: string[]) =>
+      `*2\r\n${bulks(cursor)}*${words.length}\r\n${bulks(...words)}`;
+    const both = (encoding: string): [string, string] => [encoding, encoding];
+    const cases: [string, string, [string, string], string][] = [
+      [
+        batch("4", "a", "1"),
+        batch("2", "b", "2"),
+        both(SKIPLIST),
+        "normalised",
+      ],
+      [
+        batch("0", "a", "1", "b", "2"),
+        batch("0", "b", "2", "a", "1"),
+        both(SKIPLIST),
+        "normalised",
+      ],
+      // The same members with another score, or a member twice.
+      [
+        batch("0", "a", "1", "b", "2"),
+        batch("0", "b", "2", "a", "1.5"),
+        both(SKIPLIST),
+        "different",
+      ],
+      [
+        batch("4", "a", "1", "a", "1"),
+        batch("2", "b", "2"),
+        both(SKIPLIST),
+        "different",
+      ],
+      // A listpack answers whole and in order.
+      [
+        batch("0", "a", "1", "b", "2"),
+        batch("0", "b", "2", "a", "1"),
+        both(LISTPACK),
+        "different",
+      ],
+      [
+        batch("0", "a", "1", "b", "2"),
+        batch("0", "b", "2", "a", "1"),
+        [LISTPACK, SKIPLIST],
+        "different",
+      ],
+    ];
+    for (const [ours, redis, behind, kind] of cases) {
+      expect(verdict(exchange("ZSCAN z 0", ours, redis, behind)).kind).toBe(
+        kind,
+      );
+    }
+    const [ours, redis, behind] = cases[0]!;
+    expect(verdict(exchange("ZSCAN z 0", ours, redis, behind))).toEqual({
+      kind: "normalised",
+      rule: "zset-scan",
+    });
+  });
+
+  it("holds ZRANDMEMBER's picks to the sorted set sent behind it: its members with their scores, distinct for a positive count", () => {
+    // ZRANGE z 0 -1 WITHSCORES: flat in RESP2, pairs of member and double in RESP3.
+    const zset2 = `*6\r\n${bulks("a", "1", "b", "1.5", "c", "inf")}`;
+    const behind2: [string, string] = [zset2, zset2];
+    const pair3 = (member: string, score: string) =>
+      `*2\r\n${bulks(member)},${score}\r\n`;
+    const zset3 = `*3\r\n${pair3("a", "1")}${pair3("b", "1.5")}${pair3("c", "inf")}`;
+    const behind3: [string, string] = [zset3, zset3];
+    const picks = (...words: string[]) =>
+      `*${words.length}\r\n${bulks(...words)}`;
+    expect(
+      verdict(
+        exchange("ZRANDMEMBER z 2", picks("a", "b"), picks("c", "a"), behind2),
+      ),
+    ).toEqual({ kind: "normalised", rule: "random-scored-members" });
+    expect(
+      verdict(exchange("ZRANDMEMBER z", bulks("a"), bulks("c"), behind2)).kind,
+    ).toBe("normalised");
+    expect(
+      verdict(
+        exchange("ZRANDMEMBER z -2", picks("a", "a"), picks("c", "b"), behind2),
+      ).kind,
+    ).toBe("normalised");
+    // Twice for a positive count; not a member; the whole set not taken whole.
+    for (const [command, ours] of [
+      ["ZRANDMEMBER z 2", picks("a", "a")],
+      ["ZRANDMEMBER z 2", picks("a", "z")],
+      ["ZRANDMEMBER z 5", picks("a", "b")],
+    ] as const) {
+      expect(
+        verdict(exchange(command, ours, picks("c", "a"), behind2)).kind,
+      ).toBe("different");
+    }
+    // WITHSCORES: each member's own score, written as ZRANGE writes it.
+    expect(
+      verdict(
+        exchange(
+          "ZRANDMEMBER z -2 WITHSCORES",
+          picks("a", "1", "c", "inf"),
+          picks("b", "1.5", "b", "1.5"),
+          behind2,
+        ),
+      ).kind,
+    ).toBe("normalised");
+    expect(
+      verdict(
+        exchange(
+          "ZRANDMEMBER z -1 WITHSCORES",
+          picks("a", "1.0"),
+          picks("b", "1.5"),
+          behind2,
+        ),
+      ).kind,
+    ).toBe("different");
+    // RESP3: pairs with doubles, against the RESP3 ZRANGE.
+    expect(
+      verdict(
+        exchange(
+          "ZRANDMEMBER z 2 WITHSCORES",
+          `*2\r\n${pair3("a", "1")}${pair3("c", "inf")}`,
+          `*2\r\n${pair3("b", "1.5")}${pair3("a", "1")}`,
+          behind3,
+          3,
+        ),
+      ).kind,
+    ).toBe("normalised");
+    expect(
+      verdict(
+        exchange(
+          "ZRANDMEMBER z 2 WITHSCORES",
+          `*2\r\n${pair3("a", "1.5")}${pair3("c", "inf")}`,
+          `*2\r\n${pair3("b", "1.5")}${pair3("a", "1")}`,
+          behind3,
+          3,
+        ),
+      ).kind,
+    ).toBe("different");
+  });
+  // #endregion zset-rules
+
+  // #region sort-rules
+  it("lets SORT's order differ only where Redis leaves it to chance, and keeps what ALPHA compared in order", () => {
+    const list = (...words: string[]) =>
+      `*${words.length}\r\n${bulks(...words)}`;
+    const encoding = (name: string): [string, string] => [
+      `$${name.length}\r\n${name}\r\n`,
+      `$${name.length}\r\n${name}\r\n`,
+    ];
+    const judge = (
+      command: string,
+      ours: string,
+      redis: string,
+      source: string,
+    ) => verdict(exchange(command, ours, redis, encoding(source))).kind;
+    // BY a constant: a hash table's order, the same members.
+    expect(
+      verdict(
+        exchange(
+          "SORT s BY nosort",
+          list("a", "b", "c"),
+          list("c", "a", "b"),
+          encoding("hashtable"),
+        ),
+      ),
+    ).toEqual({ kind: "normalised", rule: "sort-ties" });
+    expect(
+      judge("SORT s BY nosort", list("a", "b"), list("c", "a"), "hashtable"),
+    ).toBe("different");
+    // ...a list's or an intset's own order, exactly.
+    for (const source of ["listpack", "quicklist", "intset", "skiplist"]) {
+      expect(
+        judge("SORT s BY nosort", list("a", "b"), list("b", "a"), source),
+      ).toBe("different");
+    }
+    // LIMIT cut it: as many, any of them.
+    expect(
+      judge(
+        "SORT s BY nosort LIMIT 1 2",
+        list("a", "b"),
+        list("c", "d"),
+        "hashtable",
+      ),
+    ).toBe("normalised");
+    expect(
+      judge(
+        "SORT s BY nosort LIMIT 1 2",
+        list("a", "b"),
+        list("c"),
+        "hashtable",
+      ),
+    ).toBe("different");
+    // A numeric sort breaks ties by the element's bytes: one order.
+    expect(judge("SORT s", list("1", "2"), list("2", "1"), "hashtable")).toBe(
+      "different",
+    );
+    // ALPHA on a set: elements equal up to a NUL may come either way...
+    expect(
+      judge(
+        "SORT s ALPHA",
+        list("", "\0", "a"),
+        list("\0", "", "a"),
+        "hashtable",
+      ),
+    ).toBe("normalised");
+    // ...but never out of order.
+    expect(
+      judge("SORT s ALPHA", list("a", "b"), list("b", "a"), "hashtable"),
+    ).toBe("different");
+    // ALPHA BY a pattern: the GET of that pattern shows the weights, in order.
+    expect(
+      judge(
+        "SORT s BY w_* ALPHA GET # GET w_*",
+        `*4\r\n${bulks("x", "1")}${bulks("y", "1")}`,
+        `*4\r\n${bulks("y", "1")}${bulks("x", "1")}`,
+        "hashtable",
+      ),
+    ).toBe("normalised");
+    expect(
+      judge(
+        "SORT s BY w_* ALPHA GET # GET w_*",
+        `*4\r\n${bulks("x", "1")}${bulks("y", "2")}`,
+        `*4\r\n${bulks("y", "2")}${bulks("x", "1")}`,
+        "hashtable",
+      ),
+    ).toBe("different");
+    // Missing weights (nil) tie, ahead of the others.
+    expect(
+      judge(
+        "SORT s BY w_* ALPHA GET # GET w_*",
+        `*6\r\n${bulks("x")}$-1\r\n${bulks("y")}$-1\r\n${bulks("z", "1")}`,
+        `*6\r\n${bulks("y")}$-1\r\n${bulks("x")}$-1\r\n${bulks("z", "1")}`,
+        "skiplist",
+      ),
+    ).toBe("normalised");
+    // A list sorts ties stably; with BY and LIMIT, Redis's partial sort does not.
+    expect(
+      judge("SORT l BY w_* ALPHA", list("x", "y"), list("y", "x"), "quicklist"),
+    ).toBe("different");
+    expect(
+      judge(
+        "SORT l BY w_* ALPHA LIMIT 0 5",
+        list("x", "y"),
+        list("y", "x"),
+        "quicklist",
+      ),
+    ).toBe("normalised");
+    // The source's encoding must agree; a syntax error is compared exactly.
+    expect(
+      verdict(
+        exchange("SORT s BY nosort", list("a", "b"), list("b", "a"), [
+          "$9\r\nhashtable\r\n",
+          "$6\r\nintset\r\n",
+        ]),
+      ).kind,
+    ).toBe("different");
+    expect(
+      judge(
+        "SORT s BY nosort LIMIT",
+        "-ERR syntax error\r\n",
+        "-ERR value is not an integer or out of range\r\n",
+        "hashtable",
+      ),
+    ).toBe("different");
+  });
+  // #endregion sort-rules
 });
 
 describe("checkpoints", () => {
-  it("compare hashes and sets by content in any order, and every key's encoding", async () => {
+  it("compare hashes and sets by content in any order, sorted sets in order, and every key's encoding", async () => {
     // Two servers of the latest chapter, which has every type so far.
     const latest = listChapters().at(-1)!;
     const { startServer } = (await import(
@@ -1042,6 +1437,14 @@ describe("checkpoints", () => {
         'db 0 key "s": SMEMBERS',
       ]);
       await send(b, "SREM s w", "HSET h f2 v2");
+
+      // A sorted set is compared in order, scores to the byte.
+      await send(a, "ZADD z 1 x 2 y");
+      await send(b, "ZADD z 2 y 1 x");
+      expect(await differences()).toEqual([]);
+      await send(b, "ZADD z 1.5 x");
+      expect(await differences()).toEqual(['db 0 key "z": ZRANGE']);
+      await send(b, "ZADD z 1 x");
 
       // The same content in another encoding: a difference of its own.
       await send(b, "CONFIG SET set-max-intset-entries 2");

@@ -10,7 +10,9 @@
  * left its compact encoding where Redis's did not shows up), and its
  * value, read by the command VALUE_READERS names for its type. Chapters
  * that add types add a reader each; an unordered type, a set or a hash,
- * has its reply's items sorted before comparing (a hash's as pairs).
+ * has its reply's items sorted before comparing (a hash's as pairs). A
+ * sorted set is ordered: its members and scores must be the same to the
+ * byte, scores written as Redis writes them.
  */
 import { askBoth, type Peer } from "./peer.ts";
 import { closeMilliseconds } from "./normalise.ts";
@@ -29,6 +31,15 @@ const VALUE_READERS: Readonly<
   list: { read: (key) => [word("LRANGE"), key, word("0"), word("-1")] },
   hash: { read: (key) => [word("HGETALL"), key], unordered: 2 },
   set: { read: (key) => [word("SMEMBERS"), key], unordered: 1 },
+  zset: {
+    read: (key) => [
+      word("ZRANGE"),
+      key,
+      word("0"),
+      word("-1"),
+      word("WITHSCORES"),
+    ],
+  },
 };
 
 export interface StateDifference {

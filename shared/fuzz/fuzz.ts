@@ -36,7 +36,7 @@
  *
  * Chapters 06-08 extend it by adding, not editing:
  * - a generator file per command family (generators/lists.ts, hashes.ts,
- *   sets.ts, sorted-sets.ts, transactions.ts ...) and its line in
+ *   sets.ts, zsets.ts, transactions.ts ...) and its line in
  *   ALL_GENERATORS (generators/index.ts); generators run only where the
  *   chapter has their command, so earlier chapters are untouched;
  * - a value reader per new type in checkpoint.ts (sorted, for sets and

@@ -292,6 +292,107 @@ function sscanBatch(
 }
 // #endregion set-helpers
 
+// #region zset-helpers
+/** Whether the OBJECT ENCODING sent behind a sorted-set command says skiplist on both servers. */
+function bothSkiplists(companion: Exchange["companion"]): boolean {
+  return (
+    companion !== undefined &&
+    textOf(companion.ours) === "skiplist" &&
+    textOf(companion.redis) === "skiplist"
+  );
+}
+
+/**
+ * A sorted set as `ZRANGE key 0 -1 WITHSCORES` answered it: member bytes
+ * → the score's whole reply (a bulk string in RESP2, a double in RESP3),
+ * as hex. RESP2 alternates members and scores; RESP3 sends pairs.
+ */
+function scoredContents(reply: RespReply): Map<string, string> | undefined {
+  const items = itemsOf(reply);
+  if (items === undefined) return undefined;
+  const pairs = items.every((item) => itemsOf(item)?.length === 2)
+    ? items.map((item) => itemsOf(item)!)
+    : Array.from({ length: Math.floor(items.length / 2) }, (_, i) => [
+        items[2 * i]!,
+        items[2 * i + 1]!,
+      ]);
+  return new Map(
+    pairs.map(([member, score]) => [
+      member!.raw.toString("hex"),
+      score!.raw.toString("hex"),
+    ]),
+  );
+}
+// #endregion zset-helpers
+
+// #region sort-helpers
+/** What a SORT or SORT_RO command asks for, read from its words as Redis reads them. */
+interface SortOptions {
+  readonly alpha: boolean;
+  /** The last BY pattern, if any. */
+  readonly by?: Buffer;
+  /**
+   * Whether anything is sorted: not once a BY names a constant (no `*`),
+   * whatever BY comes after it.
+   */
+  readonly sorts: boolean;
+  /** The last LIMIT, if any. */
+  readonly limit?: { readonly offset: number; readonly count: number };
+  /** The GET patterns, in order. */
+  readonly gets: readonly Buffer[];
+  readonly store: boolean;
+}
+
+/**
+ * SORT's options, or undefined where Redis answers a syntax error (an
+ * unknown word, an option without its argument, STORE on SORT_RO).
+ */
+function sortOptions(args: readonly Buffer[]): SortOptions | undefined {
+  const readonly = commandName(args) === "sort_ro";
+  let alpha = false;
+  let by: Buffer | undefined;
+  let sorts = true;
+  let limit: SortOptions["limit"];
+  const gets: Buffer[] = [];
+  let store = false;
+  for (let j = 2; j < args.length; j++) {
+    const option = args[j]!.toString("latin1").toLowerCase();
+    const left = args.length - j - 1;
+    if (option === "asc" || option === "desc") continue;
+    if (option === "alpha") {
+      alpha = true;
+    } else if (option === "limit" && left >= 2) {
+      limit = {
+        offset: Number(args[j + 1]!.toString("latin1")),
+        count: Number(args[j + 2]!.toString("latin1")),
+      };
+      j += 2;
+    } else if (option === "store" && !readonly && left >= 1) {
+      store = true;
+      j += 1;
+    } else if (option === "by" && left >= 1) {
+      by = args[++j]!;
+      if (!by.includes(0x2a)) sorts = false; // 0x2a: `*`
+    } else if (option === "get" && left >= 1) {
+      gets.push(args[++j]!);
+    } else return undefined;
+  }
+  return { alpha, by, sorts, limit, gets, store };
+}
+
+/**
+ * What ALPHA compares an item by, as text: its bytes up to the first NUL
+ * (Redis compares C strings with strcoll), or a missing value (nil),
+ * which sorts before every other.
+ */
+function collationKey(item: RespReply): string {
+  if (isNull(item)) return "(nil)";
+  const data = item.data ?? Buffer.alloc(0);
+  const nul = data.indexOf(0);
+  return (nul === -1 ? data : data.subarray(0, nul)).toString("hex");
+}
+// #endregion sort-helpers
+
 export const NORMALISATIONS: readonly Normalisation[] = [
   {
     name: "subcommand-order",
@@ -641,4 +742,111 @@ export const NORMALISATIONS: readonly Normalisation[] = [
     },
   },
   // #endregion set-rules
+  // #region zset-rules
+  {
+    name: "zset-scan",
+    why: "a skiplist-encoded sorted set keeps a hash table beside its skiplist, and ZSCAN's cursor is a position in it: when OBJECT ENCODING, sent right behind, says skiplist on both, each must answer [cursor, members and scores], no member twice; a walk from 0 that both finish in one call must find the same pairs; a listpack answers whole and in order, so it must be the same to the byte",
+    applies: (args) => commandName(args) === "zscan",
+    agree({ args, ours, redis, companion }) {
+      if (!bothSkiplists(companion)) return false;
+      const a = hscanBatch(ours);
+      const b = hscanBatch(redis);
+      if (a === undefined || b === undefined) return false;
+      if (
+        args[2]?.toString("latin1") === "0" &&
+        a.cursor === "0" &&
+        b.cursor === "0"
+      ) {
+        return (
+          JSON.stringify(sortedGroups(a.items, 2)) ===
+          JSON.stringify(sortedGroups(b.items, 2))
+        );
+      }
+      return true;
+    },
+  },
+  {
+    name: "random-scored-members",
+    why: "ZRANDMEMBER picks at random: both must answer the same shape and number of picks, each a member of that server's own sorted set (its ZRANGE 0 -1 WITHSCORES, sent right behind), with its score written as there; different members for a positive count, and for one that takes the whole set, the same members",
+    applies: (args) => commandName(args) === "zrandmember",
+    agree({ args, ours, redis, protocol, companion }) {
+      if (companion === undefined || ours.type !== redis.type) return false;
+      // One pick without a count; a count is valid if the reply is not an error.
+      const count = args.length > 2 ? Number(args[2]!.toString("latin1")) : 1;
+      const check = (reply: RespReply, zset: RespReply) => {
+        const picks = picksOf(reply, args, protocol);
+        const contents = scoredContents(zset);
+        if (picks === undefined || contents === undefined) return undefined;
+        const fine = picks.every(
+          ([member, score]) =>
+            contents.has(member) &&
+            (score === undefined || contents.get(member) === score),
+        );
+        const members = new Set(picks.map(([member]) => member));
+        if (!fine || (count > 0 && members.size !== picks.length))
+          return undefined;
+        return { members: [...members].sort(), size: contents.size };
+      };
+      const a = check(ours, companion.ours);
+      const b = check(redis, companion.redis);
+      if (a === undefined || b === undefined) return false;
+      if (a.members.length !== b.members.length && count > 0) return false;
+      if (count > 0 && count >= a.size)
+        return JSON.stringify(a.members) === JSON.stringify(b.members);
+      return (itemsOf(ours)?.length ?? 1) === (itemsOf(redis)?.length ?? 1);
+    },
+  },
+  // #endregion zset-rules
+  // #region sort-rules
+  {
+    name: "sort-ties",
+    why: "SORT leaves some orders to chance: a set in a hash table comes out in the table's order when BY names a constant (nosort); ALPHA leaves items that compare equal (the same BY value, none at all, or the same text up to a NUL, where strcoll stops) in the order they came in, a hash table's for a set or a sorted set; and with BY and LIMIT Redis's partial quicksort orders ties its own way. Then (OBJECT ENCODING, sent right behind, tells the source's) both must answer as many items; where the replies show what ALPHA compared (GET # without BY, or a GET of the BY pattern), in the same order of those values; and unless LIMIT cut the result, the same items (in groups of one per GET)",
+    applies: (args) => ["sort", "sort_ro"].includes(commandName(args)),
+    agree({ args, ours, redis, companion }) {
+      const options = sortOptions(args);
+      if (options === undefined || options.store || companion === undefined)
+        return false;
+      if (!companion.ours.raw.equals(companion.redis.raw)) return false;
+      const encoding = textOf(companion.redis);
+      const { sorts } = options;
+      const hashOrder = encoding === "hashtable" || encoding === "skiplist";
+      const orderIsChance = sorts
+        ? options.alpha &&
+          (hashOrder ||
+            (options.by !== undefined && options.limit !== undefined))
+        : encoding === "hashtable";
+      if (!orderIsChance) return false;
+      const a = itemsOf(ours);
+      const b = itemsOf(redis);
+      if (a === undefined || b === undefined || a.length !== b.length)
+        return false;
+      const size = Math.max(1, options.gets.length);
+      // The column that shows what ALPHA compared, if one does.
+      const shown = !sorts
+        ? -1
+        : options.by === undefined
+          ? options.gets.length === 0
+            ? 0
+            : options.gets.findIndex((get) => get.toString("latin1") === "#")
+          : options.gets.findIndex((get) => get.equals(options.by!));
+      if (shown !== -1) {
+        const keys = (items: readonly RespReply[]): string[] =>
+          items.filter((_, i) => i % size === shown).map(collationKey);
+        if (JSON.stringify(keys(a)) !== JSON.stringify(keys(b))) return false;
+      }
+      // Whether LIMIT left something out: it did unless it started at 0
+      // and asked for all, or for more than came.
+      const { limit } = options;
+      const cut =
+        limit !== undefined &&
+        (limit.offset > 0 ||
+          (limit.count >= 0 && limit.count <= a.length / size));
+      return (
+        cut ||
+        JSON.stringify(sortedGroups(a, size)) ===
+          JSON.stringify(sortedGroups(b, size))
+      );
+    },
+  },
+  // #endregion sort-rules
 ];

@@ -21,6 +21,8 @@ import { BLOCKING_GENERATORS, type WaitScenario } from "./blocking.ts";
 import { BIT_GENERATORS } from "./bits.ts";
 import { HASH_GENERATORS } from "./hashes.ts";
 import { SET_GENERATORS } from "./sets.ts";
+import { ZSET_GENERATORS } from "./zsets.ts";
+import { SORT_GENERATORS } from "./sort.ts";
 
 /** What the chapter under test has, read from the server itself at start-up. */
 export interface Capabilities {
@@ -107,6 +109,8 @@ export const ALL_GENERATORS: readonly CommandGenerator[] = [
   ...BIT_GENERATORS,
   ...HASH_GENERATORS,
   ...SET_GENERATORS,
+  ...ZSET_GENERATORS,
+  ...SORT_GENERATORS,
 ];
 
 /** How often a command loses or gains words: the wrong-arity path of every command. */

@@ -44,6 +44,24 @@ function hashListpackValue(random: FuzzRandom): Buffer {
   );
 }
 
+/** zset-max-listpack-entries: a few members mostly, the default, out of range or no integer. */
+function zsetListpackEntries(random: FuzzRandom): Buffer {
+  return word(
+    random.chance(0.6)
+      ? String(random.between(0, 8))
+      : random.pick(["128", "-1", "1k", "abc", "9223372036854775808"]),
+  );
+}
+
+/** zset-max-listpack-value: a few bytes mostly, the default, a size with a unit, or no size. */
+function zsetListpackValue(random: FuzzRandom): Buffer {
+  return word(
+    random.chance(0.6)
+      ? String(random.between(0, 10))
+      : random.pick(["64", "1kb", "", "-1", "abc", "9223372036854775808"]),
+  );
+}
+
 /** Values CONFIG SET may give each parameter, valid and not. */
 export const CONFIG_VALUES: Readonly<
   Record<string, (random: FuzzRandom, context: GeneratorContext) => Buffer>
@@ -98,6 +116,12 @@ export const CONFIG_VALUES: Readonly<
         ? String(random.between(0, 8))
         : random.pick(["512", "-1", "1k", "abc", "9223372036854775807"]),
     ),
+  // Small limits make sorted sets convert to skiplists at a few members or
+  // bytes; the defaults bring listpacks back for the sets written after.
+  "zset-max-listpack-entries": zsetListpackEntries,
+  "zset-max-ziplist-entries": zsetListpackEntries,
+  "zset-max-listpack-value": zsetListpackValue,
+  "zset-max-ziplist-value": zsetListpackValue,
   // Protected in Redis 7 (enable-protected-configs is off), and so in ours:
   // both refuse, which is what is tested.
   dir: (random) => word(random.pick([".", "/nonexistent"])),
