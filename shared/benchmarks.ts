@@ -51,7 +51,11 @@ export interface ChapterBench {
   redisBenchmark: string;
   /** How many times each measurement ran; the figures are the medians. */
   rounds: number;
-  /** The exact redis-benchmark command line per pipeline depth, minus `-h` and `-p`. */
+  /**
+   * The exact redis-benchmark command lines, minus `-h` and `-p`: per
+   * pipeline depth, the one that runs its `-t` tests, then one per custom
+   * command (`... --csv ZRANGE myzset 0 99`).
+   */
   commands: string[];
   /** Sorted by pipeline depth, then in redis-benchmark's own test order. */
   results: BenchResult[];

@@ -59,7 +59,7 @@ describe("the committed data file", () => {
   });
 
   it("draws every test in a colour and fill of its own", () => {
-    const styles = legendEntries(file).map((e) => `${e.color} ${e.hatched}`);
+    const styles = legendEntries(file).map((e) => `${e.color} ${e.fill}`);
     expect(new Set(styles).size).toBe(styles.length);
   });
 
@@ -259,29 +259,38 @@ describe("the chart", () => {
       ),
     ]);
 
-  it("tells fourteen tests apart: eight colours, then the same hatched", () => {
-    const file = manyTests(14);
+  it("draws eight colours plain, then the same hatched, then dotted", () => {
+    const file = manyTests(17);
     const legend = legendEntries(file);
-    expect(legend.map((e) => e.hatched)).toEqual([
-      ...Array<boolean>(8).fill(false),
-      ...Array<boolean>(6).fill(true),
+    expect(legend.map((e) => e.fill)).toEqual([
+      ...Array<string>(8).fill("solid"),
+      ...Array<string>(8).fill("hatched"),
+      "dotted",
     ]);
     expect(legend[8]!.color).toBe(legend[0]!.color);
-    const styles = legend.map((e) => `${e.color} ${e.hatched}`);
-    expect(new Set(styles).size).toBe(14);
+    expect(legend[16]!.color).toBe(legend[0]!.color);
+    const styles = legend.map((e) => `${e.color} ${e.fill}`);
+    expect(new Set(styles).size).toBe(17);
 
-    // A plain bar is filled with its colour; a hatched one with a pattern
-    // of its colour that the panel defines.
+    // A plain bar is painted with its colour; a hatched or dotted one with
+    // a pattern, of its colour and fill, that the panel defines.
     const [panel] = chartPanels(file);
     const bars = panel!.groups[0]!.bars;
-    expect(bars[0]!.fill).toBe(legend[0]!.color);
-    const patterns = new Map(panel!.patterns.map((p) => [p.id, p.color]));
-    expect(patterns.size).toBe(6);
+    expect(bars.map((b) => b.fill)).toEqual(legend.map((e) => e.fill));
+    expect(bars[0]!.paint).toBe(legend[0]!.color);
+    const patterns = new Map(panel!.patterns.map((p) => [p.id, p]));
+    expect(patterns.size).toBe(9);
     for (const [i, bar] of bars.entries()) {
-      const id = /^url\(#(.+)\)$/.exec(bar.fill)?.[1];
+      const id = /^url\(#(.+)\)$/.exec(bar.paint)?.[1];
       if (i < 8) expect(id).toBeUndefined();
-      else expect(patterns.get(id!)).toBe(legend[i]!.color);
+      else
+        expect(patterns.get(id!)).toMatchObject({
+          color: legend[i]!.color,
+          fill: legend[i]!.fill,
+        });
     }
+    // The same colour hatched and dotted: two patterns, not one.
+    expect(bars[16]!.paint).not.toBe(bars[8]!.paint);
   });
 
   it("gives each panel its own pattern ids, as ids are the page's", () => {
@@ -299,7 +308,7 @@ describe("the chart", () => {
   });
 
   it("refuses to draw more tests than it can tell apart", () => {
-    expect(() => legendEntries(manyTests(16))).not.toThrow();
-    expect(() => legendEntries(manyTests(17))).toThrow(/tells 16 apart/);
+    expect(() => legendEntries(manyTests(24))).not.toThrow();
+    expect(() => legendEntries(manyTests(25))).toThrow(/tells 24 apart/);
   });
 });

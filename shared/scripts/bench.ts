@@ -12,6 +12,9 @@
  *
  * - from chapter 03 on, a FLUSHALL before every run, so that no run finds
  *   what the one before it wrote;
+ * - redis-benchmark's own tests (`-t`) in one run, then each custom
+ *   command (ZRANGE, which redis-benchmark has no test for) in a run of
+ *   its own, on data written right before it;
  * - one warm-up run each, thrown away (Node compiles hot code as it runs);
  * - ROUNDS rounds; in each, at every pipeline depth (`-P 1`, `-P 16`), one
  *   run against each server. Interleaved, so a slow patch of a shared machine
@@ -94,7 +97,62 @@ const TESTS_ADDED_IN: Readonly<Record<number, readonly string[]>> = {
   // (`element:__rand_int__`, as written): SADD adds it once, HSET sets
   // one field of `myhash` again and again, and after the first SPOP has
   // taken the member the others find no set and reply nil, as Redis's do.
-  6: ["lpush", "rpush", "lpop", "rpop", "sadd", "hset", "spop", "lrange_100"],
+  //
+  // Then a sorted set, `myzset`: ZADD sets the score of one member (again
+  // and again, as SADD does), and ZPOPMIN, which runs after it, pops that
+  // member, then finds the key gone and answers an empty array.
+  6: [
+    "lpush",
+    "rpush",
+    "lpop",
+    "rpop",
+    "sadd",
+    "hset",
+    "spop",
+    "zadd",
+    "zpopmin",
+    "lrange_100",
+  ],
+};
+
+/**
+ * A command redis-benchmark has no test for, measured as a custom command
+ * line (`redis-benchmark ... ZRANGE myzset 0 99`, a run of its own: with
+ * a command, redis-benchmark ignores `-t`). redis-benchmark's CSV names
+ * the figure by the command line itself.
+ */
+interface CustomTest {
+  /** The command, word by word, as redis-benchmark sends it. */
+  command: readonly string[];
+  /**
+   * What the command reads, written before each of its runs (after the
+   * FLUSHALL): commands that answer in one line, a status or an integer.
+   */
+  setup: readonly (readonly string[])[];
+}
+
+/** `count` members `element:0`, `element:1`... with scores 0, 1...: ZADD's words after the key. */
+function numberedMembers(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => [
+    String(i),
+    `element:${i}`,
+  ]).flat();
+}
+
+/**
+ * The custom tests each chapter adds, run after its -t tests; like
+ * TESTS_ADDED_IN, a chapter runs its own line's and every earlier line's.
+ */
+const CUSTOM_TESTS_ADDED_IN: Readonly<Record<number, readonly CustomTest[]>> = {
+  // The first 100 members of 1,000, by rank: past zset-max-listpack-
+  // entries (128), so a skiplist on both servers, walked from its head
+  // as LRANGE_100 walks a list.
+  6: [
+    {
+      command: ["ZRANGE", "myzset", "0", "99"],
+      setup: [["ZADD", "myzset", ...numberedMembers(1000)]],
+    },
+  ],
 };
 
 /**
@@ -370,12 +428,34 @@ function testsFor(number: number): string[] {
     .flatMap(([, tests]) => tests);
 }
 
+/** The custom tests chapter `number` runs: its own line of CUSTOM_TESTS_ADDED_IN and every earlier one. */
+function customTestsFor(number: number): CustomTest[] {
+  return Object.entries(CUSTOM_TESTS_ADDED_IN)
+    .filter(([from]) => Number(from) <= number)
+    .flatMap(([, tests]) => tests);
+}
+
+/**
+ * What one redis-benchmark run measures: redis-benchmark's own tests
+ * (`-t`), or one custom command with the data it reads.
+ */
+type Run =
+  | { kind: "tests"; tests: readonly string[] }
+  | { kind: "custom"; test: CustomTest };
+
+/** The runs of chapter `number`: its -t tests, then each custom test. */
+function runsFor(number: number): Run[] {
+  return [
+    { kind: "tests", tests: testsFor(number) },
+    ...customTestsFor(number).map((test) => ({
+      kind: "custom" as const,
+      test,
+    })),
+  ];
+}
+
 /** redis-benchmark's arguments for one run, without `-h` and `-p`. */
-function benchmarkArgs(
-  pipeline: number,
-  requests: number,
-  tests: readonly string[],
-): string[] {
+function benchmarkArgs(pipeline: number, requests: number, run: Run): string[] {
   return [
     "-c",
     String(CLIENTS),
@@ -383,32 +463,55 @@ function benchmarkArgs(
     String(requests),
     "-P",
     String(pipeline),
-    "-t",
-    tests.join(","),
+    ...(run.kind === "tests" ? ["-t", run.tests.join(",")] : []),
     "--csv",
+    ...(run.kind === "custom" ? run.test.command : []),
   ];
 }
 
-/** FLUSHALL on `target`: resolves on its +OK, rejects on anything else. */
-function flushAll(target: Target): Promise<void> {
+/** A command as RESP's array of bulk strings. */
+function encodeCommand(words: readonly string[]): string {
+  return (
+    `*${words.length}\r\n` +
+    words.map((w) => `$${Buffer.byteLength(w)}\r\n${w}\r\n`).join("")
+  );
+}
+
+/**
+ * Sends `commands` to `target` on a connection of its own; resolves once
+ * each has answered with one line (a status or an integer), rejects on an
+ * error reply or anything else.
+ */
+function sendCommands(
+  target: Target,
+  commands: readonly (readonly string[])[],
+): Promise<void> {
+  const what = commands.map((words) => words[0]).join(", ");
   return new Promise((resolve, reject) => {
     const socket = connect({ port: target.port, host: "127.0.0.1" }, () =>
-      socket.write("*1\r\n$8\r\nFLUSHALL\r\n"),
+      socket.write(commands.map(encodeCommand).join("")),
     );
     let reply = "";
     socket.setEncoding("latin1");
     socket.setTimeout(STARTUP_TIMEOUT_MS, () =>
-      socket.destroy(new Error(`${target.name} did not answer FLUSHALL`)),
+      socket.destroy(new Error(`${target.name} did not answer ${what}`)),
     );
     socket.on("data", (text: string) => {
       reply += text;
-      if (!reply.includes("\r\n")) return;
+      const lines = reply.split("\r\n").slice(0, -1);
+      if (lines.length < commands.length) return;
       socket.destroy();
-      if (reply === "+OK\r\n") resolve();
-      else reject(new Error(`${target.name} answered FLUSHALL with ${reply}`));
+      if (lines.every((line) => line.startsWith("+") || line.startsWith(":")))
+        resolve();
+      else reject(new Error(`${target.name} answered ${what} with ${reply}`));
     });
     socket.once("error", reject);
   });
+}
+
+/** FLUSHALL on `target`: resolves on its +OK, rejects on anything else. */
+function flushAll(target: Target): Promise<void> {
+  return sendCommands(target, [["FLUSHALL"]]);
 }
 
 /** Runs redis-benchmark against `target`; returns requests per second by test name. */
@@ -478,11 +581,16 @@ async function benchChapter(
   variant: Variant | undefined,
 ): Promise<ChapterBench> {
   const tests = testsFor(chapter.number);
+  const runs = runsFor(chapter.number);
   const run = async (
     target: Target,
-    args: readonly string[],
+    what: Run,
+    pipeline: number,
+    requests: number,
   ): Promise<Map<string, number>> => {
     if (chapter.number >= FLUSHALL_FROM) await flushAll(target);
+    if (what.kind === "custom") await sendCommands(target, what.test.setup);
+    const args = benchmarkArgs(pipeline, requests, what);
     return runBenchmark(tools.benchmark.binary, target, args);
   };
   const targets: Target[] = [];
@@ -496,16 +604,16 @@ async function benchChapter(
     targets.push(await startChapter(chapter, settings("ours")));
     if (tools.redis !== undefined)
       targets.push(await startRedis(tools.redis.binary, settings("redis")));
+    const custom = customTestsFor(chapter.number).map(({ command }) =>
+      command.join(" "),
+    );
     console.log(
-      `\n${chapter.id}${variant === undefined ? "" : ` (${variant.name})`}: -t ${tests.join(",")} against ${targets.map((t) => `${t.name} (port ${t.port})`).join(" and ")}`,
+      `\n${chapter.id}${variant === undefined ? "" : ` (${variant.name})`}: -t ${tests.join(",")}${custom.map((line) => `, then ${line}`).join("")} against ${targets.map((t) => `${t.name} (port ${t.port})`).join(" and ")}`,
     );
 
-    const warmup = benchmarkArgs(
-      Math.max(...PIPELINES),
-      WARMUP_REQUESTS,
-      tests,
-    );
-    for (const target of targets) await run(target, warmup);
+    for (const target of targets)
+      for (const what of runs)
+        await run(target, what, Math.max(...PIPELINES), WARMUP_REQUESTS);
 
     const samples = new Map<Target["name"], Samples>(
       targets.map((t) => [t.name, new Map()]),
@@ -515,9 +623,18 @@ async function benchChapter(
     for (let round = 1; round <= ROUNDS; round++) {
       const turn = round % 2 === 1 ? targets : [...targets].reverse();
       for (const pipeline of PIPELINES) {
-        const args = benchmarkArgs(pipeline, REQUESTS[pipeline], tests);
         for (const target of turn) {
-          const figures = await run(target, args);
+          const figures = new Map<string, number>();
+          for (const what of runs) {
+            const measured = await run(
+              target,
+              what,
+              pipeline,
+              REQUESTS[pipeline],
+            );
+            for (const [test, perSecond] of measured)
+              figures.set(test, perSecond);
+          }
           const names = [...figures.keys()];
           const expected = order.get(pipeline);
           if (expected === undefined) order.set(pipeline, names);
@@ -567,11 +684,13 @@ async function benchChapter(
       redisServer: tools.redis?.version ?? null,
       redisBenchmark: tools.benchmark.version,
       rounds: ROUNDS,
-      commands: PIPELINES.map((pipeline) =>
-        [
-          "redis-benchmark",
-          ...benchmarkArgs(pipeline, REQUESTS[pipeline], tests),
-        ].join(" "),
+      commands: PIPELINES.flatMap((pipeline) =>
+        runs.map((what) =>
+          [
+            "redis-benchmark",
+            ...benchmarkArgs(pipeline, REQUESTS[pipeline], what),
+          ].join(" "),
+        ),
       ),
       results,
     };

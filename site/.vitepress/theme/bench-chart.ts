@@ -46,8 +46,8 @@ const MIN_TEXT_PX = 10.5;
  * which colour-blind readers can tell apart, ordered so that the first
  * colours keep 3:1 contrast on both the light and the dark background.
  * There are more tests than eight: the ninth to the sixteenth take the
- * same colours hatched (FILLS), rather than further colours too close to
- * these to tell apart.
+ * same colours hatched, the seventeenth on the same colours dotted (FILLS),
+ * rather than further colours too close to these to tell apart.
  */
 const PALETTE = [
   "#0072B2",
@@ -62,19 +62,30 @@ const PALETTE = [
 
 /**
  * How a test's colour is laid on: plain, then hatched with stripes of the
- * page's background. Each palette colour once per fill, so
- * `PALETTE.length * FILLS.length` tests can be told apart; a file with more
- * fails legendEntries() rather than draw two tests alike.
+ * page's background, then dotted with dots of it. A texture is told apart
+ * even where two colours are not (in grey print, or by a colour-blind
+ * reader), and the background's colour keeps it right in both themes. Each
+ * palette colour once per fill, so `PALETTE.length * FILLS.length` tests
+ * can be told apart; a file with more fails legendEntries() rather than
+ * draw two tests alike.
  */
-const FILLS = ["solid", "hatched"] as const;
+const FILLS = ["solid", "hatched", "dotted"] as const;
+export type Fill = (typeof FILLS)[number];
+/** The fills drawn with a `<pattern>` over the colour: all but "solid". */
+export type PatternFill = Exclude<Fill, "solid">;
 
 export interface Bar {
   x: number;
   y: number;
   width: number;
   height: number;
-  /** The SVG fill: the test's colour, or `url(#…)`, its panel's hatch pattern. */
-  fill: string;
+  /** How the test's colour is laid on, as in the legend. */
+  fill: Fill;
+  /**
+   * What SVG's `fill` attribute gets: the test's colour, or `url(#…)`, the
+   * panel's pattern of that colour and fill.
+   */
+  paint: string;
   /** The ratio printed above the bar, or "" when the bar is too thin for it. */
   label: string;
   /** The tooltip: test, both figures and the ratio. */
@@ -99,8 +110,8 @@ export interface Panel {
   /** The narrowest the SVG may be drawn, in CSS pixels, for its text to stay legible. */
   minWidth: number;
   plot: { left: number; right: number; top: number; bottom: number };
-  /** The hatch patterns the panel's bars use, by id: one `<pattern>` each. */
-  patterns: { id: string; color: string }[];
+  /** The patterns the panel's bars use, by id: one `<pattern>` each. */
+  patterns: { id: string; color: string; fill: PatternFill }[];
   ticks: { y: number; label: string }[];
   /** Where 1.0, Redis's speed, lies. */
   redisY: number;
@@ -110,7 +121,7 @@ export interface Panel {
 export interface LegendEntry {
   test: string;
   color: string;
-  hatched: boolean;
+  fill: Fill;
 }
 
 /** 72993.7 → "72,994", the same in every locale. */
@@ -120,7 +131,7 @@ export function thousands(value: number): string {
 
 /**
  * The colour and fill of every test, in the order tests first appear in
- * the file: the palette plain, then the palette hatched.
+ * the file: the palette plain, then the palette hatched, then dotted.
  */
 export function legendEntries(file: BenchFile): LegendEntry[] {
   const tests: string[] = [];
@@ -135,14 +146,19 @@ export function legendEntries(file: BenchFile): LegendEntry[] {
   return tests.map((test, i) => ({
     test,
     color: PALETTE[i % PALETTE.length]!,
-    hatched: FILLS[Math.floor(i / PALETTE.length)] === "hatched",
+    fill: FILLS[Math.floor(i / PALETTE.length)]!,
   }));
 }
 
-/** The id of the hatch pattern of `color` in the panel of depth `pipeline`. */
-function hatchId(pipeline: number, color: string): string {
+/** The id of the pattern of `color` and `fill` in the panel of depth `pipeline`. */
+function patternId(pipeline: number, fill: PatternFill, color: string): string {
   // Ids are shared by the whole page, and each panel is an SVG of its own.
-  return `bench-hatch-${pipeline}-${color.slice(1)}`;
+  return `bench-${fill}-${pipeline}-${color.slice(1)}`;
+}
+
+/** The value of SVG's `fill` attribute for a test of `color` and `fill`. */
+function paintOf(pipeline: number, fill: Fill, color: string): string {
+  return fill === "solid" ? color : `url(#${patternId(pipeline, fill, color)})`;
 }
 
 /** The pipeline depths in the file, shallowest first. */
@@ -192,16 +208,15 @@ export function chartPanels(file: BenchFile): Panel[] {
     height: HEIGHT,
     minWidth: Math.ceil((WIDTH * MIN_TEXT_PX) / TEXT_SIZE),
     plot,
-    patterns: legend
-      .filter((entry) => entry.hatched)
-      .map(({ color }) => ({ id: hatchId(pipeline, color), color })),
+    patterns: legend.flatMap(({ color, fill }) =>
+      fill === "solid"
+        ? []
+        : [{ id: patternId(pipeline, fill, color), color, fill }],
+    ),
     ticks,
     redisY: yOf(1),
     groups: file.chapters.map((entry, index) =>
-      group(entry, pipeline, plot.left + slot * index, slot, yOf, (test) => {
-        const { color, hatched } = styles.get(test)!;
-        return hatched ? `url(#${hatchId(pipeline, color)})` : color;
-      }),
+      group(entry, pipeline, plot.left + slot * index, slot, yOf, styles),
     ),
   }));
 }
@@ -212,7 +227,7 @@ function group(
   left: number,
   slot: number,
   yOf: (ratio: number) => number,
-  fillOf: (test: string) => string,
+  styles: ReadonlyMap<string, LegendEntry>,
 ): Group {
   const center = left + slot / 2;
   const results = entry.results.filter((r) => r.pipeline === pipeline);
@@ -227,12 +242,14 @@ function group(
   const bars = drawable.map((r, i): Bar => {
     const ratio = r.ratio!;
     const y = yOf(ratio);
+    const { color, fill } = styles.get(r.test)!;
     return {
       x: start + i * width + 1,
       y,
       width: width - 2,
       height: yOf(0) - y,
-      fill: fillOf(r.test),
+      fill,
+      paint: paintOf(pipeline, fill, color),
       label: width >= MIN_LABELLED_BAR ? ratio.toFixed(2) : "",
       title: `${benchLabel(entry)}, ${r.test}, -P ${r.pipeline}: ${thousands(r.ours)} requests/s, Redis ${thousands(r.redis!)} (×${ratio.toFixed(2)})`,
     };
