@@ -823,6 +823,27 @@ describe("the reply comparer", () => {
     ).toBe("different");
   });
 
+  it("explains Redis's SORT refusing a sorted set after its own stale ERANGE, and only for a sorted set", () => {
+    const refused =
+      "-ERR One or more scores can't be converted into double\r\n";
+    const sorted = "*2\r\n$1\r\n1\r\n$1\r\n2\r\n";
+    const encoding = (name: string): [string, string] => [
+      `$${name.length}\r\n${name}\r\n`,
+      `$${name.length}\r\n${name}\r\n`,
+    ];
+    expect(
+      verdict(exchange("SORT z", sorted, refused, encoding("skiplist"))),
+    ).toEqual({ kind: "explained", ids: ["sort-stale-range-error"] });
+    // A list or a set has no listpack of scores to read back.
+    expect(
+      verdict(exchange("SORT l", sorted, refused, encoding("quicklist"))).kind,
+    ).toBe("different");
+    // Nor is our refusal where Redis sorts explained.
+    expect(
+      verdict(exchange("SORT z", refused, sorted, encoding("skiplist"))).kind,
+    ).toBe("different");
+  });
+
   // Redis 7.0.15's HELLO 3 reply, with connection id `id`.
   const hello3 = (id: number, proto = ":3") =>
     `%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n${proto}\r\n$2\r\nid\r\n:${id}\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n`;

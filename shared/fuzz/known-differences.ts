@@ -72,7 +72,26 @@ const REDIS_NORMAL_LIMIT = "normal 0 0 0 ";
 /** A bulk string that starts with our default normal limit, with its length line. */
 const OUR_LIMIT_BULK = new RegExp(`\\$(\\d+)\\r\\n${OUR_NORMAL_LIMIT}`, "g");
 
+/** SORT's answer when a weight is not a number. */
+const CANNOT_CONVERT = "ERR One or more scores can't be converted into double";
+
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
+  {
+    id: "sort-stale-range-error",
+    reason:
+      "Redis 7.0's SORT converts a small sorted set to a skiplist first, reading its listpack's scores back with strtod, and never clears errno before reading weights: a subnormal score there leaves ERANGE behind, and the SORT then refuses every weight it reads as text with \"One or more scores can't be converted into double\". The chapters do not copy C's stale errno (page 3's differences; sort.test.ts pins ours)",
+    matches({ args, ours, redis, companion }) {
+      const name = commandName(args);
+      if (name !== "sort" && name !== "sort_ro") return false;
+      if (textOf(redis) !== CANNOT_CONVERT || isError(ours)) return false;
+      // The source was a sorted set on both servers: SORT leaves it a skiplist.
+      return (
+        companion !== undefined &&
+        textOf(companion.ours) === "skiplist" &&
+        textOf(companion.redis) === "skiplist"
+      );
+    },
+  },
   {
     id: "key-specifications",
     reason:

@@ -16,14 +16,13 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import type { Redis } from "ioredis";
-import { useServer } from "../../../shared/harness.ts";
+import { external, useServer } from "../../../shared/harness.ts";
 import {
   clientWithList,
   errorOf,
   infoNumber,
   keysForThisTest,
   NOT_AN_INTEGER,
-  pollUntil,
   SYNTAX_ERROR,
   WRONGTYPE,
 } from "./client-helpers.ts";
@@ -35,6 +34,7 @@ import {
   itRestarts,
   startRestartableServer,
 } from "./persistence-helpers.ts";
+import { untilBlocked } from "./waiting-helpers.ts";
 
 const server = useServer();
 const protocol = inject("protocol");
@@ -310,6 +310,22 @@ describe("how SORT reads a number", () => {
         await redis.rpush(`l${i}`, "1", text);
         expect(await errorOf(sort(redis, `l${i}`)), text).toBe(CANNOT_CONVERT);
       }
+    },
+  );
+  // The same stale ERANGE, left by SORT itself: a small sorted set is
+  // turned into a skiplist before it is read, its listpack's scores read
+  // back with strtod, and a subnormal score's text (`5e-324` is stored as
+  // `4.9406564584124654e-324`) underflows. Redis then refuses the members
+  // it reads as numbers. We do not copy C's stale errno: the article
+  // (page 3, "Where we differ") and the fuzzer's known differences say so.
+  it.skipIf(external)(
+    "sorts a small sorted set holding a subnormal score, a deliberate difference: Redis 7.0's own conversion leaves ERANGE, and it refuses",
+    async () => {
+      const { redis, key } = await setUp();
+      await redis.zadd(key("z"), "5e-324", "2", "1", "1");
+      expect(await redis.object("ENCODING", key("z"))).toBe("listpack");
+      expect(await sort(redis, key("z"))).toEqual(["1", "2"]);
+      expect(await redis.object("ENCODING", key("z"))).toBe("skiplist");
     },
   );
 });
@@ -824,24 +840,12 @@ describe("STORE", () => {
     const waiter = await server.client();
     const id = (await waiter.client("ID")) as number;
     const popped = waiter.blpop(key("d"), 10);
-    await pollUntil(() => isBlocked(redis, id), true, `client ${id} blocked`);
+    await untilBlocked(redis, id);
     expect(await sort(redis, key("l"), "STORE", key("d"))).toBe(3);
     expect(await popped).toEqual([key("d"), "1"]);
     expect(await redis.lrange(key("d"), 0, -1)).toEqual(["2", "3"]);
   });
 });
-
-/** Whether CLIENT LIST shows client `id` blocked (the `b` flag). */
-async function isBlocked(observer: Redis, id: number): Promise<boolean> {
-  const line = (await observer.call(
-    "CLIENT",
-    "LIST",
-    "ID",
-    String(id),
-  )) as string;
-  const flags = line.split(" ").find((field) => field.startsWith("flags="));
-  return flags?.includes("b") ?? false;
-}
 
 describe("SORT and a small sorted set", () => {
   it("SORT and SORT_RO turn a listpack into a skiplist where it lies, time to live kept; an error before the key does not", async () => {
