@@ -58,33 +58,17 @@ function* selectedMembers(
     yield* set.byRank(ranks.start, ranks.stop, reverse);
     return;
   }
+  // LIMIT's offset is stepped over by the walk itself, as Redis steps:
+  // past the end, or negative (from -1, Redis steps until the members
+  // run out), it selects nothing. A negative count takes them all.
+  const { offset, count } = request;
+  if (offset < 0 || offset >= set.size) return;
   const inRange =
     selection.by === "score"
-      ? set.byScore(selection.range, reverse)
-      : set.byLex(selection.range, reverse);
-  yield* limited(inRange, request.offset, request.count, set.size);
-}
-
-/**
- * LIMIT `offset` `count` applied to `members`: skip, then take. An offset
- * past the end selects nothing, and so does a negative one: Redis steps
- * over members while its offset, counted down, is not zero, so from -1
- * it steps until the members run out. A negative count takes them all.
- */
-function* limited(
-  members: Iterable<ScoredMember>,
-  offset: number,
-  count: number,
-  size: number,
-): IterableIterator<ScoredMember> {
-  if (offset < 0 || offset >= size) return;
-  let skipped = 0;
+      ? set.byScore(selection.range, reverse, offset)
+      : set.byLex(selection.range, reverse, offset);
   let taken = 0;
-  for (const member of members) {
-    if (skipped < offset) {
-      skipped += 1;
-      continue;
-    }
+  for (const member of inRange) {
     if (taken === count) return;
     yield member;
     taken += 1;

@@ -218,32 +218,20 @@ export class RedisSortedSet {
   // #region by-score
   /**
    * The members with scores in `range`, ascending, or descending when
-   * `reverse`: from the first (or last) in range, a walk while the scores
-   * stay in it.
+   * `reverse`: Redis's walk of a range (see `#walk`), `offset` members
+   * stepped over first.
    */
-  *byScore(
+  byScore(
     range: ScoreRange,
     reverse: boolean,
+    offset = 0,
   ): IterableIterator<ScoredMember> {
-    if (isEmptyScoreRange(range)) return;
-    const members = this.#members;
-    if (members instanceof PackedScores) {
-      yield* this.#packedRun(members, scoreTests(range), reverse);
-      return;
-    }
-    const { skiplist } = members;
-    let node = reverse
-      ? skiplist.lastInScoreRange(range)
-      : skiplist.firstInScoreRange(range);
-    while (
-      node !== undefined &&
-      (reverse
-        ? scoreAboveMin(node.score, range)
-        : scoreBelowMax(node.score, range))
-    ) {
-      yield [node.member, node.score];
-      node = reverse ? node.backward : node.next;
-    }
+    if (isEmptyScoreRange(range)) return [].values();
+    return this.#walk(scoreTests(range), reverse, offset, (skiplist) =>
+      reverse
+        ? skiplist.lastInScoreRange(range)
+        : skiplist.firstInScoreRange(range),
+    );
   }
 
   /** ZCOUNT: on a skiplist, the ranks of the first and the last in range. */
@@ -281,31 +269,22 @@ export class RedisSortedSet {
 
   // #region by-lex
   /**
-   * The members in `range` by bytes, ascending or descending. Meaningful
-   * when all scores are equal, as Redis documents: the walk is Redis's,
-   * from the first member at or after the range's start, while members
-   * stay before its end.
+   * The members in `range` by bytes, ascending or descending, `offset`
+   * members stepped over first. Meaningful when all scores are equal, as
+   * Redis documents; otherwise the answer is whatever Redis's walk (see
+   * `#walk`) meets, which on a listpack is deterministic, and copied.
    */
-  *byLex(range: LexRange, reverse: boolean): IterableIterator<ScoredMember> {
-    if (!this.#mayHoldLex(range)) return;
-    const members = this.#members;
-    if (members instanceof PackedScores) {
-      yield* this.#packedRun(members, lexTests(range), reverse);
-      return;
-    }
-    const { skiplist } = members;
-    let node = reverse
-      ? skiplist.lastInLexRange(range)
-      : skiplist.firstInLexRange(range);
-    while (
-      node !== undefined &&
-      (reverse
-        ? memberAboveMin(node.member, range)
-        : memberBelowMax(node.member, range))
-    ) {
-      yield [node.member, node.score];
-      node = reverse ? node.backward : node.next;
-    }
+  byLex(
+    range: LexRange,
+    reverse: boolean,
+    offset = 0,
+  ): IterableIterator<ScoredMember> {
+    if (!this.#mayHoldLex(range)) return [].values();
+    return this.#walk(lexTests(range), reverse, offset, (skiplist) =>
+      reverse
+        ? skiplist.lastInLexRange(range)
+        : skiplist.firstInLexRange(range),
+    );
   }
 
   /** ZLEXCOUNT. */
@@ -352,31 +331,52 @@ export class RedisSortedSet {
   }
   // #endregion by-lex
 
+  // #region range-walk
   /**
-   * A range on a listpack, as Redis walks it: from the lowest (or the
-   * highest when `reverse`), past the entries before the range, then the
-   * entries in it. One walk finds where the run is, a second yields it.
+   * Redis's walk of a score or lex range (`genericZrangebyscoreCommand`,
+   * `genericZrangebylexCommand`): start at the first member in the range
+   * (the last one, `reverse`), step over `offset` members, whatever they
+   * are, then take members while they have not passed the range's far
+   * end. With equal scores, or with a score range, that is exactly the
+   * members in range after the first `offset`. A lex range over mixed
+   * scores is not one run of members, and there the blind steps show:
+   * `ZADD z 0 "" 1 x 2 a` then `ZRANGEBYLEX z - [a LIMIT 2 1` steps over
+   * "" and x, out of range, and answers `a`, in Redis and here.
    */
-  *#packedRun(
-    members: PackedScores,
+  *#walk(
     tests: RangeTests,
     reverse: boolean,
+    offset: number,
+    startOf: (skiplist: Skiplist) => SkiplistNode | undefined,
   ): IterableIterator<ScoredMember> {
-    if (!reverse) {
-      const run = findRun(members.entries(), tests);
-      if (run.count === 0) return;
-      yield* members.between(run.skipped, run.skipped + run.count - 1, false);
+    const stillIn = reverse ? tests.reaches : tests.within;
+    const members = this.#members;
+    if (members instanceof PackedScores) {
+      const start = packedStart(members, tests, reverse);
+      if (start === undefined) return;
+      const from = reverse ? start - offset : start + offset;
+      if (from < 0 || from >= members.size) return;
+      const entries = reverse
+        ? members.between(0, from, true)
+        : members.between(from, members.size - 1, false);
+      for (const entry of entries) {
+        if (!stillIn(entry)) return;
+        yield entry;
+      }
       return;
     }
-    // From the top, the range's end is where the run starts.
-    const run = findRun(members.reversedEntries(), {
-      reaches: tests.within,
-      within: tests.reaches,
-    });
-    if (run.count === 0) return;
-    const last = members.size - 1 - run.skipped;
-    yield* members.between(last - run.count + 1, last, true);
+    let node = startOf(members.skiplist);
+    for (let i = 0; i < offset && node !== undefined; i++) {
+      node = reverse ? node.backward : node.next;
+    }
+    while (node !== undefined) {
+      const entry: ScoredMember = [node.member, node.score];
+      if (!stillIn(entry)) return;
+      yield entry;
+      node = reverse ? node.backward : node.next;
+    }
   }
+  // #endregion range-walk
 
   /** ZREMRANGEBYRANK: removes ranks `start` to `stop` (ascending, normalized); how many went. */
   deleteByRank(start: number, stop: number): number {
@@ -579,5 +579,27 @@ function findRun(
     count += 1;
   }
   return { skipped, count };
+}
+
+/**
+ * Where Redis's walk of a listpack starts (`zzlFirstInRange`,
+ * `zzlLastInRange` and their lex twins): the index of the first entry
+ * that reaches the range, if it is also within it; from the top when
+ * `reverse`, the two tests swapped. Undefined: the walk finds nothing.
+ */
+function packedStart(
+  members: PackedScores,
+  tests: RangeTests,
+  reverse: boolean,
+): number | undefined {
+  if (!reverse) {
+    const run = findRun(members.entries(), tests);
+    return run.count === 0 ? undefined : run.skipped;
+  }
+  const run = findRun(members.reversedEntries(), {
+    reaches: tests.within,
+    within: tests.reaches,
+  });
+  return run.count === 0 ? undefined : members.size - 1 - run.skipped;
 }
 // #endregion packed-run
