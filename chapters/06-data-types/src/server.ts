@@ -107,6 +107,8 @@
  *   list-ends.ts               LEFT and RIGHT; the one pop, the one move
  *   list-arguments.ts          list indexes and counts, read as Redis does
  *   blocking-list-commands.ts  BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP: waits
+ *   mpop-arguments.ts          numkeys key... end [COUNT n]: LMPOP's and ZMPOP's words
+ *   random-with-count.ts       HRANDFIELD's and ZRANDMEMBER's one algorithm
  *   hash-commands.ts           HSET, HGET, HDEL, HINCRBY...: one field at a time
  *   hash-random-command.ts     HRANDFIELD: fields at random, with repeats or not
  *   hash-iteration-commands.ts HKEYS, HVALS, HGETALL; HSCAN, a few at a time

@@ -12,8 +12,6 @@
  * makes its own keys under a random prefix: the tests share a server (a
  * real Redis one under REDIS_URL).
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { Redis } from "ioredis";
 import {
@@ -26,17 +24,22 @@ import {
   errorOf,
   infoNumber,
   keysForThisTest,
-  pollUntil,
   WRONGTYPE,
 } from "./client-helpers.ts";
+import {
+  connect,
+  isBlocked,
+  timed,
+  untilBlocked,
+  untilGone,
+  waitingInFor,
+} from "./waiting-helpers.ts";
 import { docsWithoutKeySpecs } from "./command-docs-helpers.ts";
 import { encodeCommand, expectBytes, speakProtocol } from "./resp-helpers.ts";
 import {
-  aofBytes,
-  aofCommands,
+  aofRecords,
   itRestarts,
   startRestartableServer,
-  type RestartableServer,
 } from "./persistence-helpers.ts";
 
 const server = useServer();
@@ -45,79 +48,8 @@ const NOT_A_TIMEOUT = "ERR timeout is not a float or out of range";
 const NEGATIVE_TIMEOUT = "ERR timeout is negative";
 
 // #region helpers
-/** A client, and its id as CLIENT LIST shows it. */
-interface Client {
-  readonly redis: Redis;
-  readonly id: number;
-}
-
-async function connect(connectTo: () => Promise<Redis>): Promise<Client> {
-  const redis = await connectTo();
-  return { redis, id: (await redis.client("ID")) as number };
-}
-
-/**
- * Whether CLIENT LIST shows client `id` waiting (the flag `b`, beside
- * others such as Redis's `U` for a Unix socket client); undefined once
- * the client is gone.
- */
-async function isBlocked(
-  observer: Redis,
-  id: number,
-): Promise<boolean | undefined> {
-  const text = (await observer.call("CLIENT", "LIST", "ID", id)) as string;
-  const line = text.split("\n").find((l) => l !== "");
-  if (line === undefined) return undefined;
-  const flags = line.split(" ").find((field) => field.startsWith("flags="));
-  return flags!.slice("flags=".length).includes("b");
-}
-
-/** Resolves once CLIENT LIST shows client `id` blocked. */
-async function untilBlocked(observer: Redis, id: number): Promise<void> {
-  await pollUntil(() => isBlocked(observer, id), true, `client ${id} blocked`);
-}
-
-/** A client whose blocking command is still waiting: its reply, to await later. */
-interface Waiting<T> extends Client {
-  readonly reply: Promise<T>;
-}
-
-/**
- * Sends `command` from a fresh client and resolves once the server shows
- * that client blocked, so that the order in which tests call this is the
- * order of the clients in the key's queue. A reply that is an error is
- * the error's text; a closed connection is "closed".
- */
-async function waitingIn<T>(
-  observer: Redis,
-  command: (redis: Redis) => Promise<T>,
-  connectTo: () => Promise<Redis> = () => server.client(),
-): Promise<Waiting<T | string>> {
-  const client = await connect(connectTo);
-  const reply = command(client.redis).catch((error: unknown) =>
-    error instanceof Error && error.message.includes("Connection is closed")
-      ? "closed"
-      : errorOf(Promise.reject(error)),
-  );
-  await untilBlocked(observer, client.id);
-  return { ...client, reply };
-}
-
-/** Resolves once client `id` has left CLIENT LIST. */
-async function untilGone(observer: Redis, id: number): Promise<void> {
-  await pollUntil(
-    async () => (await isBlocked(observer, id)) === undefined,
-    true,
-    `client ${id} gone`,
-  );
-}
-
-/** How long `reply` took to come, in milliseconds, and what it was. */
-async function timed<T>(reply: Promise<T>): Promise<[T, number]> {
-  const started = performance.now();
-  const value = await reply;
-  return [value, performance.now() - started];
-}
+/** A blocking command sent from a fresh client, resolved once it waits (waiting-helpers.ts). */
+const waitingIn = waitingInFor(server);
 // #endregion helpers
 
 describe("with data, the blocking commands do not wait", () => {
@@ -716,22 +648,6 @@ describe("clients that stop waiting", () => {
 });
 
 describe("the AOF", () => {
-  /**
-   * The records of the append-only file, as commands: ours is one file,
-   * Redis 7's the `.incr.aof` file of its appendonlydir (only one exists
-   * until a rewrite). Both servers write a record before the replies it
-   * answers go out, so the file is complete once the replies are in.
-   */
-  function records(restartable: RestartableServer): string[][] {
-    if (restartable.kind === "ours") return aofCommands(aofBytes(restartable));
-    const folder = join(restartable.dir, "appendonlydir");
-    const incremental = readdirSync(folder).filter((name) =>
-      name.endsWith(".incr.aof"),
-    );
-    expect(incremental).toHaveLength(1);
-    return aofCommands(readFileSync(join(folder, incremental[0]!)));
-  }
-
   /** Each key's list, in `databases` 0 and 2 (undefined for a key that is not a list). */
   async function lists(
     redis: Redis,
@@ -808,7 +724,7 @@ describe("the AOF", () => {
       ]);
 
       // The same records from both servers, as redis-server 7.0.15 writes them.
-      expect(records(restartable)).toEqual([
+      expect(aofRecords(restartable)).toEqual([
         ["SELECT", "0"],
         ["rpush", "a", "1", "2", "3", "4", "5", "6"],
         ["LPOP", "a"],

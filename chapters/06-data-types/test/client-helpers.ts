@@ -2,7 +2,8 @@
  * Helpers for the ioredis suites of this chapter: unique key names, so
  * tests never share data, the text of an error reply, and what the expiry
  * suites need to wait on a real server: its clock, a field of INFO, and a
- * poll with a generous limit.
+ * poll with a generous limit; a config changed for one test and put back,
+ * and a SCAN walked to its end.
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
@@ -103,4 +104,65 @@ export async function pollUntil<T>(
     last = await probe();
   }
   return performance.now() - started;
+}
+
+/**
+ * Runs `body` with the config `settings` (`{ "zset-max-listpack-entries":
+ * "0" }`) on the server under test, and puts them back afterwards,
+ * whatever happens: the other tests share the server.
+ */
+export async function withConfig(
+  redis: Redis,
+  settings: Readonly<Record<string, string>>,
+  body: () => Promise<void>,
+): Promise<void> {
+  const before: [string, string][] = [];
+  for (const name of Object.keys(settings)) {
+    const [, value] = (await redis.config("GET", name)) as [string, string];
+    before.push([name, value]);
+  }
+  try {
+    for (const [name, value] of Object.entries(settings)) {
+      await redis.config("SET", name, value);
+    }
+    await body();
+  } finally {
+    for (const [name, value] of before) await redis.config("SET", name, value);
+  }
+}
+
+/**
+ * A SCAN-style command (`SSCAN`, `HSCAN`, `ZSCAN`) walked from cursor 0
+ * back to 0: every item of every batch, in the order they came (a hash's
+ * or a sorted set's field or member followed by its value or score), and
+ * how many calls it took. Fails after 10,000 calls: a cursor that never
+ * comes back to 0 is a bug, not a long wait.
+ */
+export async function scanToEnd(
+  redis: Redis,
+  command: "SSCAN" | "HSCAN" | "ZSCAN",
+  key: string,
+  ...options: string[]
+): Promise<{ items: string[]; calls: number }> {
+  const items: string[] = [];
+  let cursor = "0";
+  let calls = 0;
+  do {
+    const [next, batch] = (await redis.call(
+      command,
+      key,
+      cursor,
+      ...options,
+    )) as [string, string[]];
+    items.push(...batch);
+    cursor = next;
+    calls += 1;
+    if (calls === 10_000) throw new Error(`${command} ${key} never ended`);
+  } while (cursor !== "0");
+  return { items, calls };
+}
+
+/** OBJECT ENCODING of `key`: "listpack", "skiplist", "intset"... */
+export async function encodingOf(redis: Redis, key: string): Promise<unknown> {
+  return redis.object("ENCODING", key);
 }

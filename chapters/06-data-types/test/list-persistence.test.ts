@@ -34,94 +34,41 @@
  * what the AOF holds of them is the pop or move they did (BLPOP as LPOP,
  * BLMOVE as LMOVE), and both servers replay the other's records of them.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, inject, it, onTestFinished } from "vitest";
-import { Redis } from "ioredis";
+import { describe, expect, inject } from "vitest";
+import type { Redis } from "ioredis";
 import {
   external,
   itInProcess,
   startChapterServer,
 } from "../../../shared/harness.ts";
-import { namingCommands } from "../../../shared/replies.ts";
 import { infoNumber, pollUntil } from "./client-helpers.ts";
 import {
   aofBytes,
   aofCommands,
+  disconnect,
   itRestarts,
+  REWRITE_LIMIT_MS,
+  rewrite,
   startRedis,
   startRestartableServer,
-  type RunningInstance,
 } from "./persistence-helpers.ts";
-
-/** The redis-server to cross files with: `npm run test:redis`'s, or the one installed. */
-const redisServerBinary = process.env.REDIS_SERVER_BIN ?? "redis-server";
-const hasRedisServer =
-  spawnSync(redisServerBinary, ["--version"], { stdio: "ignore" }).error ===
-  undefined;
-/** A test of our server and a redis-server side by side. */
-const itCrossesFiles = it.skipIf(external || !hasRedisServer);
+import {
+  connectTo,
+  freshFolder,
+  itCrossesFiles,
+  redisServerBinary,
+} from "./crossing-helpers.ts";
 
 /** Redis's AOF_REWRITE_ITEMS_PER_CMD: list elements per RPUSH in a rewrite. */
 const ITEMS_PER_COMMAND = 64;
 /** 2100-01-01T00:00:00Z in milliseconds: a deadline no test run will reach. */
 const YEAR_2100_MS = 4_102_444_800_000;
-/** How long a rewrite may take before a test gives up on it: far more than it needs. */
-const REWRITE_LIMIT_MS = 20_000;
 
 // #region helpers
 /** The project's protocol for the clients of these tests (RESP3, or RESP2). */
 const protocol = { protocol: inject("protocol") };
-
-/** Closes an ioredis client and waits until its socket is gone. */
-async function disconnect(client: Redis): Promise<void> {
-  if (client.status === "end") return;
-  const ended = new Promise((resolve) => client.once("end", resolve));
-  client.disconnect();
-  await ended;
-}
-
-/** A client of a server started with `startRedis` (or our server's address), closed when the test ends. */
-async function connectTo(address: RunningInstance["address"]): Promise<Redis> {
-  const client = new Redis({
-    ...address,
-    ...protocol,
-    retryStrategy: () => null,
-    maxRetriesPerRequest: 0,
-    lazyConnect: true,
-  });
-  onTestFinished(() => disconnect(client));
-  await client.connect();
-  return namingCommands(client);
-}
-
-/** A fresh folder for one test, removed when it ends. */
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), "list-aof-"));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** Starts BGREWRITEAOF and resolves once INFO says it is over, and went well. */
-async function rewrite(redis: Redis): Promise<void> {
-  const before = await infoNumber(redis, "persistence", "aof_rewrites");
-  expect(await redis.bgrewriteaof()).toBe(
-    "Background append only file rewriting started",
-  );
-  await pollUntil(
-    async () =>
-      (await infoNumber(redis, "persistence", "aof_rewrite_in_progress")) ===
-        0 && (await infoNumber(redis, "persistence", "aof_rewrites")) > before,
-    true,
-    "the rewrite to finish",
-    { limitMs: REWRITE_LIMIT_MS, everyMs: 5 },
-  );
-  expect(
-    (await redis.info("persistence")).includes("aof_last_bgrewrite_status:ok"),
-  ).toBe(true);
-}
 
 /**
  * Every key of databases 0 to 15 as a client sees it: `db0 "key"` (the
@@ -612,8 +559,8 @@ describe("our rewritten file", () => {
 async function startOurs(dir: string) {
   const server = await startChapterServer({ dir, appendonly: true });
   const address = { host: server.host, port: server.port };
-  const redis = await connectTo(address);
-  return { server, redis, another: () => connectTo(address) };
+  const redis = await connectTo(address, protocol);
+  return { server, redis, another: () => connectTo(address, protocol) };
 }
 
 /** A redis-server of our own on `dir`, with the AOF on, and a client of it. */
@@ -623,8 +570,12 @@ async function startTheirs(dir: string, settings: Record<string, string> = {}) {
     { appendonly: "yes", ...settings },
     redisServerBinary,
   );
-  const redis = await connectTo(instance.address);
-  return { instance, redis, another: () => connectTo(instance.address) };
+  const redis = await connectTo(instance.address, protocol);
+  return {
+    instance,
+    redis,
+    another: () => connectTo(instance.address, protocol),
+  };
 }
 
 /** Redis's AOF files, base first, in the order its manifest gives them. */
@@ -647,7 +598,7 @@ describe("files crossed with redis-server 7.0.15", () => {
   itCrossesFiles(
     "redis-server loads our AOF with lists in it, as appended and as rewritten",
     async () => {
-      const ours = folder();
+      const ours = freshFolder("list-aof-");
       const mine = await startOurs(ours);
       await writeEveryListCommand(mine.redis, await mine.another());
       const expected = await everyKey(mine.redis);
@@ -661,7 +612,7 @@ describe("files crossed with redis-server 7.0.15", () => {
         }
         // Redis finds appendonly.aof and no folder: it moves the file in,
         // as the base of a folder of its own, and loads it.
-        const theirs = folder();
+        const theirs = freshFolder("list-aof-");
         writeFileSync(
           join(theirs, "appendonly.aof"),
           readFileSync(join(ours, "appendonly.aof")),
@@ -680,7 +631,7 @@ describe("files crossed with redis-server 7.0.15", () => {
   itCrossesFiles(
     "we load the AOF redis-server wrote (base and increments), and its rewrite writes lists as ours does",
     async () => {
-      const theirs = folder();
+      const theirs = freshFolder("list-aof-");
       const redis = await startTheirs(theirs, {
         "aof-use-rdb-preamble": "no",
         appendfsync: "always",
@@ -703,7 +654,7 @@ describe("files crossed with redis-server 7.0.15", () => {
       expect(increments.length).toBeGreaterThan(0);
       const baseBytes = readFileSync(base!.name);
       // Ours loads the base and the increments, end to end: one file.
-      const ours = folder();
+      const ours = freshFolder("list-aof-");
       writeFileSync(
         join(ours, "appendonly.aof"),
         Buffer.concat([
@@ -717,7 +668,7 @@ describe("files crossed with redis-server 7.0.15", () => {
 
       // Ours rewrites the base file's keyspace into the same RPUSH
       // commands as Redis did: the same batches, the same elements.
-      const baseOnly = folder();
+      const baseOnly = freshFolder("list-aof-");
       writeFileSync(join(baseOnly, "appendonly.aof"), baseBytes);
       const again = await startOurs(baseOnly);
       await rewrite(again.redis);

@@ -27,12 +27,12 @@
  * stopped (a Redis that does not stop is killed), the folder removed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { it, onTestFinished } from "vitest";
+import { expect, it, onTestFinished } from "vitest";
 import { Redis, type RedisOptions } from "ioredis";
 import {
   external,
@@ -40,6 +40,7 @@ import {
   type ChapterServer,
 } from "../../../shared/harness.ts";
 import { namingCommands } from "../../../shared/replies.ts";
+import { infoNumber, pollUntil } from "./client-helpers.ts";
 
 /** The redis-server binary to restart under REDIS_URL (see the header). */
 const redisServerBin = process.env.REDIS_SERVER_BIN;
@@ -343,7 +344,7 @@ function answersPong(path: string): Promise<boolean> {
 // #endregion redis
 
 /** Closes an ioredis client and waits until its socket is gone. */
-async function disconnect(client: Redis): Promise<void> {
+export async function disconnect(client: Redis): Promise<void> {
   if (client.status === "end") return;
   const ended = new Promise((resolve) => client.once("end", resolve));
   client.disconnect();
@@ -404,6 +405,45 @@ export function aofCommands(bytes: Buffer): string[][] {
     commands.push(words);
   }
   return commands;
+}
+
+/**
+ * The records of the append-only file, as commands, from either server:
+ * ours is one file, Redis 7's the `.incr.aof` file of its appendonlydir
+ * (only one exists until a rewrite). Both servers write a record before
+ * the reply it answers goes out, so the file is complete once the
+ * replies are in.
+ */
+export function aofRecords(server: RestartableServer): string[][] {
+  if (server.kind === "ours") return aofCommands(aofBytes(server));
+  const folder = join(server.dir, "appendonlydir");
+  const incremental = readdirSync(folder).filter((name) =>
+    name.endsWith(".incr.aof"),
+  );
+  expect(incremental).toHaveLength(1);
+  return aofCommands(readFileSync(join(folder, incremental[0]!)));
+}
+
+/** How long a rewrite may take before a test gives up on it: far more than it needs. */
+export const REWRITE_LIMIT_MS = 20_000;
+
+/** Starts BGREWRITEAOF and resolves once INFO says it is over, and went well. */
+export async function rewrite(redis: Redis): Promise<void> {
+  const before = await infoNumber(redis, "persistence", "aof_rewrites");
+  expect(await redis.bgrewriteaof()).toBe(
+    "Background append only file rewriting started",
+  );
+  await pollUntil(
+    async () =>
+      (await infoNumber(redis, "persistence", "aof_rewrite_in_progress")) ===
+        0 && (await infoNumber(redis, "persistence", "aof_rewrites")) > before,
+    true,
+    "the rewrite to finish",
+    { limitMs: REWRITE_LIMIT_MS, everyMs: 5 },
+  );
+  expect(
+    (await redis.info("persistence")).includes("aof_last_bgrewrite_status:ok"),
+  ).toBe(true);
 }
 // #endregion file
 

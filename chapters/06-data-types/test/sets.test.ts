@@ -21,14 +21,21 @@ import { useServer } from "../../../shared/harness.ts";
 import type { RawSocket } from "../../../shared/raw-socket.ts";
 import {
   clientWithList,
+  encodingOf,
   errorOf,
   keysForThisTest,
   MUST_BE_POSITIVE,
   NOT_AN_INTEGER,
+  scanToEnd,
   SYNTAX_ERROR,
   WRONGTYPE,
+  withConfig,
 } from "./client-helpers.ts";
-import { docsWithoutKeySpecs } from "./command-docs-helpers.ts";
+import {
+  commandDocs,
+  docsWithoutKeySpecs,
+  type DocFields,
+} from "./command-docs-helpers.ts";
 import { encodeCommand, expectBytes, speakProtocol } from "./resp-helpers.ts";
 import {
   aofBytes,
@@ -58,11 +65,6 @@ async function membersOf(redis: Redis, key: string): Promise<string[]> {
   return sorted(await redis.smembers(key));
 }
 
-/** OBJECT ENCODING of `key`. */
-async function encodingOf(redis: Redis, key: string): Promise<unknown> {
-  return redis.object("ENCODING", key);
-}
-
 /**
  * Runs `body` with set-max-intset-entries at `limit` on the server under
  * test, and puts it back afterwards, whatever happens: the other tests
@@ -73,16 +75,7 @@ async function withIntsetLimit(
   limit: string,
   body: () => Promise<void>,
 ): Promise<void> {
-  const [, before] = (await redis.config("GET", "set-max-intset-entries")) as [
-    string,
-    string,
-  ];
-  try {
-    await redis.config("SET", "set-max-intset-entries", limit);
-    await body();
-  } finally {
-    await redis.config("SET", "set-max-intset-entries", before);
-  }
+  await withConfig(redis, { "set-max-intset-entries": limit }, body);
 }
 
 describe("SADD, SREM, SCARD, SISMEMBER, SMISMEMBER and SMEMBERS", () => {
@@ -558,20 +551,12 @@ describe("SSCAN", () => {
       ["COUNT", "7"],
       ["MATCH", "1*", "COUNT", "50"],
     ]) {
-      const seen: string[] = [];
-      let cursor = "0";
-      let calls = 0;
-      do {
-        const [next, batch] = (await redis.call(
-          "SSCAN",
-          key("s"),
-          cursor,
-          ...options,
-        )) as [string, string[]];
-        seen.push(...batch);
-        cursor = next;
-        calls += 1;
-      } while (cursor !== "0");
+      const { items: seen, calls } = await scanToEnd(
+        redis,
+        "SSCAN",
+        key("s"),
+        ...options,
+      );
       const wanted =
         options[0] === "MATCH"
           ? members.filter((member) => member.startsWith("1"))
@@ -922,22 +907,8 @@ describe("COMMAND INFO and COMMAND DOCS", { tags: ["fidelity"] }, () => {
     "O(N) where N is the total number of elements in all given sets.";
   const STORE = [["name", "destination", "type", "key"], KEYS];
 
-  /** COMMAND DOCS's fields, in Redis's order, without the ones left out. */
-  function docs(fields: {
-    summary: string;
-    since: string;
-    complexity: string;
-    history?: string[][];
-    arguments: unknown[];
-  }): unknown[] {
-    const { summary, since, complexity, history } = fields;
-    return [
-      ...["summary", summary, "since", since, "group", "set"],
-      ...["complexity", complexity],
-      ...(history === undefined ? [] : ["history", history]),
-      ...["arguments", fields.arguments],
-    ];
-  }
+  /** COMMAND DOCS's fields, in Redis's order (command-docs-helpers.ts). */
+  const docs = (fields: DocFields) => commandDocs("set", fields);
 
   /** An optional argument's docs: after `token` if it has one, since a later version if it says. */
   function optional(

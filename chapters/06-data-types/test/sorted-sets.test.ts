@@ -18,39 +18,44 @@
  * under a random prefix: the tests share a server (a real Redis one
  * under REDIS_URL).
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, inject, it, onTestFinished } from "vitest";
-import { Redis } from "ioredis";
-import {
-  external,
-  startChapterServer,
-  useServer,
-} from "../../../shared/harness.ts";
-import { namingCommands } from "../../../shared/replies.ts";
+import { describe, expect, inject, it } from "vitest";
+import type { Redis } from "ioredis";
+import { startChapterServer, useServer } from "../../../shared/harness.ts";
 import type { RawSocket } from "../../../shared/raw-socket.ts";
 import {
   clientWithList,
+  encodingOf,
   errorOf,
-  infoNumber,
   keysForThisTest,
   NOT_AN_INTEGER,
-  pollUntil,
+  scanToEnd,
   SYNTAX_ERROR,
+  withConfig,
   WRONGTYPE,
 } from "./client-helpers.ts";
-import { docsWithoutKeySpecs } from "./command-docs-helpers.ts";
+import {
+  commandDocs,
+  docsWithoutKeySpecs,
+  type DocFields,
+} from "./command-docs-helpers.ts";
 import { encodeCommand, expectBytes, speakProtocol } from "./resp-helpers.ts";
 import {
   aofBytes,
   aofCommands,
+  disconnect,
   itRestarts,
+  rewrite,
   startRedis,
   startRestartableServer,
-  type RunningInstance,
 } from "./persistence-helpers.ts";
+import {
+  connectTo,
+  freshFolder,
+  itCrossesFiles,
+  redisServerBinary,
+} from "./crossing-helpers.ts";
 
 const server = useServer();
 const protocol = inject("protocol");
@@ -69,11 +74,6 @@ function scoredMembers(count: number, score = (i: number) => i): string[] {
   ]).flat();
 }
 
-/** OBJECT ENCODING of `key`. */
-async function encodingOf(redis: Redis, key: string): Promise<unknown> {
-  return redis.object("ENCODING", key);
-}
-
 /**
  * Every member with its score as ZSCAN writes it, walked to the end and
  * sorted by member: `[[member, score], ...]`. A skiplist's scan comes in
@@ -83,21 +83,11 @@ async function scannedPairs(
   redis: Redis,
   key: string,
 ): Promise<[string, string][]> {
+  const { items } = await scanToEnd(redis, "ZSCAN", key, "COUNT", "100");
   const pairs: [string, string][] = [];
-  let cursor = "0";
-  do {
-    const [next, words] = (await redis.call(
-      "ZSCAN",
-      key,
-      cursor,
-      "COUNT",
-      "100",
-    )) as [string, string[]];
-    for (let i = 0; i < words.length; i += 2) {
-      pairs.push([words[i]!, words[i + 1]!]);
-    }
-    cursor = next;
-  } while (cursor !== "0");
+  for (let i = 0; i < items.length; i += 2) {
+    pairs.push([items[i]!, items[i + 1]!]);
+  }
   return pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -108,31 +98,6 @@ async function ranksOf(
   members: readonly string[],
 ): Promise<(number | null)[]> {
   return Promise.all(members.map((member) => redis.zrank(key, member)));
-}
-
-/**
- * Runs `body` with the config `settings` on the server under test, and
- * puts them back afterwards, whatever happens: the other tests share the
- * server.
- */
-async function withConfig(
-  redis: Redis,
-  settings: Record<string, string>,
-  body: () => Promise<void>,
-): Promise<void> {
-  const before: [string, string][] = [];
-  for (const name of Object.keys(settings)) {
-    const [, value] = (await redis.config("GET", name)) as [string, string];
-    before.push([name, value]);
-  }
-  try {
-    for (const [name, value] of Object.entries(settings)) {
-      await redis.config("SET", name, value);
-    }
-    await body();
-  } finally {
-    for (const [name, value] of before) await redis.config("SET", name, value);
-  }
 }
 
 describe("ZADD, ZSCORE and ZCARD", () => {
@@ -636,23 +601,17 @@ describe("ZSCAN", () => {
       ["COUNT", "7"],
       ["MATCH", "m1*", "COUNT", "50"],
     ]) {
+      const { items, calls } = await scanToEnd(
+        redis,
+        "ZSCAN",
+        key("z"),
+        ...options,
+      );
       const seen: string[] = [];
-      let cursor = "0";
-      let calls = 0;
-      do {
-        const [next, words] = (await redis.call(
-          "ZSCAN",
-          key("z"),
-          cursor,
-          ...options,
-        )) as [string, string[]];
-        for (let i = 0; i < words.length; i += 2) {
-          expect(words[i + 1]).toBe(String(Number(words[i]!.slice(1)) / 4));
-          seen.push(words[i]!);
-        }
-        cursor = next;
-        calls += 1;
-      } while (cursor !== "0");
+      for (let i = 0; i < items.length; i += 2) {
+        expect(items[i + 1]).toBe(String(Number(items[i]!.slice(1)) / 4));
+        seen.push(items[i]!);
+      }
       const wanted = Array.from({ length: 300 }, (_, i) => `m${i}`).filter(
         (member) => options[0] !== "MATCH" || member.startsWith("m1"),
       );
@@ -830,25 +789,6 @@ describe("the exact bytes of the replies, in the project's protocol", () => {
 });
 
 // #region aof
-/** Starts BGREWRITEAOF and resolves once INFO says it is over, and went well. */
-async function rewrite(redis: Redis): Promise<void> {
-  const before = await infoNumber(redis, "persistence", "aof_rewrites");
-  expect(await redis.bgrewriteaof()).toBe(
-    "Background append only file rewriting started",
-  );
-  await pollUntil(
-    async () =>
-      (await infoNumber(redis, "persistence", "aof_rewrite_in_progress")) ===
-        0 && (await infoNumber(redis, "persistence", "aof_rewrites")) > before,
-    true,
-    "the rewrite to finish",
-    { limitMs: 20_000, everyMs: 5 },
-  );
-  expect(
-    (await redis.info("persistence")).includes("aof_last_bgrewrite_status:ok"),
-  ).toBe(true);
-}
-
 /** What a sorted set is, as a client sees it: encoding, then members and scores. */
 async function stateOf(redis: Redis, keys: readonly string[]) {
   return Promise.all(
@@ -987,50 +927,16 @@ describe("the AOF", () => {
 // #endregion aof
 
 // #region crossing files
-/** The redis-server to cross files with: `npm run test:redis`'s, or the one installed. */
-const redisServerBinary = process.env.REDIS_SERVER_BIN ?? "redis-server";
-const hasRedisServer =
-  spawnSync(redisServerBinary, ["--version"], { stdio: "ignore" }).error ===
-  undefined;
-/** A test of our server and a redis-server side by side. */
-const itCrossesFiles = it.skipIf(external || !hasRedisServer);
-
-/** Closes an ioredis client and waits until its socket is gone. */
-async function disconnect(client: Redis): Promise<void> {
-  if (client.status === "end") return;
-  const ended = new Promise((resolve) => client.once("end", resolve));
-  client.disconnect();
-  await ended;
-}
-
-/** A client of `address`, in the project's protocol, closed when the test ends. */
-async function connectTo(address: RunningInstance["address"]): Promise<Redis> {
-  const client = new Redis({
-    ...address,
-    protocol,
-    retryStrategy: () => null,
-    maxRetriesPerRequest: 0,
-    lazyConnect: true,
-  });
-  onTestFinished(() => disconnect(client));
-  await client.connect();
-  return namingCommands(client);
-}
-
-/** A fresh folder for one test, removed when it ends. */
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), "zset-aof-"));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 describe("files crossed with redis-server 7.0.15", () => {
   itCrossesFiles(
     "redis-server loads our AOF with sorted sets in it, as appended and as rewritten",
     async () => {
-      const ours = folder();
+      const ours = freshFolder("zset-aof-");
       const mine = await startChapterServer({ dir: ours, appendonly: true });
-      const redis = await connectTo({ host: mine.host, port: mine.port });
+      const redis = await connectTo(
+        { host: mine.host, port: mine.port },
+        { protocol },
+      );
       await redis.zadd("small", "1.1", "a", "-inf", "b", "1e17", "c");
       await redis.zadd("big", ...BIG);
       await redis.zincrby("big", "0.5", "m7");
@@ -1049,13 +955,16 @@ describe("files crossed with redis-server 7.0.15", () => {
             appendonly: true,
           });
           await rewrite(
-            await connectTo({ host: again.host, port: again.port }),
+            await connectTo(
+              { host: again.host, port: again.port },
+              { protocol },
+            ),
           );
           await again.close();
         }
         // Redis finds appendonly.aof and no folder: it moves the file in,
         // as the base of a folder of its own, and loads it.
-        const theirs = folder();
+        const theirs = freshFolder("zset-aof-");
         writeFileSync(
           join(theirs, "appendonly.aof"),
           readFileSync(join(ours, "appendonly.aof")),
@@ -1065,7 +974,7 @@ describe("files crossed with redis-server 7.0.15", () => {
           { appendonly: "yes" },
           redisServerBinary,
         );
-        const client = await connectTo(instance.address);
+        const client = await connectTo(instance.address, { protocol });
         expect(await stateOf(client, keys), stage).toEqual(expected);
         await disconnect(client);
         await instance.stop();
@@ -1111,22 +1020,8 @@ describe("COMMAND INFO and COMMAND DOCS", { tags: ["fidelity"] }, () => {
   const MEMBERS = [...MEMBER, "flags", ["multiple"]];
   const MULTIPLE = ["2.4.0", "Accepts multiple elements."];
 
-  /** COMMAND DOCS's fields, in Redis's order, without the ones left out. */
-  function docs(fields: {
-    summary: string;
-    since: string;
-    complexity: string;
-    history?: string[][];
-    arguments: unknown[];
-  }): unknown[] {
-    const { summary, since, complexity, history } = fields;
-    return [
-      ...["summary", summary, "since", since, "group", "sorted-set"],
-      ...["complexity", complexity],
-      ...(history === undefined ? [] : ["history", history]),
-      ...["arguments", fields.arguments],
-    ];
-  }
+  /** COMMAND DOCS's fields, in Redis's order (command-docs-helpers.ts). */
+  const docs = (fields: DocFields) => commandDocs("sorted-set", fields);
 
   /** A pure token, optional, added in `since`. */
   function token(name: string, word: string, since?: string): unknown[] {

@@ -20,13 +20,15 @@ import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
 import {
   clientWithList,
+  encodingOf,
   errorOf,
   keysForThisTest,
   NOT_AN_INTEGER,
   SYNTAX_ERROR,
+  withConfig,
   WRONGTYPE,
 } from "./client-helpers.ts";
-import { docsWithoutKeySpecs } from "./command-docs-helpers.ts";
+import { commandDocs, docsWithoutKeySpecs } from "./command-docs-helpers.ts";
 import { encodeCommand, expectBytes, speakProtocol } from "./resp-helpers.ts";
 import {
   aofBytes,
@@ -34,6 +36,7 @@ import {
   itRestarts,
   startRestartableServer,
 } from "./persistence-helpers.ts";
+import { contentsOf, scored, scoresAndMembers } from "./zset-helpers.ts";
 
 const server = useServer();
 const protocol = inject("protocol");
@@ -43,66 +46,6 @@ const NEGATIVE_LIMIT = "ERR LIMIT can't be negative";
 
 /** A client, key names of its own, and a list at `key("list")` for WRONGTYPE. */
 const setUp = () => clientWithList(server);
-
-/** A member and its score as the reply writes it (`%.17g`, `inf`). */
-type Scored = [member: string, score: string];
-
-/**
- * A WITHSCORES reply as [member, score] pairs, whichever the protocol:
- * RESP2 lays them flat, RESP3 in pairs.
- */
-function pairsOf(reply: unknown): Scored[] {
-  const items = reply as unknown[];
-  if (protocol === 3) return items as Scored[];
-  const pairs: Scored[] = [];
-  for (let i = 0; i < items.length; i += 2) {
-    pairs.push([items[i] as string, items[i + 1] as string]);
-  }
-  return pairs;
-}
-
-/** A command answered WITHSCORES, as pairs. */
-async function scored(redis: Redis, ...command: string[]): Promise<Scored[]> {
-  return pairsOf(await redis.call(command[0]!, ...command.slice(1)));
-}
-
-/** A stored sorted set, every member with its score, as ZRANGE lists it. */
-async function contentsOf(redis: Redis, key: string): Promise<Scored[]> {
-  return scored(redis, "ZRANGE", key, "0", "-1", "WITHSCORES");
-}
-
-/** OBJECT ENCODING of `key`. */
-async function encodingOf(redis: Redis, key: string): Promise<unknown> {
-  return redis.object("ENCODING", key);
-}
-
-/** `count` members `m1`, `m2`... with scores 1, 2..., as ZADD arguments. */
-function scoresAndMembers(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => [
-    `${i + 1}`,
-    `m${i + 1}`,
-  ]).flat();
-}
-
-/**
- * Runs `body` with the config `name` at `value` on the server under test,
- * and puts it back afterwards, whatever happens: the other tests share
- * the server.
- */
-async function withConfig(
-  redis: Redis,
-  name: string,
-  value: string,
-  body: () => Promise<void>,
-): Promise<void> {
-  const [, before] = (await redis.config("GET", name)) as [string, string];
-  try {
-    await redis.config("SET", name, value);
-    await body();
-  } finally {
-    await redis.config("SET", name, before);
-  }
-}
 
 /** Two sorted sets to combine: a = {x:1, y:2, z:3}, b = {y:10, z:20, w:30}. */
 async function twoSortedSets(redis: Redis, key: (name: string) => string) {
@@ -442,61 +385,34 @@ describe("WEIGHTS and AGGREGATE", () => {
     // walked one's weighted scores are cleaned of NaN.
     await redis.zadd(key("plus"), "inf", "m");
     await redis.zadd(key("minus"), "-inf", "m");
-    const max = ["AGGREGATE", "MAX", "WITHSCORES"];
-    expect(
-      await scored(
+    // Two inputs, weighted, AGGREGATE MAX.
+    const max = (
+      command: string,
+      first: string,
+      second: string,
+      ...weights: string[]
+    ) =>
+      scored(
         redis,
-        "ZINTER",
+        command,
         "2",
-        key("plus"),
-        key("minus"),
+        first,
+        second,
         "WEIGHTS",
-        "0",
-        "1",
-        ...max,
-      ),
-    ).toEqual([["m", "0"]]);
-    expect(
-      await scored(
-        redis,
-        "ZINTER",
-        "2",
-        key("minus"),
-        key("plus"),
-        "WEIGHTS",
-        "1",
-        "0",
-        ...max,
-      ),
-    ).toEqual([["m", "-inf"]]);
-    expect(
-      await scored(
-        redis,
-        "ZUNION",
-        "2",
-        key("minus"),
-        key("plus"),
-        "WEIGHTS",
-        "1",
-        "0",
-        ...max,
-      ),
-    ).toEqual([["m", "0"]]);
+        ...weights,
+        "AGGREGATE",
+        "MAX",
+        "WITHSCORES",
+      );
+    const [plus, minus] = [key("plus"), key("minus")];
+    expect(await max("ZINTER", plus, minus, "0", "1")).toEqual([["m", "0"]]);
+    expect(await max("ZINTER", minus, plus, "1", "0")).toEqual([["m", "-inf"]]);
+    expect(await max("ZUNION", minus, plus, "1", "0")).toEqual([["m", "0"]]);
     // A smaller input is walked first, whatever the order named.
     await redis.zadd(key("bigger"), "-inf", "m", 0, "other");
-    expect(
-      await scored(
-        redis,
-        "ZINTER",
-        "2",
-        key("bigger"),
-        key("plus"),
-        "WEIGHTS",
-        "1",
-        "0",
-        ...max,
-      ),
-    ).toEqual([["m", "0"]]);
+    expect(await max("ZINTER", key("bigger"), plus, "1", "0")).toEqual([
+      ["m", "0"],
+    ]);
   });
 
   it("scores are added from the smallest input to the largest, whatever the order named", async () => {
@@ -793,7 +709,7 @@ describe("the encoding a STORE gives its result", () => {
   it("follows zset-max-listpack-entries and zset-max-listpack-value", async () => {
     const { redis, key } = await setUp();
     await redis.zadd(key("a"), 1, "m1", 2, "m2", 3, "m3");
-    await withConfig(redis, "zset-max-listpack-entries", "2", async () => {
+    await withConfig(redis, { "zset-max-listpack-entries": "2" }, async () => {
       await redis.call("ZUNIONSTORE", key("d"), "1", key("a"));
       expect(await encodingOf(redis, key("d"))).toBe("skiplist");
       await redis.call("ZINTERSTORE", key("d"), "2", key("a"), key("a"));
@@ -802,11 +718,11 @@ describe("the encoding a STORE gives its result", () => {
       await redis.call("ZDIFFSTORE", key("d"), "2", key("a"), key("one"));
       expect(await encodingOf(redis, key("d"))).toBe("listpack");
     });
-    await withConfig(redis, "zset-max-listpack-entries", "0", async () => {
+    await withConfig(redis, { "zset-max-listpack-entries": "0" }, async () => {
       await redis.call("ZUNIONSTORE", key("d"), "1", key("a"));
       expect(await encodingOf(redis, key("d"))).toBe("skiplist");
     });
-    await withConfig(redis, "zset-max-ziplist-value", "1", async () => {
+    await withConfig(redis, { "zset-max-ziplist-value": "1" }, async () => {
       await redis.call("ZUNIONSTORE", key("d"), "1", key("a"));
       expect(await encodingOf(redis, key("d"))).toBe("skiplist");
     });
@@ -1032,18 +948,14 @@ describe("COMMAND INFO, GETKEYS and DOCS", { tags: ["fidelity"] }, () => {
   const DIFF =
     "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.";
 
-  /** COMMAND DOCS's fields, in Redis's order. */
-  function docs(
+  /** COMMAND DOCS's fields, in Redis's order (command-docs-helpers.ts). */
+  const docs = (
     summary: string,
     since: string,
     complexity: string,
     args: unknown[],
-  ): unknown[] {
-    return [
-      ...["summary", summary, "since", since, "group", "sorted-set"],
-      ...["complexity", complexity, "arguments", args],
-    ];
-  }
+  ) =>
+    commandDocs("sorted-set", { summary, since, complexity, arguments: args });
 
   it.each([
     [

@@ -19,8 +19,6 @@
  * under a random prefix: the tests share a server (a real Redis one
  * under REDIS_URL).
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import type { Redis } from "ioredis";
 import { external, useServer } from "../../../shared/harness.ts";
@@ -31,19 +29,23 @@ import {
   keysForThisTest,
   MUST_BE_POSITIVE,
   NOT_AN_INTEGER,
-  pollUntil,
   SYNTAX_ERROR,
   WRONGTYPE,
 } from "./client-helpers.ts";
-import { docsWithoutKeySpecs } from "./command-docs-helpers.ts";
+import { commandDocs, docsWithoutKeySpecs } from "./command-docs-helpers.ts";
 import { encodeCommand, expectBytes, speakProtocol } from "./resp-helpers.ts";
 import {
-  aofBytes,
-  aofCommands,
+  aofRecords,
   itRestarts,
   startRestartableServer,
-  type RestartableServer,
 } from "./persistence-helpers.ts";
+import { isBlocked, timed, waitingInFor } from "./waiting-helpers.ts";
+import {
+  contentsOf,
+  scored,
+  scoresAndMembers,
+  type Scored,
+} from "./zset-helpers.ts";
 
 const server = useServer();
 const protocol = inject("protocol");
@@ -58,41 +60,6 @@ const NOT_A_LONG =
 
 /** A client, key names of its own, and a list at `key("list")` for WRONGTYPE. */
 const setUp = () => clientWithList(server);
-
-/** A member and its score as the reply writes it (`%.17g`). */
-type Scored = [member: string, score: string];
-
-/**
- * A WITHSCORES-style reply as [member, score] pairs, whichever the
- * protocol: RESP2 lays them flat, RESP3 in pairs.
- */
-function pairsOf(reply: unknown): Scored[] {
-  const items = reply as unknown[];
-  if (protocol === 3) return items as Scored[];
-  const pairs: Scored[] = [];
-  for (let i = 0; i < items.length; i += 2) {
-    pairs.push([items[i] as string, items[i + 1] as string]);
-  }
-  return pairs;
-}
-
-/** A command answered WITHSCORES-style, as pairs. */
-async function scored(redis: Redis, ...command: string[]): Promise<Scored[]> {
-  return pairsOf(await redis.call(command[0]!, ...command.slice(1)));
-}
-
-/** A stored sorted set, every member with its score, as ZRANGE lists it. */
-async function contentsOf(redis: Redis, key: string): Promise<Scored[]> {
-  return scored(redis, "ZRANGE", key, "0", "-1", "WITHSCORES");
-}
-
-/** `count` members `m1`, `m2`... with scores 1, 2..., as ZADD arguments. */
-function scoresAndMembers(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => [
-    `${i + 1}`,
-    `m${i + 1}`,
-  ]).flat();
-}
 
 /** A member longer than zset-max-listpack-value (64): its set is a skiplist. */
 const LONG_MEMBER = "x".repeat(65);
@@ -112,64 +79,25 @@ function scoreOf(text: string): string {
   return protocol === 3 ? `,${text}\r\n` : bulkOf(text);
 }
 
+/**
+ * The error a command is answered with, its words given as a test table
+ * writes them: `z`, `none` and `list` stand for this test's keys of those
+ * names.
+ */
+async function errorOfWords(
+  redis: Redis,
+  key: (name: string) => string,
+  words: readonly string[],
+): Promise<string> {
+  const named = words.map((w) =>
+    ["z", "none", "list"].includes(w) ? key(w) : w,
+  );
+  return errorOf(redis.call(named[0]!, ...named.slice(1)));
+}
+
 // #region waiting-helpers
-/**
- * The blocking list suite's helpers (blocking.test.ts), for sorted sets:
- * a client with its id, whether CLIENT LIST shows it blocked, and a
- * blocking command sent from a fresh client, resolved once it waits.
- */
-interface Client {
-  readonly redis: Redis;
-  readonly id: number;
-}
-
-async function connect(connectTo: () => Promise<Redis>): Promise<Client> {
-  const redis = await connectTo();
-  return { redis, id: (await redis.client("ID")) as number };
-}
-
-/** Whether CLIENT LIST shows client `id` waiting (the flag `b`). */
-async function isBlocked(observer: Redis, id: number): Promise<boolean> {
-  const text = (await observer.call("CLIENT", "LIST", "ID", id)) as string;
-  const line = text.split("\n").find((l) => l !== "");
-  const flags = line?.split(" ").find((field) => field.startsWith("flags="));
-  return flags?.slice("flags=".length).includes("b") === true;
-}
-
-/** A client whose blocking command is still waiting: its reply, to await later. */
-interface Waiting<T> extends Client {
-  readonly reply: Promise<T>;
-}
-
-/**
- * Sends `command` from a fresh client and resolves once the server shows
- * that client blocked, so that the order in which a test calls this is
- * the order of the clients in the key's queue. A reply that is an error
- * is the error's text.
- */
-async function waitingIn<T>(
-  observer: Redis,
-  command: (redis: Redis) => Promise<T>,
-  connectTo: () => Promise<Redis> = () => server.client(),
-): Promise<Waiting<T | string>> {
-  const client = await connect(connectTo);
-  const reply = command(client.redis).catch((error: unknown) =>
-    errorOf(Promise.reject(error)),
-  );
-  await pollUntil(
-    () => isBlocked(observer, client.id),
-    true,
-    `client ${client.id} blocked`,
-  );
-  return { ...client, reply };
-}
-
-/** How long `reply` took to come, in milliseconds, and what it was. */
-async function timed<T>(reply: Promise<T>): Promise<[T, number]> {
-  const started = performance.now();
-  const value = await reply;
-  return [value, performance.now() - started];
-}
+/** A blocking command sent from a fresh client, resolved once it waits (waiting-helpers.ts). */
+const waitingIn = waitingInFor(server);
 // #endregion waiting-helpers
 
 describe("ZPOPMIN and ZPOPMAX", () => {
@@ -268,12 +196,7 @@ describe("ZPOPMIN and ZPOPMAX", () => {
   ])("%j → %s", async (words, expected) => {
     const { redis, key } = await setUp();
     await redis.zadd(key("z"), 1, "a");
-    const named = words.map((w, i) =>
-      i === 1 && ["z", "none", "list"].includes(w) ? key(w) : w,
-    );
-    expect(await errorOf(redis.call(named[0]!, ...named.slice(1)))).toBe(
-      expected,
-    );
+    expect(await errorOfWords(redis, key, words)).toBe(expected);
     expect(await contentsOf(redis, key("z"))).toEqual([["a", "1"]]);
   });
 });
@@ -342,10 +265,7 @@ describe("ZMPOP", () => {
   ])("%j → %s", async (words, expected) => {
     const { redis, key } = await setUp();
     await redis.zadd(key("z"), 1, "a");
-    const named = words.map((w) => (["z", "list"].includes(w) ? key(w) : w));
-    expect(await errorOf(redis.call(named[0]!, ...named.slice(1)))).toBe(
-      expected,
-    );
+    expect(await errorOfWords(redis, key, words)).toBe(expected);
     expect(await contentsOf(redis, key("z"))).toEqual([["a", "1"]]);
   });
 });
@@ -513,12 +433,7 @@ describe("BZPOPMIN, BZPOPMAX and BZMPOP with members to pop do not wait", () => 
   ])("%j → %s", async (words, expected) => {
     const { redis, key } = await setUp();
     await redis.zadd(key("z"), 1, "a");
-    const named = words.map((w) =>
-      ["z", "none", "list"].includes(w) ? key(w) : w,
-    );
-    expect(await errorOf(redis.call(named[0]!, ...named.slice(1)))).toBe(
-      expected,
-    );
+    expect(await errorOfWords(redis, key, words)).toBe(expected);
     expect(await contentsOf(redis, key("z"))).toEqual([["a", "1"]]);
   });
 });
@@ -751,22 +666,6 @@ describe("clients that stop waiting", () => {
 });
 
 describe("the AOF", () => {
-  /**
-   * The records of the append-only file, as commands: ours is one file,
-   * Redis 7's the `.incr.aof` file of its appendonlydir (only one exists
-   * until a rewrite). Both servers write a record before the replies it
-   * answers go out, so the file is complete once the replies are in.
-   */
-  function records(restartable: RestartableServer): string[][] {
-    if (restartable.kind === "ours") return aofCommands(aofBytes(restartable));
-    const folder = join(restartable.dir, "appendonlydir");
-    const incremental = readdirSync(folder).filter((name) =>
-      name.endsWith(".incr.aof"),
-    );
-    expect(incremental).toHaveLength(1);
-    return aofCommands(readFileSync(join(folder, incremental[0]!)));
-  }
-
   /** Each key's members and scores, in databases 0 and 2. */
   async function sortedSets(
     redis: Redis,
@@ -867,7 +766,7 @@ describe("the AOF", () => {
       ]);
 
       // The same records from both servers, as redis-server 7.0.15 writes them.
-      expect(records(restartable)).toEqual([
+      expect(aofRecords(restartable)).toEqual([
         ["SELECT", "0"],
         ["zadd", "a", ...scoresAndMembers(9)],
         // ZPOPMIN and ZPOPMAX as they came...
@@ -1091,12 +990,7 @@ describe("ZRANDMEMBER", () => {
   ])("%j → %s", async (words, expected) => {
     const { redis, key } = await setUp();
     await redis.zadd(key("z"), 1, "a");
-    const named = words.map((w, i) =>
-      i === 1 && ["z", "none", "list"].includes(w) ? key(w) : w,
-    );
-    expect(await errorOf(redis.call(named[0]!, ...named.slice(1)))).toBe(
-      expected,
-    );
+    expect(await errorOfWords(redis, key, words)).toBe(expected);
   });
 
   it.skipIf(external)(
@@ -1230,21 +1124,21 @@ describe("COMMAND INFO, GETKEYS and DOCS", { tags: ["fidelity"] }, () => {
     ["6.0.0", "`timeout` is interpreted as a double instead of an integer."],
   ];
 
-  /** COMMAND DOCS's fields, in Redis's order, with a history if given. */
-  function docs(
+  /** COMMAND DOCS's fields, in Redis's order (command-docs-helpers.ts). */
+  const docs = (
     summary: string,
     since: string,
     complexity: string,
     args: unknown[],
-    history?: unknown[],
-  ): unknown[] {
-    return [
-      ...["summary", summary, "since", since, "group", "sorted-set"],
-      ...["complexity", complexity],
-      ...(history === undefined ? [] : ["history", history]),
-      ...["arguments", args],
-    ];
-  }
+    history?: string[][],
+  ) =>
+    commandDocs("sorted-set", {
+      summary,
+      since,
+      complexity,
+      history,
+      arguments: args,
+    });
 
   it.each<[string, unknown]>([
     [

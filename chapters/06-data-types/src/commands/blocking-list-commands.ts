@@ -43,7 +43,8 @@ import type { Quicklist } from "../types/quicklist.ts";
 import { parseTimeout } from "../blocking/timeout.ts";
 import { getList, isWrongType, type WrongType } from "./typed-lookup.ts";
 import { endOf, moveBetween, popFrom, type End } from "./list-ends.ts";
-import { keyAndElements, parseMultiPop } from "./list-move-commands.ts";
+import { keyAndElements } from "./list-move-commands.ts";
+import { parseMultiPop } from "./mpop-arguments.ts";
 import { LIST_DOCS } from "./docs/list-docs.ts";
 
 // #region take-or-wait
@@ -264,21 +265,21 @@ export const blmpop: CommandSpec = {
   categories: BLOCKING_CATEGORIES,
   docs: LIST_DOCS.blmpop,
   run(args, context) {
-    const request = parseMultiPop(args, 2);
+    const request = parseMultiPop(args, 2, endOf);
     if (!("keys" in request)) return request;
     const deadline = deadlineOf(args[1]!, context);
     if (typeof deadline !== "number") return deadline;
-    const { where, count } = request;
+    const { end, count } = request;
     return takeOrWait(
       context,
       request.keys,
       deadline,
       (db, key, list) => {
-        const values = popFrom(db, key, list, where, count);
+        const values = popFrom(db, key, list, end, count);
         return {
           reply: keyAndElements(key, values),
           logged: [
-            where === "head" ? "LPOP" : "RPOP",
+            end === "head" ? "LPOP" : "RPOP",
             key,
             String(values.length),
           ],

@@ -36,11 +36,12 @@ import { parseTimeout } from "../blocking/timeout.ts";
 import { getSortedSet, isWrongType } from "./typed-lookup.ts";
 import {
   keyAndScoredMembers,
-  parseZsetMultiPop,
   popCommandName,
   popEnd,
+  zsetEndOf,
   type ZsetEnd,
 } from "./zset-pop-commands.ts";
+import { parseMultiPop } from "./mpop-arguments.ts";
 import { scoredMemberFlat } from "./zset-replies.ts";
 import { ZSET_POP_DOCS } from "./docs/zset-pop-docs.ts";
 
@@ -154,7 +155,7 @@ export const bzmpop: CommandSpec = {
   categories: ["@write", "@sortedset", "@slow", "@blocking"],
   docs: ZSET_POP_DOCS.bzmpop,
   run(args, context) {
-    const request = parseZsetMultiPop(args, 2);
+    const request = parseMultiPop(args, 2, zsetEndOf);
     if (!("keys" in request)) return request;
     const deadline = deadlineOf(args[1]!, context);
     if (typeof deadline !== "number") return deadline;

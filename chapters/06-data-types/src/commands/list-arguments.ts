@@ -1,8 +1,8 @@
 /**
  * What the list commands read first, the way Redis reads it: integers as a
  * C `long` (indexes and counts), each command with its own error texts.
- * Shared by list-commands.ts, list-search-commands.ts and
- * list-move-commands.ts.
+ * Written for the list commands, and read the same way by the commands
+ * of the other types that take counts: SPOP, ZPOPMIN, ZMPOP...
  */
 import { error, type Reply } from "../protocol/reply.ts";
 import { int64Argument, NOT_AN_INTEGER } from "../dispatch/arguments.ts";
@@ -43,3 +43,13 @@ export function toNumber(value: bigint): number {
   return Number(value);
 }
 // #endregion integer-arguments
+
+/**
+ * The count of a pop that takes one, LPOP, RPOP, SPOP, ZPOPMIN and
+ * ZPOPMAX: from 0 up. Redis answers a negative count and one that is no
+ * integer with the same words for all five.
+ */
+export function popCount(arg: Buffer): number | Reply {
+  const count = atLeast(arg, 0n, "value is out of range, must be positive");
+  return typeof count === "bigint" ? toNumber(count) : count;
+}

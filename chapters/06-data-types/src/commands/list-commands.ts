@@ -30,7 +30,7 @@ import { byteString } from "../dispatch/arguments.ts";
 import { wrongNumberOfArguments } from "../dispatch/command-table.ts";
 import { Quicklist } from "../types/quicklist.ts";
 import { getList, isWrongType, readList } from "./typed-lookup.ts";
-import { atLeast, longArgument, toNumber } from "./list-arguments.ts";
+import { longArgument, popCount, toNumber } from "./list-arguments.ts";
 import { popFrom, pushAt, type End } from "./list-ends.ts";
 import { LIST_SEARCH_COMMANDS } from "./list-search-commands.ts";
 import { LIST_MOVE_COMMANDS } from "./list-move-commands.ts";
@@ -112,16 +112,8 @@ function popCommand(name: "lpop" | "rpop", where: End): CommandSpec {
     run(args, context) {
       // The table's arity says "at least 2"; the count is the only option.
       if (args.length > 3) return wrongNumberOfArguments(name);
-      let count: number | undefined;
-      if (args.length === 3) {
-        const parsed = atLeast(
-          args[2]!,
-          0n,
-          "value is out of range, must be positive",
-        );
-        if (typeof parsed !== "bigint") return parsed;
-        count = toNumber(parsed);
-      }
+      const count = args.length === 3 ? popCount(args[2]!) : undefined;
+      if (count !== undefined && typeof count !== "number") return count;
       const { db } = context.session;
       const key = byteString(args[1]!);
       const list = getList(db, key);

@@ -2,8 +2,9 @@
  * The list commands that take elements off one list and put them on
  * another or hand them over: LMOVE and RPOPLPUSH (its older name for one
  * direction), and LMPOP, which pops from the first of several keys that
- * holds a list. The blocking forms (BLMOVE, BRPOPLPUSH, BLMPOP) read
- * their arguments and shape their answers with the helpers here.
+ * holds a list. The blocking forms (BLMOVE, BRPOPLPUSH, BLMPOP) shape
+ * their answers with the helpers here; LMPOP's arguments are read as
+ * ZMPOP's are (mpop-arguments.ts).
  */
 import {
   logAs,
@@ -19,12 +20,11 @@ import {
 } from "../protocol/reply.ts";
 import {
   byteString,
-  isKeyword,
   keysAfterNumkeys,
   SYNTAX_ERROR,
 } from "../dispatch/arguments.ts";
 import { getList, isWrongType } from "./typed-lookup.ts";
-import { atLeast, toNumber } from "./list-arguments.ts";
+import { parseMultiPop } from "./mpop-arguments.ts";
 import { endOf, moveBetween, popFrom, type End } from "./list-ends.ts";
 import { LIST_DOCS } from "./docs/list-docs.ts";
 
@@ -87,51 +87,6 @@ export const rpoplpush: CommandSpec = {
 // #endregion move
 
 // #region multi-pop
-/** What LMPOP (and BLMPOP, after its timeout) asks for. */
-export interface MultiPop {
-  /** The keys, tried in order: the first non-empty list is popped. */
-  readonly keys: readonly string[];
-  readonly where: End;
-  /** At most this many elements (1 without COUNT). */
-  readonly count: number;
-}
-
-/**
- * Reads `numkeys key [key ...] LEFT|RIGHT [COUNT count]` from
- * `args[numkeysAt]` on (1 for LMPOP, 2 for BLMPOP), with Redis's errors
- * in Redis's order: numkeys, then the end, then COUNT (given once).
- */
-export function parseMultiPop(
-  args: Buffer[],
-  numkeysAt: number,
-): MultiPop | Reply {
-  const numkeys = atLeast(
-    args[numkeysAt]!,
-    1n,
-    "numkeys should be greater than 0",
-  );
-  if (typeof numkeys !== "bigint") return numkeys;
-  // More keys than arguments leave no room for LEFT or RIGHT.
-  if (numkeys >= BigInt(args.length - numkeysAt - 1)) return SYNTAX_ERROR;
-  const whereAt = numkeysAt + Number(numkeys) + 1;
-  const where = endOf(args[whereAt]!);
-  if (where === undefined) return SYNTAX_ERROR;
-  let count: number | undefined;
-  for (let i = whereAt + 1; i < args.length; i++) {
-    if (count !== undefined || !isKeyword(args[i]!, "count")) {
-      return SYNTAX_ERROR;
-    }
-    const value = args[i + 1];
-    if (value === undefined) return SYNTAX_ERROR;
-    const parsed = atLeast(value, 1n, "count should be greater than 0");
-    if (typeof parsed !== "bigint") return parsed;
-    count = toNumber(parsed);
-    i += 1;
-  }
-  const keys = args.slice(numkeysAt + 1, whereAt).map(byteString);
-  return { keys, where, count: count ?? 1 };
-}
-
 /** LMPOP's (and BLMPOP's) answer: the key popped, and its elements. */
 export function keyAndElements(key: string, values: readonly string[]): Reply {
   return array([bulk(key), array(values.map(bulk))]);
@@ -164,15 +119,15 @@ export const lmpop: CommandSpec = {
   categories: ["@write", "@list", "@slow"],
   docs: LIST_DOCS.lmpop,
   run(args, context) {
-    const request = parseMultiPop(args, 1);
+    const request = parseMultiPop(args, 1, endOf);
     if (!("keys" in request)) return request;
     const { db } = context.session;
     for (const key of request.keys) {
       const list = getList(db, key);
       if (isWrongType(list)) return list;
       if (list === undefined) continue;
-      const values = popFrom(db, key, list, request.where, request.count);
-      logPop(context, request.where, key, values.length);
+      const values = popFrom(db, key, list, request.end, request.count);
+      logPop(context, request.end, key, values.length);
       return keyAndElements(key, values);
     }
     return NULL_ARRAY;

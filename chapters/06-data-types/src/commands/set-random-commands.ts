@@ -14,7 +14,7 @@ import { array, bulk, error, NULL, type Reply } from "../protocol/reply.ts";
 import { byteString, SYNTAX_ERROR } from "../dispatch/arguments.ts";
 import { RedisSet } from "../types/set.ts";
 import { getSet, isWrongType, readSet } from "./typed-lookup.ts";
-import { atLeast, longArgument, toNumber } from "./list-arguments.ts";
+import { longArgument, popCount, toNumber } from "./list-arguments.ts";
 import { EMPTY_SET, membersReply } from "./set-replies.ts";
 import { SET_DOCS } from "./docs/set-docs.ts";
 
@@ -30,12 +30,6 @@ const EMPTY_ARRAY = array([]);
  * among a few members left in a large table.
  */
 const KEEP_INSTEAD_RATIO = 5;
-
-/** SPOP's count: from 0 up; anything else is "must be positive". */
-function popCount(arg: Buffer): number | Reply {
-  const count = atLeast(arg, 0n, "value is out of range, must be positive");
-  return typeof count === "bigint" ? toNumber(count) : count;
-}
 
 /**
  * SPOP key [count]: removes members at random. Without a count, one

@@ -1,9 +1,10 @@
 /**
  * The commands that take members out of a sorted set by its ends: ZPOPMIN
  * and ZPOPMAX, from one key, and ZMPOP, from the first of several keys
- * that holds a sorted set. The pop itself (`popEnd`), the reading of
- * ZMPOP's arguments and its reply are shared with the commands that wait
- * for a member to pop (blocking-zset-commands.ts).
+ * that holds a sorted set. The pop itself (`popEnd`), the end words and
+ * ZMPOP's reply are shared with the commands that wait for a member to
+ * pop (blocking-zset-commands.ts); ZMPOP's arguments are read as LMPOP's
+ * are (mpop-arguments.ts).
  *
  * The AOF records what a pop did, as Redis 7.0.15 propagates it: ZPOPMIN
  * and ZPOPMAX as they came (`zpopmin z 5` replays the same, however many
@@ -30,7 +31,8 @@ import {
 import type { Database } from "../keyspace/database.ts";
 import type { RedisSortedSet, ScoredMember } from "../types/sorted-set.ts";
 import { getSortedSet, isWrongType } from "./typed-lookup.ts";
-import { atLeast, toNumber } from "./list-arguments.ts";
+import { popCount } from "./list-arguments.ts";
+import { parseMultiPop } from "./mpop-arguments.ts";
 import { scoredMemberFlat, scoredMembersReply } from "./zset-replies.ts";
 import { ZSET_POP_DOCS } from "./docs/zset-pop-docs.ts";
 
@@ -105,17 +107,8 @@ function zpop(name: "zpopmin" | "zpopmax", end: ZsetEnd): CommandSpec {
     docs: ZSET_POP_DOCS[name],
     run(args, context) {
       if (args.length > 3) return SYNTAX_ERROR;
-      let count: number | undefined;
-      if (args.length === 3) {
-        // Redis's words for both a negative count and one that is no integer.
-        const parsed = atLeast(
-          args[2]!,
-          0n,
-          "value is out of range, must be positive",
-        );
-        if (typeof parsed !== "bigint") return parsed;
-        count = toNumber(parsed);
-      }
+      const count = args.length === 3 ? popCount(args[2]!) : undefined;
+      if (count !== undefined && typeof count !== "number") return count;
       const { db } = context.session;
       const key = byteString(args[1]!);
       const set = getSortedSet(db, key);
@@ -133,51 +126,6 @@ export const zpopmax = zpop("zpopmax", "max");
 // #endregion zpop
 
 // #region zmpop
-/** What ZMPOP and BZMPOP ask for: the keys to try in order, the end, how many. */
-export interface ZsetMultiPop {
-  readonly keys: readonly string[];
-  readonly end: ZsetEnd;
-  readonly count: number;
-}
-
-/**
- * Reads `numkeys key [key ...] MIN|MAX [COUNT count]`, starting with
- * numkeys at `numkeysAt` (1 for ZMPOP, 2 for BZMPOP, after its timeout),
- * in Redis's order: numkeys (at least 1), room for MIN or MAX after that
- * many keys, the word itself, then COUNT (at least 1, once). The same
- * words and errors as LMPOP's with LEFT and RIGHT (list-move-commands.ts).
- */
-export function parseZsetMultiPop(
-  args: Buffer[],
-  numkeysAt: number,
-): ZsetMultiPop | Reply {
-  const numkeys = atLeast(
-    args[numkeysAt]!,
-    1n,
-    "numkeys should be greater than 0",
-  );
-  if (typeof numkeys !== "bigint") return numkeys;
-  // More keys than arguments leave no room for MIN or MAX.
-  if (numkeys >= BigInt(args.length - numkeysAt - 1)) return SYNTAX_ERROR;
-  const endAt = numkeysAt + Number(numkeys) + 1;
-  const end = zsetEndOf(args[endAt]!);
-  if (end === undefined) return SYNTAX_ERROR;
-  let count: number | undefined;
-  for (let i = endAt + 1; i < args.length; i++) {
-    if (count !== undefined || !isKeyword(args[i]!, "count")) {
-      return SYNTAX_ERROR;
-    }
-    const value = args[i + 1];
-    if (value === undefined) return SYNTAX_ERROR;
-    const parsed = atLeast(value, 1n, "count should be greater than 0");
-    if (typeof parsed !== "bigint") return parsed;
-    count = toNumber(parsed);
-    i += 1;
-  }
-  const keys = args.slice(numkeysAt + 1, endAt).map(byteString);
-  return { keys, end, count: count ?? 1 };
-}
-
 /**
  * ZMPOP's (and BZMPOP's) answer: the key popped, and its members with
  * their scores, each pair nested, in RESP2 too (`[key, [[member, score],
@@ -210,7 +158,7 @@ export const zmpop: CommandSpec = {
   categories: ["@write", "@sortedset", "@slow"],
   docs: ZSET_POP_DOCS.zmpop,
   run(args, context) {
-    const request = parseZsetMultiPop(args, 1);
+    const request = parseMultiPop(args, 1, zsetEndOf);
     if (!("keys" in request)) return request;
     const { db } = context.session;
     for (const key of request.keys) {

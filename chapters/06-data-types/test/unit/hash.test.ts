@@ -19,10 +19,8 @@ import {
 import { loadConfig } from "../../src/config/config-file.ts";
 import { inProcessContext } from "../in-process-context.ts";
 import { array, bulk, error } from "../../src/protocol/reply.ts";
-import {
-  hrandfield,
-  MAX_REPEATED_PICKS,
-} from "../../src/commands/hash-random-command.ts";
+import { hrandfield } from "../../src/commands/hash-random-command.ts";
+import { MAX_REPEATED_PICKS } from "../../src/commands/random-with-count.ts";
 import {
   seededRandom,
   type SeededRandom,
