@@ -9,7 +9,7 @@
  * they are skipped under REDIS_URL and where no redis-server is installed.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { it, onTestFinished } from "vitest";
@@ -54,4 +54,20 @@ export function freshFolder(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** Redis's AOF files, base first, in the order its manifest gives them. */
+export function redisAofFiles(dir: string): { name: string; type: string }[] {
+  const folderPath = join(dir, "appendonlydir");
+  const manifest = readFileSync(
+    join(folderPath, "appendonly.aof.manifest"),
+    "latin1",
+  );
+  const files = [...manifest.matchAll(/^file (\S+) seq \d+ type ([bhi])$/gm)]
+    .map(([, name, type]) => ({ name: join(folderPath, name!), type: type! }))
+    .filter(({ type }) => type !== "h"); // history: about to be deleted
+  return [
+    ...files.filter(({ type }) => type === "b"),
+    ...files.filter(({ type }) => type === "i"),
+  ];
 }

@@ -58,6 +58,7 @@ import {
   connectTo,
   freshFolder,
   itCrossesFiles,
+  redisAofFiles,
   redisServerBinary,
 } from "./crossing-helpers.ts";
 
@@ -576,22 +577,6 @@ async function startTheirs(dir: string, settings: Record<string, string> = {}) {
     redis,
     another: () => connectTo(instance.address, protocol),
   };
-}
-
-/** Redis's AOF files, base first, in the order its manifest gives them. */
-function redisAofFiles(dir: string): { name: string; type: string }[] {
-  const folderPath = join(dir, "appendonlydir");
-  const manifest = readFileSync(
-    join(folderPath, "appendonly.aof.manifest"),
-    "latin1",
-  );
-  const files = [...manifest.matchAll(/^file (\S+) seq \d+ type ([bhi])$/gm)]
-    .map(([, name, type]) => ({ name: join(folderPath, name!), type: type! }))
-    .filter(({ type }) => type !== "h"); // history: about to be deleted
-  return [
-    ...files.filter(({ type }) => type === "b"),
-    ...files.filter(({ type }) => type === "i"),
-  ];
 }
 
 describe("files crossed with redis-server 7.0.15", () => {

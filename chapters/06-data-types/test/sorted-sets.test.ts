@@ -54,6 +54,7 @@ import {
   connectTo,
   freshFolder,
   itCrossesFiles,
+  redisAofFiles,
   redisServerBinary,
 } from "./crossing-helpers.ts";
 
@@ -979,6 +980,87 @@ describe("files crossed with redis-server 7.0.15", () => {
         await disconnect(client);
         await instance.stop();
       }
+    },
+  );
+  itCrossesFiles(
+    "we load the AOF redis-server wrote (base and increments), pops included, and its rewrite holds the pairs ours writes",
+    async () => {
+      const theirs = freshFolder("zset-aof-");
+      const settings = { appendonly: "yes", "aof-use-rdb-preamble": "no" };
+      const first = await startRedis(theirs, settings, redisServerBinary);
+      const redis = await connectTo(first.address, { protocol });
+      await redis.zadd("small", "1.1", "a", "-inf", "b", "1e17", "c", "2", "d");
+      await redis.zadd("big", ...BIG);
+      await redis.zadd("neg", "-0", "m", "2", "x".repeat(70));
+      await redis.zpopmin("small");
+      await redis.call("ZMPOP", "1", "big", "MAX", "COUNT", "3");
+      await redis.call("BZPOPMIN", "big", "0");
+      await rewrite(redis);
+      // More writes, into an incremental file.
+      await redis.zincrby("big", "0.25", "m7");
+      await redis.zadd("big", "GT", "CH", "1000", "m8", "-5", "m9");
+      await redis.zrem("big", "m10");
+      await redis.zunionstore("union", 2, "small", "neg", "WEIGHTS", "2", "3");
+      await redis.call("BZMPOP", "0", "1", "small", "MIN", "COUNT", "5");
+      await disconnect(redis);
+      await first.stop();
+
+      // What Redis itself finds in its files, loaded again.
+      const keys = ["small", "big", "neg", "union"];
+      const again = await startRedis(theirs, settings, redisServerBinary);
+      const reloaded = await connectTo(again.address, { protocol });
+      const expected = await stateOf(reloaded, keys);
+      await disconnect(reloaded);
+      await again.stop();
+
+      const [base, ...increments] = redisAofFiles(theirs);
+      expect(base!.name).toMatch(/\.base\.aof$/);
+      expect(increments.length).toBeGreaterThan(0);
+      const baseBytes = readFileSync(base!.name);
+      const ours = freshFolder("zset-aof-");
+      writeFileSync(
+        join(ours, "appendonly.aof"),
+        Buffer.concat([
+          baseBytes,
+          ...increments.map(({ name }) => readFileSync(name)),
+        ]),
+      );
+      const mine = await startChapterServer({ dir: ours, appendonly: true });
+      const client = await connectTo(
+        { host: mine.host, port: mine.port },
+        { protocol },
+      );
+      expect(await stateOf(client, keys)).toEqual(expected);
+      await disconnect(client);
+      await mine.close();
+
+      // Ours rewrites the base file's sorted sets into ZADDs of the same
+      // pairs, scores written alike (Redis writes a skiplist in its hash
+      // table's order, ours in score order: compared as sets of pairs).
+      const baseOnly = freshFolder("zset-aof-");
+      writeFileSync(join(baseOnly, "appendonly.aof"), baseBytes);
+      const third = await startChapterServer({
+        dir: baseOnly,
+        appendonly: true,
+      });
+      await rewrite(
+        await connectTo({ host: third.host, port: third.port }, { protocol }),
+      );
+      await third.close();
+      const pairs = (bytes: Buffer) =>
+        aofCommands(bytes)
+          .filter(([name]) => name?.toUpperCase() === "ZADD")
+          .flatMap(([, key, ...rest]) =>
+            rest.flatMap((word, i) =>
+              i % 2 === 0 ? [`${key} ${rest[i + 1]} ${word}`] : [],
+            ),
+          )
+          .sort();
+      const redisPairs = pairs(baseBytes);
+      expect(redisPairs.length).toBeGreaterThan(150);
+      expect(pairs(readFileSync(join(baseOnly, "appendonly.aof")))).toEqual(
+        redisPairs,
+      );
     },
   );
 });
