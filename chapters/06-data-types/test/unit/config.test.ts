@@ -62,6 +62,8 @@ describe("loadConfig", () => {
       hashMaxListpackEntries: 512,
       hashMaxListpackValue: 64,
       setMaxIntsetEntries: 512,
+      zsetMaxListpackEntries: 128,
+      zsetMaxListpackValue: 64,
     });
     expect(loadConfig([])).toEqual(DEFAULT_CONFIG);
   });
