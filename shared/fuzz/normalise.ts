@@ -243,6 +243,43 @@ function picksOf(
   ]);
 }
 
+/**
+ * The judgement HRANDFIELD and ZRANDMEMBER share (one algorithm in Redis
+ * too): every pick an item of that server's own collection (read from
+ * the companion by `contentsOf`) with its value or score, if the reply
+ * has them; different items for a positive count, the same number of
+ * picks on both sides, and for a count that takes everything, the same
+ * items.
+ */
+function randomPicksAgree(
+  contentsOf: (reply: RespReply) => Map<string, string> | undefined,
+): Normalisation["agree"] {
+  return ({ args, ours, redis, protocol, companion }) => {
+    if (companion === undefined || ours.type !== redis.type) return false;
+    // One pick without a count; a count is valid if the reply is not an error.
+    const count = args.length > 2 ? Number(args[2]!.toString("latin1")) : 1;
+    const check = (reply: RespReply, collection: RespReply) => {
+      const picks = picksOf(reply, args, protocol);
+      const contents = contentsOf(collection);
+      if (picks === undefined || contents === undefined) return undefined;
+      const fine = picks.every(
+        ([item, value]) =>
+          contents.has(item) &&
+          (value === undefined || contents.get(item) === value),
+      );
+      const items = new Set(picks.map(([item]) => item));
+      if (!fine || (count > 0 && items.size !== picks.length)) return undefined;
+      return { items: [...items].sort(), size: contents.size };
+    };
+    const a = check(ours, companion.ours);
+    const b = check(redis, companion.redis);
+    if (a === undefined || b === undefined) return false;
+    if (a.items.length !== b.items.length && count > 0) return false;
+    if (count > 0 && count >= a.size)
+      return JSON.stringify(a.items) === JSON.stringify(b.items);
+    return (itemsOf(ours)?.length ?? 1) === (itemsOf(redis)?.length ?? 1);
+  };
+}
 /** An HSCAN reply's cursor and its fields and values, or undefined for another shape. */
 function hscanBatch(
   reply: RespReply,
@@ -607,32 +644,7 @@ export const NORMALISATIONS: readonly Normalisation[] = [
     name: "random-fields",
     why: "HRANDFIELD picks at random: both must answer the same shape and number of picks, each a field of that server's own hash (its HGETALL, sent right behind) with its value; different fields for a positive count, and for one that takes the whole hash, the same fields",
     applies: (args) => commandName(args) === "hrandfield",
-    agree({ args, ours, redis, protocol, companion }) {
-      if (companion === undefined || ours.type !== redis.type) return false;
-      // One pick without a count; a count is valid if the reply is not an error.
-      const count = args.length > 2 ? Number(args[2]!.toString("latin1")) : 1;
-      const check = (reply: RespReply, hash: RespReply) => {
-        const picks = picksOf(reply, args, protocol);
-        const contents = hashContents(hash);
-        if (picks === undefined || contents === undefined) return undefined;
-        const fine = picks.every(
-          ([field, value]) =>
-            contents.has(field) &&
-            (value === undefined || contents.get(field) === value),
-        );
-        const fields = new Set(picks.map(([field]) => field));
-        if (!fine || (count > 0 && fields.size !== picks.length))
-          return undefined;
-        return { fields: [...fields].sort(), size: contents.size };
-      };
-      const a = check(ours, companion.ours);
-      const b = check(redis, companion.redis);
-      if (a === undefined || b === undefined) return false;
-      if (a.fields.length !== b.fields.length && count > 0) return false;
-      if (count > 0 && count >= a.size)
-        return JSON.stringify(a.fields) === JSON.stringify(b.fields);
-      return (itemsOf(ours)?.length ?? 1) === (itemsOf(redis)?.length ?? 1);
-    },
+    agree: randomPicksAgree(hashContents),
   },
   {
     name: "hash-scan",
@@ -769,32 +781,7 @@ export const NORMALISATIONS: readonly Normalisation[] = [
     name: "random-scored-members",
     why: "ZRANDMEMBER picks at random: both must answer the same shape and number of picks, each a member of that server's own sorted set (its ZRANGE 0 -1 WITHSCORES, sent right behind), with its score written as there; different members for a positive count, and for one that takes the whole set, the same members",
     applies: (args) => commandName(args) === "zrandmember",
-    agree({ args, ours, redis, protocol, companion }) {
-      if (companion === undefined || ours.type !== redis.type) return false;
-      // One pick without a count; a count is valid if the reply is not an error.
-      const count = args.length > 2 ? Number(args[2]!.toString("latin1")) : 1;
-      const check = (reply: RespReply, zset: RespReply) => {
-        const picks = picksOf(reply, args, protocol);
-        const contents = scoredContents(zset);
-        if (picks === undefined || contents === undefined) return undefined;
-        const fine = picks.every(
-          ([member, score]) =>
-            contents.has(member) &&
-            (score === undefined || contents.get(member) === score),
-        );
-        const members = new Set(picks.map(([member]) => member));
-        if (!fine || (count > 0 && members.size !== picks.length))
-          return undefined;
-        return { members: [...members].sort(), size: contents.size };
-      };
-      const a = check(ours, companion.ours);
-      const b = check(redis, companion.redis);
-      if (a === undefined || b === undefined) return false;
-      if (a.members.length !== b.members.length && count > 0) return false;
-      if (count > 0 && count >= a.size)
-        return JSON.stringify(a.members) === JSON.stringify(b.members);
-      return (itemsOf(ours)?.length ?? 1) === (itemsOf(redis)?.length ?? 1);
-    },
+    agree: randomPicksAgree(scoredContents),
   },
   // #endregion zset-rules
   // #region sort-rules
