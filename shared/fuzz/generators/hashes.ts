@@ -141,11 +141,28 @@ function hrandfield(random: FuzzRandom): FuzzCommand {
   const args = [word("HRANDFIELD"), key];
   const companion = [word("HGETALL"), key];
   if (random.chance(0.2)) return { args, companion };
+  args.push(...randomCountWords(random, "withvalues", "600"));
+  return { args, companion };
+}
+
+/**
+ * The words after the key of HRANDFIELD or ZRANDMEMBER (one algorithm in
+ * Redis): a count of either sign, around a collection's size, or one of
+ * the edges Redis refuses (beyond ±LONG_MAX, beyond half of it with the
+ * option), `beyond` for a count past the collection; half the time the
+ * option (`withWord`), now and then misspelt; rarely one word too many.
+ */
+export function randomCountWords(
+  random: FuzzRandom,
+  withWord: string,
+  beyond: string,
+): Buffer[] {
+  const words: Buffer[] = [];
   const count = random.chance(0.8)
     ? String(random.between(-12, 12))
     : random.pick([
-        "600",
-        "-600",
+        beyond,
+        `-${beyond}`,
         "9223372036854775807",
         "-9223372036854775808",
         "4611686018427387903",
@@ -154,18 +171,18 @@ function hrandfield(random: FuzzRandom): FuzzCommand {
         "abc",
         "",
       ]);
-  args.push(word(count));
+  words.push(word(count));
   if (random.chance(0.5)) {
-    args.push(
+    words.push(
       word(
         random.chance(0.9)
-          ? random.anyCase("withvalues")
-          : random.pick(["withvalue", "", "withvalues\0x"]),
+          ? random.anyCase(withWord)
+          : random.pick([withWord.slice(0, -1), "", `${withWord}\0x`]),
       ),
     );
   }
-  if (random.chance(0.03)) args.push(anyWord(random));
-  return { args, companion };
+  if (random.chance(0.03)) words.push(anyWord(random));
+  return words;
 }
 
 /** HSCAN key cursor [MATCH pattern] [COUNT count], with the key's encoding behind it. */

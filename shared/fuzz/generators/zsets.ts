@@ -47,6 +47,7 @@ import { word } from "./index.ts";
 import { anyWord, key, value } from "./values.ts";
 import { index, listKey } from "./lists.ts";
 import { scanOption, setKey } from "./sets.ts";
+import { randomCountWords } from "./hashes.ts";
 
 /** Keys only the sorted-set commands use, besides the shared pool. */
 const ZSET_KEYS: readonly Buffer[] = ["zset", "board", "z\0", "zdest"].map(
@@ -675,30 +676,7 @@ function zrandmember(random: FuzzRandom): FuzzCommand {
     word("WITHSCORES"),
   ];
   if (random.chance(0.2)) return { args, companion };
-  const count = random.chance(0.8)
-    ? String(random.between(-12, 12))
-    : random.pick([
-        "300",
-        "-300",
-        "9223372036854775807",
-        "-9223372036854775808",
-        "4611686018427387903",
-        "4611686018427387904",
-        "1.5",
-        "abc",
-        "",
-      ]);
-  args.push(word(count));
-  if (random.chance(0.5)) {
-    args.push(
-      word(
-        random.chance(0.9)
-          ? random.anyCase("withscores")
-          : random.pick(["withscore", "", "withscores\0x"]),
-      ),
-    );
-  }
-  if (random.chance(0.03)) args.push(anyWord(random));
+  args.push(...randomCountWords(random, "withscores", "300"));
   return { args, companion };
 }
 
