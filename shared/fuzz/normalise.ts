@@ -244,6 +244,34 @@ function picksOf(
 }
 
 /**
+ * The judgement HSCAN and ZSCAN share: when `bothTables` says both
+ * servers walk a hash table (OBJECT ENCODING, sent right behind), each
+ * must answer [cursor, pairs] with no item twice, and a walk from 0 that
+ * both finish in one call must find the same pairs. A compact encoding
+ * answers whole and in order, so it is left to the byte comparison.
+ */
+function pairScanAgree(
+  bothTables: (companion: Exchange["companion"]) => boolean,
+): Normalisation["agree"] {
+  return ({ args, ours, redis, companion }) => {
+    if (!bothTables(companion)) return false;
+    const a = hscanBatch(ours);
+    const b = hscanBatch(redis);
+    if (a === undefined || b === undefined) return false;
+    if (
+      args[2]?.toString("latin1") === "0" &&
+      a.cursor === "0" &&
+      b.cursor === "0"
+    ) {
+      return (
+        JSON.stringify(sortedGroups(a.items, 2)) ===
+        JSON.stringify(sortedGroups(b.items, 2))
+      );
+    }
+    return true;
+  };
+}
+/**
  * The judgement HRANDFIELD and ZRANDMEMBER share (one algorithm in Redis
  * too): every pick an item of that server's own collection (read from
  * the companion by `contentsOf`) with its value or score, if the reply
@@ -650,23 +678,7 @@ export const NORMALISATIONS: readonly Normalisation[] = [
     name: "hash-scan",
     why: "an HSCAN cursor is a position in the server's own hash table: when OBJECT ENCODING, sent right behind, says hashtable on both, each must answer [cursor, fields and values], no field twice; a walk from 0 that both finish in one call must find the same pairs; a listpack answers whole, so it must be the same to the byte",
     applies: (args) => commandName(args) === "hscan",
-    agree({ args, ours, redis, companion }) {
-      if (!bothHashTables(companion)) return false;
-      const a = hscanBatch(ours);
-      const b = hscanBatch(redis);
-      if (a === undefined || b === undefined) return false;
-      if (
-        args[2]?.toString("latin1") === "0" &&
-        a.cursor === "0" &&
-        b.cursor === "0"
-      ) {
-        return (
-          JSON.stringify(sortedGroups(a.items, 2)) ===
-          JSON.stringify(sortedGroups(b.items, 2))
-        );
-      }
-      return true;
-    },
+    agree: pairScanAgree(bothHashTables),
   },
   // #endregion hash-rules
   // #region set-rules
@@ -759,23 +771,7 @@ export const NORMALISATIONS: readonly Normalisation[] = [
     name: "zset-scan",
     why: "a skiplist-encoded sorted set keeps a hash table beside its skiplist, and ZSCAN's cursor is a position in it: when OBJECT ENCODING, sent right behind, says skiplist on both, each must answer [cursor, members and scores], no member twice; a walk from 0 that both finish in one call must find the same pairs; a listpack answers whole and in order, so it must be the same to the byte",
     applies: (args) => commandName(args) === "zscan",
-    agree({ args, ours, redis, companion }) {
-      if (!bothSkiplists(companion)) return false;
-      const a = hscanBatch(ours);
-      const b = hscanBatch(redis);
-      if (a === undefined || b === undefined) return false;
-      if (
-        args[2]?.toString("latin1") === "0" &&
-        a.cursor === "0" &&
-        b.cursor === "0"
-      ) {
-        return (
-          JSON.stringify(sortedGroups(a.items, 2)) ===
-          JSON.stringify(sortedGroups(b.items, 2))
-        );
-      }
-      return true;
-    },
+    agree: pairScanAgree(bothSkiplists),
   },
   {
     name: "random-scored-members",
