@@ -20,6 +20,7 @@ const EXPLAINED_LONG_FILES: Record<string, string> = {
   "types/packed-node.ts": "site/chapters/06-data-types.md",
   "types/skiplist.ts": "site/chapters/06-data-types-3.md",
   "types/sorted-set.ts": "site/chapters/06-data-types-3.md",
+  "keyspace/database.ts": "site/chapters/07-transactions.md",
 };
 
 describe.each(listChapters().map((c) => [c.id, c] as const))(

@@ -1,5 +1,5 @@
 /**
- * `npm run chapter 06 -- [redis.conf] [--port 6379] [--appendonly yes]`
+ * `npm run chapter 07 -- [redis.conf] [--port 6379] [--appendonly yes]`
  *
  * The thin entry point: read the config, start the server, print a banner,
  * and turn SIGINT (Ctrl-C) and SIGTERM into a graceful shutdown. Everything
@@ -19,10 +19,10 @@ import {
 } from "./network/file-limit.ts";
 import { AofLoadError, describeLoad } from "./persistence/aof-loader.ts";
 
-// The folder's name: a learner's copy in exercises/06-data-types/ says "chapter 06-data-types".
+// The folder's name: a learner's copy in exercises/07-transactions/ says "chapter 07-transactions".
 const CHAPTER = basename(dirname(import.meta.dirname));
 const WHAT_IT_DOES =
-  "holds strings, bitmaps (SETBIT, BITCOUNT, BITFIELD), lists (LPUSH, LRANGE, LMOVE, ...), hashes (HSET, HGETALL, ...), sets (SADD, SINTER, ...) and sorted sets (ZADD, ZRANGE, ZUNION, ...), SORT, with clients that wait for data (BLPOP, BZPOPMIN) and CLIENT LIST to see them; keys that expire, an append-only file, AUTH, CONFIG and INFO";
+  "holds strings, bitmaps (SETBIT, BITCOUNT, BITFIELD), lists (LPUSH, LRANGE, LMOVE, ...), hashes (HSET, HGETALL, ...), sets (SADD, SINTER, ...) and sorted sets (ZADD, ZRANGE, ZUNION, ...), SORT, with clients that wait for data (BLPOP, BZPOPMIN) and CLIENT LIST to see them; transactions (MULTI, EXEC, WATCH); keys that expire, an append-only file, AUTH, CONFIG and INFO";
 
 export async function main(args: readonly string[]): Promise<void> {
   let config: ServerConfig;

@@ -1,12 +1,12 @@
 /**
- * Chapter 06: values with types, and clients that wait.
+ * Chapter 07: transactions.
  *
- * Chapter 05's server, where a key may hold a structure as well as a
- * string: a list (types/quicklist.ts) changed in place by the list
- * commands, checked by type on every lookup (commands/typed-lookup.ts).
- * BLPOP and its kin block a client until a key receives data; the
- * keyspace signals new keys, and the blocked clients are served after
- * the command that made them ready (blocking/).
+ * Chapter 06's server, where MULTI opens a transaction: the dispatcher
+ * queues the client's commands (dispatch/command-table.ts) until EXEC runs
+ * them all in one go, with nothing from other clients in between, and
+ * writes what they changed to the AOF as one MULTI ... EXEC block. WATCH
+ * makes EXEC conditional on keys left unchanged: the keyspace's "key
+ * changed" signal marks the clients that watch a key (transactions/).
  */
 // #region layout
 /*
@@ -46,6 +46,9 @@
  *   block-request.ts           what a command that must wait answers
  *   blocked-clients.ts         the waiting clients, ready keys, serving them
  *   timeout.ts                 a blocking command's timeout, read as Redis does
+ * transactions/                MULTI ... EXEC and WATCH
+ *   transaction.ts             one client's queue of commands, bounded
+ *   watched-keys.ts            who watches which key; a change marks them
  * keyspace/                    where the data lives
  *   keyspace.ts                keys, values, deadlines; the numbered databases
  *   database.ts                one database: values, deadlines, lazy expiry
@@ -132,6 +135,7 @@
  *   sort-order.ts              SORT's LIMIT window, BY nosort, the comparisons
  *   sort-patterns.ts           SORT's BY and GET patterns: `*`, `->field`, `#`
  *   sort-weights.ts            SORT's numbers, read as C's strtod() reads them
+ *   transaction-commands.ts    MULTI, EXEC, DISCARD, WATCH, UNWATCH
  *   docs/                      COMMAND DOCS data, one file per command file
  */
 // #endregion layout
