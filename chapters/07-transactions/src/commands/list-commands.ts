@@ -218,6 +218,10 @@ export const ltrim: CommandSpec = {
     } else if (range[0] > 0 || range[1] < list.length - 1) {
       db.willModify(key);
       list.trim(...range);
+    } else {
+      // Nothing to trim: nothing to log, but Redis signals the key as
+      // modified all the same, which fails the EXEC of its watchers.
+      db.signalWithoutChange(key);
     }
     return OK;
   },

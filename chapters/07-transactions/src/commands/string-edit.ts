@@ -45,9 +45,10 @@ export function storedForm(bytes: MutableString): StringValue {
  * MutableString, edited, and stored, which announces the change itself.
  *
  * `uncounted` is for the writes Redis does without counting a change
- * (see `setKeepingTtlUncounted`): the AOF logs nothing, but the
- * listeners still hear of it. Storing the same MutableString again is
- * how that announcement is made without a count.
+ * (see `setKeepingTtlUncounted`): the AOF logs nothing and WATCH sees
+ * nothing, but an AOF rewrite in progress still hears of it. Storing the
+ * same MutableString again is how that announcement is made without a
+ * count.
  */
 export function editString(
   db: Database,

@@ -95,6 +95,7 @@ export class Database {
    */
   deleteExpired(key: string): void {
     this.keyspace.listeners.beforeKeyChange(this, key);
+    this.keyspace.listeners.keyModified(this, key);
     this.#entries.delete(key);
     this.#expires.delete(key);
     this.keyspace.stats.expiredKeys += 1;
@@ -107,11 +108,13 @@ export class Database {
    * Every change a command makes to a key passes through here first: it is
    * counted (the dispatcher logs a command to the AOF only if the count
    * moved) and the listeners hear of it before it happens (an AOF rewrite
-   * in progress keeps the key's old state).
+   * in progress keeps the key's old state; a client that WATCHes the key
+   * will see its EXEC fail).
    */
   #beforeChange(key: string): void {
     this.keyspace.changes += 1;
     this.keyspace.listeners.beforeKeyChange(this, key);
+    this.keyspace.listeners.keyModified(this, key);
   }
   // #endregion before-change
 
@@ -269,7 +272,10 @@ export class Database {
    * so the AOF does not log it: SETBIT and BITFIELD make the string raw
    * and long enough first (creating the key if need be), and count a
    * change only for a write that then moved a bit or needed the growth
-   * (a write refused by OVERFLOW FAIL never does). The listeners hear it.
+   * (a write refused by OVERFLOW FAIL never does). Redis does not signal
+   * it either: an AOF rewrite in progress hears of it (`beforeKeyChange`),
+   * but there is no `keyModified`, so a client that WATCHes the key keeps
+   * its EXEC.
    */
   setKeepingTtlUncounted(
     key: string,
@@ -324,6 +330,16 @@ export class Database {
    */
   willModify(key: string): void {
     this.#beforeChange(key);
+  }
+
+  /**
+   * Tells the listeners that `key` was modified when it was not, without
+   * counting a change (the AOF logs nothing): Redis's signalModifiedKey
+   * alone. For LTRIM that trims nothing, which Redis signals all the
+   * same, so a client that WATCHes the list sees its EXEC fail.
+   */
+  signalWithoutChange(key: string): void {
+    this.keyspace.listeners.keyModified(this, key);
   }
   // #endregion will-modify
 
@@ -422,6 +438,9 @@ export class Database {
   swapContents(other: Database): void {
     // Counted even when both are empty: Redis logs every SWAPDB.
     this.keyspace.changes += 1;
+    // SWAPDB n n: nothing moves, and nobody is told (a client that
+    // WATCHes a key of n keeps its EXEC), as in Redis.
+    if (other === this) return;
     this.keyspace.listeners.beforeDatabaseChange(this, other);
     this.keyspace.listeners.beforeDatabaseChange(other, this);
     [this.#entries, other.#entries] = [other.#entries, this.#entries];

@@ -96,6 +96,15 @@ export interface KeyspaceListener {
    */
   beforeKeyChange?(db: Database, key: string): void;
   /**
+   * Redis's signalModifiedKey, where Redis calls it: what WATCH hears.
+   * Told with `beforeKeyChange` (before the change) for almost every
+   * change, but not quite the same set. SETBIT and BITFIELD may make a
+   * string raw, or longer, without moving a bit: a change an AOF rewrite
+   * must see, which Redis does not signal. LTRIM that trims nothing
+   * changes nothing, and Redis signals it all the same.
+   */
+  keyModified?(db: Database, key: string): void;
+  /**
    * `key` in `db` has just been created, whatever created it (LPUSH,
    * RENAME, COPY, MOVE, ...): Redis's `dbAdd`, where a client blocked on
    * that key learns that it may now be served.
@@ -125,6 +134,10 @@ export class KeyspaceListeners implements Required<KeyspaceListener> {
 
   beforeKeyChange(db: Database, key: string): void {
     for (const listener of this.#listeners) listener.beforeKeyChange?.(db, key);
+  }
+
+  keyModified(db: Database, key: string): void {
+    for (const listener of this.#listeners) listener.keyModified?.(db, key);
   }
 
   keyAdded(db: Database, key: string): void {

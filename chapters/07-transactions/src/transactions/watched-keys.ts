@@ -6,7 +6,7 @@
  * client that watches slows nobody down.
  *
  * The keyspace already tells its listeners about every change to a key
- * (keyspace.ts, `beforeKeyChange`: Redis's signalModifiedKey). This table
+ * (keyspace.ts, `keyModified`: Redis's signalModifiedKey). This table
  * listens, finds the clients watching that key, and marks them. The cost
  * of a change is one lookup, plus one mark per client that watches that
  * very key: not a walk over every client, nor over every watched key.
@@ -79,6 +79,20 @@ export class WatchedKeys implements KeyspaceListener {
   }
 
   /**
+   * How many keys of `db` are watched, and how many databases have a
+   * watched key: what is left in the table. A key or a database nobody
+   * watches any more has no entry at all (see `unwatchAll`), or the table
+   * would grow with every key ever watched.
+   */
+  keysWatchedIn(db: Database): number {
+    return this.#byDatabase.get(db)?.size ?? 0;
+  }
+
+  get databasesWatched(): number {
+    return this.#byDatabase.size;
+  }
+
+  /**
    * At EXEC: has a watched key expired since WATCH, without being deleted
    * yet? Nobody has looked at it, so no change was signalled, but the key
    * the client saw is gone all the same.
@@ -90,8 +104,8 @@ export class WatchedKeys implements KeyspaceListener {
   }
 
   // #region key-changed
-  /** The keyspace's signal: `key` in `db` is about to change. */
-  beforeKeyChange(db: Database, key: string): void {
+  /** The keyspace's signal: `key` in `db` is about to change (or Redis says it did). */
+  keyModified(db: Database, key: string): void {
     const watches = this.#byDatabase.get(db)?.get(key);
     if (watches === undefined) return;
     for (const watch of [...watches.values()]) {
