@@ -90,7 +90,7 @@ const clientList: CommandSpec = {
     } else {
       return SYNTAX_ERROR;
     }
-    const running = { name: "client|list", args };
+    const running = { name: runningName(context), args };
     return verbatim(
       chosen.map((client) => describe(client, context, running)).join(""),
     );
@@ -110,7 +110,9 @@ const clientInfo: CommandSpec = {
     const me = context.server.clients.get(context.session.id);
     // Only a connected client runs commands that reach here.
     if (me === undefined) return verbatim("");
-    return verbatim(describe(me, context, { name: "client|info", args }));
+    return verbatim(
+      describe(me, context, { name: runningName(context), args }),
+    );
   },
 };
 
@@ -125,6 +127,15 @@ function describe(
 ): string {
   const own = client.session === session ? running : undefined;
   return `${clientLine(client, Date.now(), own)}\n`;
+}
+
+/**
+ * The `cmd` Redis shows for the caller: the command it sent, which is
+ * CLIENT LIST or CLIENT INFO itself, or EXEC when they run inside a
+ * transaction.
+ */
+function runningName({ lastCommand }: CommandContext): string {
+  return lastCommand?.name ?? "NULL";
 }
 
 // #region client-kill

@@ -9,6 +9,7 @@
  * ours, and say so field by field below.
  */
 import type { ConnectedClient } from "../dispatch/connected-clients.ts";
+import type { Transaction } from "../transactions/transaction.ts";
 
 /**
  * The command a client is running now. CLIENT LIST and CLIENT INFO
@@ -41,6 +42,8 @@ export function clientFields(
   const argvBytes =
     running === undefined ? 0 : running.args.reduce((n, a) => n + a.length, 0);
   const outputBytes = connection.pendingOutputBytes;
+  const { transaction } = session;
+  const multiBytes = transaction === undefined ? 0 : multiMemory(transaction);
   return [
     ["id", connection.id],
     ["addr", connection.address],
@@ -55,11 +58,12 @@ export function clientFields(
     ["idle", connection.idleSeconds(now)],
     ["flags", flagsOf(client)],
     ["db", session.db.index],
-    // No pub/sub and no MULTI yet (chapters 07 and 08): exact.
+    // No pub/sub yet: exact.
     ["sub", 0],
     ["psub", 0],
     ["ssub", 0],
-    ["multi", -1],
+    // Commands queued since MULTI; -1 outside a transaction.
+    ["multi", transaction === undefined ? -1 : transaction.queued.length],
     // Input received and not yet run: 0 for a client with nothing
     // pending, as in Redis. Otherwise the figures part: ours is what the
     // parser holds (the bytes, plus a cost per argument read so far),
@@ -68,7 +72,7 @@ export function clientFields(
     // The spare room of Redis's query buffer: ours has none set aside.
     ["qbuf-free", 0],
     ["argv-mem", argvBytes],
-    ["multi-mem", 0],
+    ["multi-mem", multiBytes],
     // Redis's fixed reply buffer, its size and recent peak, and what
     // waits in it: every reply of ours waits in one place, counted by
     // omem, so these are 0.
@@ -79,9 +83,10 @@ export function clientFields(
     // Replies in our memory that the client has not taken yet.
     ["omem", outputBytes],
     // What we can count of the client's memory: its pending input, its
-    // running command's arguments, its pending output. Redis adds the
-    // fixed cost of its client structure and buffers (about 20 KB).
-    ["tot-mem", queryBufferBytes + argvBytes + outputBytes],
+    // running command's arguments, its queued transaction, its pending
+    // output. Redis adds the fixed cost of its client structure and
+    // buffers (about 20 KB), and of its queue's and its watches' entries.
+    ["tot-mem", queryBufferBytes + argvBytes + multiBytes + outputBytes],
     // `r`: we read from it; `w`: we wait for its socket to take replies.
     ["events", outputBytes > 0 ? "rw" : "r"],
     ["cmd", running?.name ?? client.lastCommand],
@@ -104,13 +109,38 @@ export function clientLine(
     .join(" ");
 }
 
+// #region multi-mem
 /**
- * Redis's flag letters, in its order, for the states we have: `b` blocked
- * in a command, `c` closing once its replies are sent (after QUIT or
- * CLIENT KILL of itself); `N` for none.
+ * CLIENT LIST's `multi-mem`, as Redis 7.0 computes it (`argv_len_sums`,
+ * added to by `queueMultiCommand`): for each queued command, the bytes of
+ * its arguments plus a pointer (8 bytes) per argument. Not what the queue
+ * costs us, but the figure is defined by the words queued, so it can be
+ * Redis's exactly. A walk of the queue: CLIENT LIST is for people, and
+ * the transaction code need not keep a sum for it.
+ */
+const POINTER_BYTES = 8;
+
+function multiMemory(transaction: Transaction): number {
+  let bytes = 0;
+  for (const { args } of transaction.queued) {
+    for (const arg of args) bytes += arg.length + POINTER_BYTES;
+  }
+  return bytes;
+}
+// #endregion multi-mem
+
+/**
+ * Redis's flag letters, in its order, for the states we have: `x` in a
+ * transaction (MULTI), `b` blocked in a command, `d` a watched key has
+ * changed (EXEC will fail; shown before MULTI too), `c` closing once its
+ * replies are sent (after QUIT or CLIENT KILL of itself); `N` for none.
  */
 function flagsOf(client: ConnectedClient): string {
+  const { session } = client;
   const flags =
-    (client.blocked ? "b" : "") + (client.session.closeAfterReply ? "c" : "");
+    (session.transaction !== undefined ? "x" : "") +
+    (client.blocked ? "b" : "") +
+    (session.watcher.touched ? "d" : "") +
+    (session.closeAfterReply ? "c" : "");
   return flags === "" ? "N" : flags;
 }

@@ -2,7 +2,7 @@
  * The connection commands: PING, ECHO, QUIT, HELLO, AUTH, SELECT and
  * CLIENT. None of them touch data; they let a client check that the server
  * is alive, agree on the protocol, prove who it is, pick a database and
- * name itself.
+ * name itself. (RESET, which undoes all of that, is reset-command.ts.)
  *
  * Flags and categories are Redis 7's own, so that COMMAND INFO answers as
  * real Redis does.

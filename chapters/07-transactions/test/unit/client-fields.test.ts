@@ -11,6 +11,8 @@ import type { Client } from "../../src/network/connection.ts";
 import { newSession } from "../../src/dispatch/session.ts";
 import { Keyspace } from "../../src/keyspace/keyspace.ts";
 import { ManualClock } from "../manual-clock.ts";
+import { Transaction } from "../../src/transactions/transaction.ts";
+import { set } from "../../src/commands/string-commands.ts";
 
 /** 2026-01-01 00:00:10.900, in ms. */
 const NOW = Date.UTC(2026, 0, 1, 0, 0, 10, 900);
@@ -111,6 +113,40 @@ describe("a client's CLIENT LIST line", () => {
     expect(fieldsOf(client).get("flags")).toBe("bc");
     state.blocked = false;
     expect(fieldsOf(client).get("flags")).toBe("c");
+  });
+
+  it("flags: x in a transaction, d once a watched key changed, in Redis's order x b d c", () => {
+    const { client, state } = makeClient();
+    client.session.transaction = new Transaction();
+    expect(fieldsOf(client).get("flags")).toBe("x");
+    client.session.watcher.touched = true;
+    expect(fieldsOf(client).get("flags")).toBe("xd");
+    client.session.closeAfterReply = true;
+    expect(fieldsOf(client).get("flags")).toBe("xdc");
+    // Not a state a client reaches (a blocking command is queued inside
+    // MULTI), but the order is Redis's all the same.
+    state.blocked = true;
+    expect(fieldsOf(client).get("flags")).toBe("xbdc");
+    client.session.transaction = undefined;
+    expect(fieldsOf(client).get("flags")).toBe("bdc");
+  });
+
+  it("multi and multi-mem: the commands queued, and Redis 7.0's figure for them, which tot-mem counts", () => {
+    const { client } = makeClient();
+    expect(fieldsOf(client).get("multi")).toBe(-1);
+    const transaction = new Transaction();
+    client.session.transaction = transaction;
+    expect(fieldsOf(client).get("multi")).toBe(0);
+    expect(fieldsOf(client).get("multi-mem")).toBe(0);
+    const words = (...w: string[]) => w.map((word) => Buffer.from(word));
+    transaction.queue(set, words("SET", "k", "v"));
+    transaction.queue(set, words("SET", "k2", "0123456789"));
+    // Measured on redis-server 7.0.15: 29 after the first, 68 after both
+    // (each argument's bytes, plus 8 per argument).
+    const fields = fieldsOf(client);
+    expect(fields.get("multi")).toBe(2);
+    expect(fields.get("multi-mem")).toBe(68);
+    expect(fields.get("tot-mem")).toBe(68);
   });
 
   it("resp follows the protocol the client speaks", () => {
