@@ -21,6 +21,7 @@ const EXPLAINED_LONG_FILES: Record<string, string> = {
   "types/skiplist.ts": "site/chapters/06-data-types-3.md",
   "types/sorted-set.ts": "site/chapters/06-data-types-3.md",
   "keyspace/database.ts": "site/chapters/07-transactions.md",
+  "config/directives.ts": "site/chapters/07-transactions.md",
 };
 
 describe.each(listChapters().map((c) => [c.id, c] as const))(

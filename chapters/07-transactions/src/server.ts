@@ -49,6 +49,7 @@
  * transactions/                MULTI ... EXEC and WATCH
  *   transaction.ts             one client's queue of commands, bounded
  *   watched-keys.ts            who watches which key; a change marks them
+ *   undo-log.ts                multi-rollback yes (not Redis): undoing EXEC
  * keyspace/                    where the data lives
  *   keyspace.ts                keys, values, deadlines; the numbered databases
  *   database.ts                one database: values, deadlines, lazy expiry
@@ -136,6 +137,7 @@
  *   sort-patterns.ts           SORT's BY and GET patterns: `*`, `->field`, `#`
  *   sort-weights.ts            SORT's numbers, read as C's strtod() reads them
  *   transaction-commands.ts    MULTI, EXEC, DISCARD, WATCH, UNWATCH
+ *   reset-command.ts           RESET: a connection as good as new
  *   docs/                      COMMAND DOCS data, one file per command file
  */
 // #endregion layout
@@ -187,7 +189,9 @@ import { AppendOnlyFile } from "./persistence/aof.ts";
 import { EndOfTurn } from "./dispatch/end-of-turn.ts";
 import { BlockedClients } from "./blocking/blocked-clients.ts";
 import { WatchedKeys } from "./transactions/watched-keys.ts";
+import { UndoLog } from "./transactions/undo-log.ts";
 import { TRANSACTION_COMMANDS } from "./commands/transaction-commands.ts";
+import { RESET_COMMANDS } from "./commands/reset-command.ts";
 import {
   loadAppendOnlyFile,
   type LoadResult,
@@ -225,6 +229,7 @@ export const COMMANDS = new CommandTable([
   ...BLOCKING_ZSET_COMMANDS,
   ...ZSET_RANDOM_COMMANDS,
   ...TRANSACTION_COMMANDS,
+  ...RESET_COMMANDS,
 ]);
 // #endregion command-table
 
@@ -343,12 +348,15 @@ export function createServerState(
   keyspace.listeners.add(blockedClients);
   const watchedKeys = new WatchedKeys();
   keyspace.listeners.add(watchedKeys);
+  const undoLog = new UndoLog();
+  keyspace.listeners.add(undoLog);
   return {
     keyspace,
     activeExpiry: new ActiveExpiry(keyspace, clock),
     aof,
     blockedClients,
     watchedKeys,
+    undoLog,
     clients: new Map(),
     endOfTurn,
     config,

@@ -12,17 +12,17 @@ export const STEPS: readonly ArticleStep[] = [
   {
     name: "multi-exec",
     about:
-      "MULTI, EXEC, DISCARD: QUEUED, queue-time errors and EXECABORT, run-time errors that do not roll back, a bounded queue",
+      "MULTI, EXEC, DISCARD: QUEUED; EXECABORT after a queue-time error; no rollback; a bounded queue",
   },
   {
     name: "watch",
     about:
-      "WATCH and UNWATCH: only real changes fail EXEC; expiry, FLUSHDB, SWAPDB, databases; optimistic locking with retries",
+      "WATCH, UNWATCH: only real changes fail EXEC; expiry, FLUSHDB, SWAPDB; optimistic locking with retries",
   },
   {
     name: "transaction-effects",
     about:
-      "blocking commands inside EXEC, waiters served after it, the AOF's MULTI ... EXEC block, a crash inside one",
+      "no waiting inside EXEC, waiters served after it; the AOF's MULTI ... EXEC block, a crash inside one",
   },
   {
     name: "reset",
@@ -32,6 +32,6 @@ export const STEPS: readonly ArticleStep[] = [
   {
     name: "rollback",
     about:
-      "multi-rollback yes (not Redis): a run-time error in EXEC undoes the transaction, and the AOF writes none of it",
+      "multi-rollback yes (not Redis): an error in EXEC undoes the transaction; the AOF writes none of it",
   },
 ];

@@ -14,10 +14,10 @@
  * (transactions/watched-keys.ts).
  */
 import type { CommandContext, CommandSpec } from "../dispatch/command-spec.ts";
-import type { Session } from "../dispatch/session.ts";
-import type { ServerState } from "../dispatch/server-state.ts";
 import { byteString } from "../dispatch/arguments.ts";
 import { Transaction } from "../transactions/transaction.ts";
+import { rollbackError } from "../transactions/undo-log.ts";
+import { endTransaction, unwatchAll } from "../transactions/transaction-end.ts";
 import { array, error, NULL_ARRAY, OK, type Reply } from "../protocol/reply.ts";
 import { TRANSACTION_DOCS } from "./docs/transaction-docs.ts";
 
@@ -65,25 +65,41 @@ export const exec: CommandSpec = {
     // that was written, even if nobody has looked at it to delete it.
     const watchFailed =
       session.watcher.touched || server.watchedKeys.anyExpired(session.watcher);
-    endTransaction(session, server);
     // Both at once: EXECABORT wins, as in Redis.
-    if (transaction.failed) return EXECABORT;
-    if (watchFailed) return NULL_ARRAY;
-    return array(runQueued(transaction, context));
+    if (transaction.failed || watchFailed) {
+      endTransaction(session, server);
+      return transaction.failed ? EXECABORT : NULL_ARRAY;
+    }
+    // The watches have done their work: the commands' own changes must
+    // not touch this client. The transaction itself ends once they have
+    // run, so that CLIENT INFO among them shows it (flags=x), as in Redis.
+    unwatchAll(session, server);
+    try {
+      return runQueued(transaction, context);
+    } finally {
+      session.transaction = undefined;
+    }
   },
 };
 
 /**
- * Runs the queued commands in order. While they run, no command may wait
- * (BLPOP on an empty list answers as if it timed out: EXEC cannot pause
- * half-way), and the whole transaction sees one instant of the clock, as
- * a single command does. What they change reaches the AOF as one block.
+ * Runs the queued commands in order, and answers their replies as one
+ * array. While they run, no command may wait (BLPOP on an empty list
+ * answers as if it timed out: EXEC cannot pause half-way), and the whole
+ * transaction sees one instant of the clock, as a single command does.
+ * What they change reaches the AOF as one block.
+ *
+ * With `multi-rollback yes` (not Redis), the first command that answers
+ * an error ends it instead: what ran is undone, the rest never runs, the
+ * AOF gets nothing, and EXEC answers EXECABORT (transactions/undo-log.ts).
  */
-function runQueued(transaction: Transaction, context: CommandContext): Reply[] {
+function runQueued(transaction: Transaction, context: CommandContext): Reply {
   const { session, server, commands } = context;
   const mayBlock = session.mayBlock;
   session.mayBlock = false;
   server.aof.beginTransaction();
+  const undoLog = server.config.multiRollback ? server.undoLog : undefined;
+  undoLog?.begin(session);
   const replies: Reply[] = [];
   try {
     for (const { spec, args } of transaction.queued) {
@@ -91,13 +107,19 @@ function runQueued(transaction: Transaction, context: CommandContext): Reply[] {
       if (reply.type === "block") {
         throw new Error(`${spec.name} tried to wait inside EXEC`);
       }
+      if (reply.type === "error" && undoLog !== undefined) {
+        undoLog.rollBack();
+        server.aof.dropTransaction();
+        return rollbackError(replies.length + 1, spec, reply);
+      }
       replies.push(reply);
     }
   } finally {
+    undoLog?.end();
     session.mayBlock = mayBlock;
     server.aof.commitTransaction();
   }
-  return replies;
+  return array(replies);
 }
 // #endregion exec
 
@@ -118,11 +140,6 @@ export const discard: CommandSpec = {
   },
 };
 
-/** What EXEC, DISCARD and RESET leave behind: no transaction, no watches. */
-export function endTransaction(session: Session, server: ServerState): void {
-  session.transaction = undefined;
-  unwatch(session, server);
-}
 // #endregion discard
 
 // #region watch
@@ -155,15 +172,11 @@ export const unwatchCommand: CommandSpec = {
   categories: ["@fast", "@transaction"],
   docs: TRANSACTION_DOCS.unwatch,
   run(_args, { session, server }) {
-    unwatch(session, server);
+    unwatchAll(session, server);
     return OK;
   },
 };
 
-function unwatch(session: Session, server: ServerState): void {
-  server.watchedKeys.unwatchAll(session.watcher);
-  session.watcher.touched = false;
-}
 // #endregion watch
 
 export const TRANSACTION_COMMANDS: readonly CommandSpec[] = [

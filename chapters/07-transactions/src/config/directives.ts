@@ -111,6 +111,8 @@ export interface ServerConfig extends EncodingSettings {
   /** ...and is at least this many bytes. */
   autoAofRewriteMinSize: number | bigint;
   // #endregion aof-settings
+  /** NOT Redis, off by default: an error in EXEC undoes it all (transactions/undo-log.ts). */
+  multiRollback: boolean;
 }
 
 /** `appendfsync`'s three choices. */
@@ -138,6 +140,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = {
   aofLoadTruncated: true,
   autoAofRewritePercentage: 100,
   autoAofRewriteMinSize: 64 * 1024 ** 2,
+  multiRollback: false,
   ...DEFAULT_ENCODING_SETTINGS,
 };
 
@@ -354,6 +357,14 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
     mutable: true,
   },
   // #endregion aof-directives
+  // Ours, not Redis's, whose CONFIG SET refuses it: see `multiRollback`.
+  "multi-rollback": {
+    apply(config, value) {
+      config.multiRollback = parseYesNo(value);
+    },
+    show: (config) => (config.multiRollback ? "yes" : "no"),
+    mutable: true,
+  },
   // The encodings of lists (and, in the next parts, of the other types).
   ...ENCODING_DIRECTIVES,
   // #region only-value

@@ -10,6 +10,7 @@ import type { BlockRequest } from "../blocking/block-request.ts";
 import { nameOf, quoteArgument, STRING_TOO_LONG } from "./arguments.ts";
 import { error, simple, type Reply } from "../protocol/reply.ts";
 import { Transaction } from "../transactions/transaction.ts";
+import { execRefused } from "../transactions/transaction-end.ts";
 import { MAX_STRING_BYTES } from "../keyspace/keyspace.ts";
 
 export class CommandTable {
@@ -68,6 +69,7 @@ export class CommandTable {
   }
 
   // #region dispatch
+  // #region execute
   /**
    * Checks a command against the table and runs it, or, inside MULTI,
    * queues it; every failure is a reply.
@@ -78,8 +80,12 @@ export class CommandTable {
     const { transaction } = context.session;
     const refusal = this.#refusal(spec, args, context);
     if (refusal !== undefined) {
-      // A command refused inside MULTI dooms the whole transaction: EXEC
-      // answers EXECABORT rather than run the rest without it.
+      // A refused EXEC (`EXEC x`, or NOAUTH) ends the transaction at once.
+      if (spec?.name === "exec")
+        return execRefused(refusal, context.session, context.server);
+      // Any other command refused inside MULTI dooms the whole
+      // transaction: EXEC answers EXECABORT rather than run the rest
+      // without it.
       transaction?.fail();
       return refusal;
     }
@@ -91,6 +97,7 @@ export class CommandTable {
     context.server.keyspace.newInstant();
     return this.run(spec!, args, context);
   }
+  // #endregion execute
 
   /**
    * Why the command cannot run (or be queued), in Redis's order of

@@ -9,6 +9,7 @@ import type { ActiveExpiry } from "../expiry/active-expiry.ts";
 import type { AppendOnlyFile } from "../persistence/aof.ts";
 import type { BlockedClients } from "../blocking/blocked-clients.ts";
 import type { WatchedKeys } from "../transactions/watched-keys.ts";
+import type { UndoLog } from "../transactions/undo-log.ts";
 import type { EndOfTurn } from "./end-of-turn.ts";
 import type { ConnectedClients } from "./connected-clients.ts";
 
@@ -24,6 +25,8 @@ export interface ServerState {
   readonly blockedClients: BlockedClients;
   /** The keys clients WATCH, and who watches each. */
   readonly watchedKeys: WatchedKeys;
+  /** What EXEC changed, kept to undo it: only with `multi-rollback yes` (not Redis). */
+  readonly undoLog: UndoLog;
   /** Every connected client, by id: CLIENT LIST, KILL and UNBLOCK find them here. */
   readonly clients: ConnectedClients;
   /** Redis's beforeSleep: serving ready keys, then the AOF write, once per turn. */

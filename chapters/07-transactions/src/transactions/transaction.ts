@@ -59,13 +59,13 @@ export class Transaction {
   }
 
   /**
-   * Marks the transaction as refused, and lets go of what it queued: EXEC
-   * will run none of it, so there is no reason to hold it until then.
+   * Marks the transaction as refused: EXEC will run none of it. What was
+   * queued stays until EXEC or DISCARD, as in Redis (CLIENT LIST still
+   * counts it); nothing more is queued (command-table.ts), so the queue
+   * stays within its bound.
    */
   fail(): void {
     this.failed = true;
-    this.queued.length = 0;
-    this.queuedBytes = 0;
   }
 }
 // #endregion transaction

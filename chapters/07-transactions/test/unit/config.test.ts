@@ -57,6 +57,7 @@ describe("loadConfig", () => {
       aofLoadTruncated: true,
       autoAofRewritePercentage: 100,
       autoAofRewriteMinSize: 64 * 1024 ** 2,
+      multiRollback: false,
       listMaxListpackSize: -2,
       listCompressDepth: 0,
       hashMaxListpackEntries: 512,
