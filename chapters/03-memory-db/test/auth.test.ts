@@ -110,6 +110,25 @@ describe("before AUTH: NOAUTH", () => {
     await admin.config("SET", "requirepass", "");
     expect(await stranger.ping()).toBe("PONG");
   });
+
+  it("after the password is removed, HELLO still refuses a client that never authenticated; HELLO AUTH lets it in", async () => {
+    const { admin } = await requirePassword();
+    const stranger = await server.client(SILENT);
+    await admin.config("SET", "requirepass", "");
+    expect(await stranger.ping()).toBe("PONG");
+    // Redis asks the connection's own flag, which only AUTH sets.
+    expect(await errorOf(stranger.call("HELLO", "2"))).toBe(HELLO_NOAUTH);
+    // The default user has no password now: any password is accepted.
+    const reply = (await stranger.call(
+      "HELLO",
+      "2",
+      "AUTH",
+      "default",
+      "anything",
+    )) as unknown[];
+    expect(reply.slice(0, 2)).toEqual(["server", "redis"]);
+    expect(await stranger.call("HELLO", "2")).toBeInstanceOf(Array);
+  });
 });
 
 describe("AUTH", () => {

@@ -29,10 +29,7 @@ import {
   quoteArgument,
   SYNTAX_ERROR,
 } from "../dispatch/arguments.ts";
-import {
-  authRequired,
-  wrongNumberOfArguments,
-} from "../dispatch/command-table.ts";
+import { wrongNumberOfArguments } from "../dispatch/command-table.ts";
 import { CONNECTION_DOCS } from "./docs/connection-docs.ts";
 
 /**
@@ -142,8 +139,11 @@ export const hello: CommandSpec = {
       }
     }
     // Only then the check that the client is authenticated. (So Redis 7.0
-    // takes the name of a client it then refuses; we do the same.)
-    if (authRequired(context)) {
+    // takes the name of a client it then refuses; we do the same.) Redis
+    // asks the connection's own flag, not whether a password is set now:
+    // a client that connected while one was set is refused here even
+    // after it is removed, though its other commands run.
+    if (!context.session.authenticated) {
       return error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
       );
