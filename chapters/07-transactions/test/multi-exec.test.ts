@@ -70,6 +70,10 @@ function bulk(text: string): string {
 function nullReply(resp2: "*-1" | "$-1"): string {
   return protocol === 3 ? "_\r\n" : `${resp2}\r\n`;
 }
+/** `text` as a regular expression that matches it literally. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 // #endregion helpers
 
 describe("MULTI queues, EXEC runs", () => {
@@ -131,6 +135,31 @@ describe("MULTI queues, EXEC runs", () => {
           ? `%1\r\n${bulk("a")}${bulk("1")},1.5\r\n~1\r\n${bulk("x")}`
           : `*2\r\n${bulk("a")}${bulk("1")}${bulk("1.5")}*1\r\n${bulk("x")}`),
     );
+  });
+
+  it("a queued HELLO changes the protocol for the replies after its own, inside EXEC", async () => {
+    const raw = await rawClient();
+    const other = protocol === 3 ? 2 : 3;
+    await raw.send(
+      Buffer.concat([
+        encodeCommand("MULTI"),
+        encodeCommand("GET", `nokey:${randomUUID()}`),
+        encodeCommand("HELLO", String(other)),
+        encodeCommand("HGETALL", `nokey:${randomUUID()}`),
+        encodeCommand("EXEC"),
+        encodeCommand("QUIT"),
+      ]),
+    );
+    // HELLO's map holds the connection's id: only its first line is fixed.
+    const text = (await raw.readUntilClosed()).toString("latin1");
+    expect(text).toMatch(
+      new RegExp(
+        "^\\+OK\r\n(\\+QUEUED\r\n){3}\\*3\r\n" +
+          escape(nullReply("$-1")) +
+          escape(other === 3 ? "%7\r\n" : "*14\r\n"),
+      ),
+    );
+    expect(text.endsWith(`${other === 3 ? "%0" : "*0"}\r\n+OK\r\n`)).toBe(true);
   });
 
   it("EXEC of an empty transaction answers an empty array", async () => {

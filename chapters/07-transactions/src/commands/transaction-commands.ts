@@ -18,7 +18,15 @@ import { byteString } from "../dispatch/arguments.ts";
 import { Transaction } from "../transactions/transaction.ts";
 import { rollbackError } from "../transactions/undo-log.ts";
 import { endTransaction, unwatchAll } from "../transactions/transaction-end.ts";
-import { array, error, NULL_ARRAY, OK, type Reply } from "../protocol/reply.ts";
+import {
+  array,
+  error,
+  inProtocol,
+  NULL_ARRAY,
+  OK,
+  type Protocol,
+  type Reply,
+} from "../protocol/reply.ts";
 import { TRANSACTION_DOCS } from "./docs/transaction-docs.ts";
 
 // #region multi
@@ -100,7 +108,7 @@ function runQueued(transaction: Transaction, context: CommandContext): Reply {
   server.aof.beginTransaction();
   const undoLog = server.config.multiRollback ? server.undoLog : undefined;
   undoLog?.begin(session);
-  const replies: Reply[] = [];
+  const replies: { reply: Reply; protocol: Protocol }[] = [];
   try {
     for (const { spec, args } of transaction.queued) {
       const reply = commands.run(spec, args, context);
@@ -112,14 +120,20 @@ function runQueued(transaction: Transaction, context: CommandContext): Reply {
         server.aof.dropTransaction();
         return rollbackError(replies.length + 1, spec, reply);
       }
-      replies.push(reply);
+      replies.push({ reply, protocol: session.protocol });
     }
   } finally {
     undoLog?.end();
     session.mayBlock = mayBlock;
     server.aof.commitTransaction();
   }
-  return array(replies);
+  // Each reply in the protocol its command ran in: a queued HELLO changes
+  // it for the replies after its own (the array itself is `*N` in both).
+  return array(
+    replies.map(({ reply, protocol }) =>
+      protocol === session.protocol ? reply : inProtocol(protocol, reply),
+    ),
+  );
 }
 // #endregion exec
 

@@ -72,7 +72,17 @@ export type Reply =
   /** A collection without order or repeats (SMEMBERS, COMMAND's flags). */
   | { readonly type: "set"; readonly items: readonly Reply[] }
   /** Out-of-band data the client did not ask for (pub/sub messages, later). */
-  | { readonly type: "push"; readonly items: readonly Reply[] };
+  | { readonly type: "push"; readonly items: readonly Reply[] }
+  /**
+   * A reply written in `protocol`, whatever the connection speaks when it
+   * goes out: EXEC's replies are each written as their command ran, and
+   * a HELLO among them changes the protocol half-way, as in Redis.
+   */
+  | {
+      readonly type: "inProtocol";
+      readonly protocol: Protocol;
+      readonly reply: Reply;
+    };
 
 export type MapEntry = readonly [key: Reply, value: Reply];
 
@@ -113,6 +123,11 @@ export const set = (items: readonly Reply[]): Reply => ({ type: "set", items });
 export const push = (items: readonly Reply[]): Reply => ({
   type: "push",
   items,
+});
+export const inProtocol = (protocol: Protocol, reply: Reply): Reply => ({
+  type: "inProtocol",
+  protocol,
+  reply,
 });
 export const OK: Reply = simple("OK");
 /** A missing string: GET of a key that does not exist. */
@@ -201,6 +216,9 @@ export class ReplyWriter {
         break;
       case "push":
         this.#aggregate(resp3 ? ">" : "*", reply.items, protocol);
+        break;
+      case "inProtocol":
+        this.write(reply.reply, reply.protocol);
         break;
     }
   }
