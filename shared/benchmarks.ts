@@ -52,9 +52,12 @@ export interface ChapterBench {
   /** How many times each measurement ran; the figures are the medians. */
   rounds: number;
   /**
-   * The exact redis-benchmark command lines, minus `-h` and `-p`: per
-   * pipeline depth, the one that runs its `-t` tests, then one per custom
-   * command (`... --csv ZRANGE myzset 0 99`).
+   * The exact command lines, minus `-h` and `-p`: per pipeline depth,
+   * redis-benchmark's that runs its `-t` tests, then one per custom
+   * command (`... --csv ZRANGE myzset 0 99`), then, from chapter 07, one
+   * per request of several commands, which redis-benchmark cannot send
+   * and shared/scripts/request-driver.ts does, written the same way
+   * (`request-driver -c 50 -n 30000 -P 1 MULTI; SET ...; GET ...; EXEC`).
    */
   commands: string[];
   /** Sorted by pipeline depth, then in redis-benchmark's own test order. */

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import {
   BENCH_DATA_FILE,
@@ -22,6 +23,7 @@ import {
   benchLabel,
 } from "../benchmarks.ts";
 import { CHAPTER_PLAN, REPO_ROOT } from "../chapters.ts";
+import { driveRequests } from "../scripts/request-driver.ts";
 import {
   chartPanels,
   legendEntries,
@@ -310,5 +312,89 @@ describe("the chart", () => {
   it("refuses to draw more tests than it can tell apart", () => {
     expect(() => legendEntries(manyTests(24))).not.toThrow();
     expect(() => legendEntries(manyTests(25))).toThrow(/tells 24 apart/);
+  });
+});
+
+describe("the request driver (requests of several commands)", () => {
+  const request = [["MULTI"], ["SET", "k", "xxx"], ["GET", "k"], ["EXEC"]];
+  const reply = "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n$3\r\nxxx\r\n";
+  const oneRequest = request
+    .map(
+      (words) =>
+        `*${words.length}\r\n${words.map((w) => `$${w.length}\r\n${w}\r\n`).join("")}`,
+    )
+    .join("");
+
+  /**
+   * A stand-in server that answers each whole request it reads with
+   * `answer`, cut into pieces of `piece` bytes (a reply may come in any
+   * number of reads); it counts the requests.
+   */
+  async function fakeServer(answer: string, piece: number) {
+    let requests = 0;
+    const server = createServer((socket) => {
+      let pending = "";
+      socket.setEncoding("latin1");
+      // The driver closes its connections at once when it is done.
+      socket.on("error", () => {});
+      socket.on("data", (text: string) => {
+        pending += text;
+        while (pending.startsWith(oneRequest)) {
+          pending = pending.slice(oneRequest.length);
+          requests += 1;
+          for (let i = 0; i < answer.length; i += piece)
+            socket.write(answer.slice(i, i + piece), "latin1");
+        }
+      });
+    });
+    await new Promise<void>((resolve) =>
+      server.listen(0, "127.0.0.1", resolve),
+    );
+    return {
+      port: (server.address() as AddressInfo).port,
+      requests: () => requests,
+      close: () => new Promise((resolve) => server.close(resolve)),
+    };
+  }
+
+  it("sends every request, whole, and counts one once its whole reply has come", async () => {
+    const server = await fakeServer(reply, 3);
+    try {
+      const perSecond = await driveRequests({
+        port: server.port,
+        clients: 3,
+        requests: 40,
+        pipeline: 4,
+        request,
+        reply,
+        timeoutMs: 10_000,
+      });
+      expect(perSecond).toBeGreaterThan(0);
+      expect(server.requests()).toBe(40);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("fails on any other reply, as redis-benchmark stops at an error", async () => {
+    const server = await fakeServer(
+      "+OK\r\n+QUEUED\r\n+QUEUED\r\n-EXECABORT Transaction discarded\r\n",
+      1000,
+    );
+    try {
+      await expect(
+        driveRequests({
+          port: server.port,
+          clients: 2,
+          requests: 10,
+          pipeline: 1,
+          request,
+          reply,
+          timeoutMs: 10_000,
+        }),
+      ).rejects.toThrow(/unexpected reply: "-EXECABORT/);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -13,12 +13,14 @@ import { listChapters } from "../chapters.ts";
 import type { ChapterServer } from "../harness.ts";
 import { compareState } from "../fuzz/checkpoint.ts";
 import { CommandSource, type Capabilities } from "../fuzz/generators/index.ts";
+import type { TransactionScenario } from "../fuzz/generators/transactions.ts";
 import { compareExchange } from "../fuzz/compare.ts";
 import type { CompareContext, Exchange } from "../fuzz/exchange.ts";
 import { Peer } from "../fuzz/peer.ts";
 import {
   protocolAfterHello,
   protocolOfBlock,
+  protocolsOfElements,
   PROTOCOL_BLOCK,
 } from "../fuzz/protocol.ts";
 import {
@@ -100,6 +102,13 @@ const CHAPTER_06_ZSET_COMMANDS = [
   "sort_ro",
 ];
 
+const TRANSACTION_COMMANDS = ["multi", "exec", "discard", "watch", "unwatch"];
+/** Chapter 07: chapter 06's commands, and transactions. */
+const CHAPTER_07_COMMANDS = [
+  ...CHAPTER_06_ZSET_COMMANDS,
+  ...TRANSACTION_COMMANDS,
+];
+
 /** A blocking command's timeout: BLMPOP's comes first, the others' last. */
 function timeoutOf(args: readonly Buffer[]): string {
   const name = args[0]!.toString("latin1").toLowerCase();
@@ -132,6 +141,25 @@ function stream(seed: number, commands: readonly string[], count = 3000) {
     ]).toString("hex");
   });
 }
+
+/** The transaction scenarios among the first `count` commands of a seed. */
+function transactionScenarios(
+  seed: number,
+  commands: readonly string[],
+  count = 20_000,
+): TransactionScenario[] {
+  const source = new CommandSource(seed, capabilities(commands));
+  return Array.from({ length: count }, () => source.next().transaction).filter(
+    (scenario) => scenario !== undefined,
+  );
+}
+
+/** A scenario command's words, as text; its name in lower case. */
+const wordsOf = (args: readonly Buffer[]): string[] =>
+  args.map((arg, i) => {
+    const text = arg.toString("latin1");
+    return i === 0 ? text.toLowerCase() : text;
+  });
 
 const names = (seed: number, commands: readonly string[]): Set<string> => {
   const source = new CommandSource(seed, capabilities(commands));
@@ -408,6 +436,116 @@ describe("generators", () => {
     expect(versions.get("(none)")).toBeGreaterThan(0);
   });
 
+  it("run transactions only in the chapter that has MULTI, in scenarios of two to eight clients", () => {
+    for (const commands of [CHAPTER_04_COMMANDS, CHAPTER_06_ZSET_COMMANDS]) {
+      expect(transactionScenarios(16, commands, 5000)).toEqual([]);
+      for (const name of TRANSACTION_COMMANDS)
+        expect(names(16, commands)).not.toContain(name);
+    }
+    const source = new CommandSource(16, capabilities(CHAPTER_07_COMMANDS));
+    const alone = new Set<string>();
+    const clients = new Map<number, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const { args, transaction } = source.next();
+      if (transaction === undefined) {
+        alone.add(wordsOf(args)[0]!);
+        continue;
+      }
+      const count = transaction.databases.length;
+      clients.set(count, (clients.get(count) ?? 0) + 1);
+      for (const step of transaction.steps) {
+        expect(step.client).toBeLessThan(count);
+      }
+    }
+    // On the fuzzed connection, nothing that opens a transaction.
+    for (const name of ["exec", "discard", "watch", "unwatch"])
+      expect(alone).toContain(name);
+    expect(alone).not.toContain("multi");
+    expect([...clients.keys()].sort()).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    const most = [...clients].sort((a, b) => b[1] - a[1])[0]![0];
+    expect(most).toBe(8);
+  });
+
+  it("queue every kind of command in MULTI, refused ones and blocking ones too, and watch what others write", () => {
+    const scenarios = transactionScenarios(17, CHAPTER_07_COMMANDS);
+    expect(scenarios.length).toBeGreaterThan(100);
+    // Followed as Redis would: MULTI opens a transaction, EXEC ends it
+    // (even refused), DISCARD ends it when it has no word too many.
+    const queued = new Map<string, number>();
+    const outside = new Map<string, number>();
+    const bump = (map: Map<string, number>, name: string) =>
+      map.set(name, (map.get(name) ?? 0) + 1);
+    for (const { databases, steps } of scenarios) {
+      const inMulti = databases.map(() => false);
+      for (const { client, commands } of steps) {
+        for (const { args } of commands) {
+          const [name, ...rest] = wordsOf(args);
+          bump(inMulti[client] ? queued : outside, name!);
+          if (name === "multi" && rest.length === 0) inMulti[client] = true;
+          if (name === "exec") inMulti[client] = false;
+          if (name === "discard" && rest.length === 0) inMulti[client] = false;
+        }
+      }
+    }
+    for (const name of [
+      ...TRANSACTION_COMMANDS,
+      "flushdb",
+      "swapdb",
+      "select",
+      "set",
+      "lpush",
+    ])
+      expect(outside.get(name), name).toBeGreaterThan(10);
+    // Inside: nested MULTI, WATCH (refused), blocking commands (which must
+    // not wait inside EXEC), unknown commands, and the stream's commands.
+    for (const name of [
+      "multi",
+      "watch",
+      "unwatch",
+      "blpop",
+      "bzpopmin",
+      "nosuchcommand",
+      "set",
+      "zadd",
+      "sort",
+      "flushdb",
+      "select",
+    ])
+      expect(queued.get(name), name).toBeGreaterThan(5);
+    // Same seed, same scenarios.
+    const again = transactionScenarios(17, CHAPTER_07_COMMANDS);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(scenarios));
+  });
+
+  it("wait out every deadline a scenario sets, then look the key up on the same client before another client can see it", () => {
+    let paused = 0;
+    for (const { steps } of transactionScenarios(18, CHAPTER_07_COMMANDS)) {
+      steps.forEach(({ client, pause }, i) => {
+        if (pause === undefined) return;
+        paused += 1;
+        expect(pause).toBeGreaterThanOrEqual(15);
+        // At most one other client's step comes first, a read of the key;
+        // the sweep (EXISTS) comes in this client's next step or the one after.
+        const later = steps.slice(i + 1);
+        const own = later.flatMap((step, j) =>
+          step.client === client ? [j] : [],
+        );
+        expect(own[0] ?? 0).toBeLessThanOrEqual(1);
+        if (own[0] === 1) {
+          const reader = later[0]!.commands.map(({ args }) => wordsOf(args)[0]);
+          expect(reader.length).toBe(1);
+          expect(["get", "exists", "type"]).toContain(reader[0]);
+        }
+        const sweeps = own
+          .slice(0, 2)
+          .flatMap((j) => later[j]!.commands)
+          .filter(({ args }) => wordsOf(args)[0] === "exists");
+        expect(sweeps.length).toBeGreaterThan(0);
+      });
+    }
+    expect(paused).toBeGreaterThan(50);
+  });
+
   it("mark the keys whose deadline lapses during the run", () => {
     const source = new CommandSource(11, capabilities(CHAPTER_04_COMMANDS));
     const lapses = new Set<string>();
@@ -637,6 +775,23 @@ describe("protocols", () => {
     expect(protocolAfterHello(array, 3)).toBe(2);
     expect(protocolAfterHello(error, 3)).toBe(3);
   });
+
+  it("switch the elements of EXEC's reply after a queued HELLO, as Redis writes each one as its command runs", () => {
+    const words = (text: string) =>
+      text.split(" ").map((word) => Buffer.from(word));
+    const queued = ["GET a", "HELLO 3", "GET a", "HELLO 9", "GET a"].map(words);
+    const elements = [
+      "$-1\r\n",
+      "%1\r\n$5\r\nproto\r\n:3\r\n",
+      "_\r\n",
+      "-NOPROTO unsupported protocol version\r\n",
+      "_\r\n",
+    ].map((bytes) => replyOf(bytes));
+    expect(protocolsOfElements(queued, elements, 2)).toEqual({
+      each: [2, 2, 3, 3, 3],
+      after: 3,
+    });
+  });
 });
 
 describe("the reply comparer", () => {
@@ -821,6 +976,107 @@ describe("the reply comparer", () => {
         ),
       ).kind,
     ).toBe("different");
+  });
+
+  it("explains chapter 07's multi-rollback in CONFIG GET, and nothing else in it", () => {
+    const pair = (name: string, value: string) =>
+      `$${name.length}\r\n${name}\r\n$${value.length}\r\n${value}\r\n`;
+    const hz = pair("hz", "10");
+    const rollback = pair("multi-rollback", "no");
+    expect(
+      verdict(
+        exchange("CONFIG GET multi-rollback", `*2\r\n${rollback}`, "*0\r\n"),
+      ),
+    ).toEqual({ kind: "explained", ids: ["multi-rollback"] });
+    expect(
+      verdict(exchange("CONFIG GET *", `*4\r\n${hz}${rollback}`, `*2\r\n${hz}`))
+        .kind,
+    ).toBe("explained");
+    expect(
+      verdict(
+        exchange(
+          "CONFIG GET *",
+          `*4\r\n${pair("hz", "11")}${rollback}`,
+          `*2\r\n${hz}`,
+        ),
+      ).kind,
+    ).toBe("different");
+  });
+
+  it("judges each element of EXEC's reply as the reply to its own command", () => {
+    const ab = "*2\r\n$1\r\na\r\n$1\r\nb\r\n";
+    const ba = "*2\r\n$1\r\nb\r\n$1\r\na\r\n";
+    const exec = (
+      queued: string[],
+      ours: string,
+      redis: string,
+      companions: Record<number, string> = {},
+    ): Exchange => ({
+      ...exchange("EXEC", ours, redis),
+      queued: queued.map((command, i) => ({
+        args: command.split(" ").map((word) => Buffer.from(word)),
+        ...(companions[i] === undefined
+          ? {}
+          : {
+              companion: companions[i]
+                .split(" ")
+                .map((word) => Buffer.from(word)),
+            }),
+      })),
+    });
+    // KEYS inside EXEC is compared sorted, as outside.
+    expect(
+      verdict(
+        exec(
+          ["KEYS *", "GET a"],
+          `*2\r\n${ab}$1\r\n1\r\n`,
+          `*2\r\n${ba}$1\r\n1\r\n`,
+        ),
+      ),
+    ).toEqual({ kind: "normalised", rule: "exec-elements" });
+    // Without the queued commands, an array is an array.
+    expect(
+      verdict(
+        exchange("EXEC", `*2\r\n${ab}$1\r\n1\r\n`, `*2\r\n${ba}$1\r\n1\r\n`),
+      ).kind,
+    ).toBe("different");
+    // A wrong element is named.
+    const wrong = verdict(
+      exec(
+        ["KEYS *", "GET a"],
+        `*2\r\n${ab}$1\r\n2\r\n`,
+        `*2\r\n${ba}$1\r\n1\r\n`,
+      ),
+    );
+    expect(wrong).toMatchObject({
+      kind: "different",
+      part: 'element 2 of 2 of EXEC\'s reply, the reply to "GET" "a"',
+    });
+    // A TTL and its PTTL companion, one second apart at a half second.
+    expect(
+      verdict(
+        exec(["TTL k"], "*2\r\n:10\r\n:9600\r\n", "*2\r\n:9\r\n:9499\r\n", {
+          0: "PTTL k",
+        }),
+      ).kind,
+    ).toBe("normalised");
+    // Known differences inside EXEC are explained, and counted as such.
+    expect(
+      verdict(
+        exec(
+          ["CONFIG GET multi-rollback", "PING"],
+          "*2\r\n*2\r\n$14\r\nmulti-rollback\r\n$2\r\nno\r\n+PONG\r\n",
+          "*2\r\n*0\r\n+PONG\r\n",
+        ),
+      ),
+    ).toEqual({ kind: "explained", ids: ["multi-rollback"] });
+    // Another number of elements, a null, an EXECABORT: compared as they are.
+    expect(
+      verdict(exec(["KEYS *"], `*1\r\n${ab}`, `*2\r\n${ba}+OK\r\n`)).kind,
+    ).toBe("different");
+    expect(verdict(exec(["KEYS *"], `*1\r\n${ab}`, "*-1\r\n")).kind).toBe(
+      "different",
+    );
   });
 
   it("explains Redis's SORT refusing a sorted set after its own stale ERANGE, and only for a sorted set", () => {

@@ -16,6 +16,18 @@ export interface Exchange {
   readonly redis: RespReply;
   /** The replies to the command's companion (PTTL behind TTL), if it had one. */
   readonly companion?: { readonly ours: RespReply; readonly redis: RespReply };
+  /**
+   * For an EXEC: the commands its transaction queued, in order. Its reply
+   * has one element per command and per companion (right after its
+   * command), each judged as that command's reply would be (compare.ts).
+   */
+  readonly queued?: readonly QueuedCommand[];
+}
+
+/** A command queued in MULTI, with the companion queued right behind it, if any. */
+export interface QueuedCommand {
+  readonly args: readonly Buffer[];
+  readonly companion?: readonly Buffer[];
 }
 
 /** What the comparisons need to know about the chapter. */
@@ -24,6 +36,17 @@ export interface CompareContext {
   readonly commands: ReadonlySet<string>;
   /** The CONFIG parameters the chapter knows. */
   readonly configParameters: ReadonlySet<string>;
+}
+
+/** What each element of an EXEC's reply answers: each queued command, then its companion. */
+export function queuedElements(
+  queued: readonly QueuedCommand[],
+): (readonly Buffer[])[] {
+  return queued.flatMap((command) =>
+    command.companion === undefined
+      ? [command.args]
+      : [command.args, command.companion],
+  );
 }
 
 /** The command's name in lower case, as Redis looks it up. */

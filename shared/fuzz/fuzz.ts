@@ -34,6 +34,14 @@
  * really wait do so in wait scenarios, on connections of their own,
  * between two batches (wait-scenario.ts).
  *
+ * Transactions (chapter 07) run in scenarios too (transaction-scenario.ts):
+ * two to eight clients of their own, one step at a time, WATCH keys that
+ * the others write, queue commands from every other generator in MULTI,
+ * EXEC or DISCARD them, or leave with them open. The exchange of an EXEC
+ * carries the commands it ran, and each element of its reply is judged as
+ * the reply to its own command (compare.ts). On the fuzzed connection,
+ * only EXEC and DISCARD without MULTI, WATCH and UNWATCH.
+ *
  * Chapters 06-08 extend it by adding, not editing:
  * - a generator file per command family (generators/lists.ts, hashes.ts,
  *   sets.ts, zsets.ts, transactions.ts ...) and its line in
@@ -76,6 +84,10 @@ import {
 import { CONFIG_VALUES } from "./generators/server.ts";
 import { KNOWN_DIFFERENCES } from "./known-differences.ts";
 import { runWaitScenario, type WaitTally } from "./wait-scenario.ts";
+import {
+  emptyTransactionTally,
+  runTransactionScenario,
+} from "./transaction-scenario.ts";
 import {
   helloArgs,
   PROTOCOL_BLOCK,
@@ -202,6 +214,7 @@ class FuzzRun {
   #checkpoints = 0;
   #scenarios = 0;
   readonly #waits: WaitTally = { waiters: 0, waited: 0, woken: 0 };
+  readonly #transactions = emptyTransactionTally();
   #fatal = false;
   readonly #normalised = new Map<string, number>();
   readonly #explained = new Map<string, number>();
@@ -303,7 +316,10 @@ class FuzzRun {
       let scenario: FuzzCommand | undefined;
       while (batch.length < BATCH && this.#done + batch.length < total) {
         const command = this.#source.next();
-        if (command.scenario !== undefined) {
+        if (
+          command.scenario !== undefined ||
+          command.transaction !== undefined
+        ) {
           scenario = command;
           break;
         }
@@ -314,7 +330,9 @@ class FuzzRun {
       if (this.#fatal) break;
       if (batch.some(startsRewrite)) await this.#awaitRewrites();
       await this.#backToBlock();
-      if (scenario !== undefined) await this.#runScenario(scenario);
+      if (scenario?.scenario !== undefined) await this.#runScenario(scenario);
+      if (scenario?.transaction !== undefined)
+        await this.#runTransactions(scenario);
       if (this.#fatal) break;
       if (this.#done >= nextCheckpoint) {
         await this.#checkpoint();
@@ -366,6 +384,12 @@ class FuzzRun {
       const { waiters, waited, woken } = this.#waits;
       print(
         `wait scenarios: ${this.#scenarios}; of their ${waiters} waiters (as redis-server saw them), ${waited} waited, ${woken} of those were woken`,
+      );
+    }
+    const t = this.#transactions;
+    if (t.scenarios > 0) {
+      print(
+        `transaction scenarios: ${t.scenarios}, with ${t.clients} clients; EXEC ran ${t.ran} transactions (${t.queuedAndRan} queued commands), found a watched key changed ${t.watchFailed} times, aborted ${t.aborted} (EXECABORT); DISCARD ended ${t.discarded}`,
       );
     }
     print(
@@ -529,9 +553,10 @@ class FuzzRun {
         // Shown with the known differences found in it taken out, if any.
         const shown = verdict.residual ?? exchange;
         const note =
-          verdict.without === undefined
+          (verdict.part === undefined ? "" : ` (shown: ${verdict.part})`) +
+          (verdict.without === undefined
             ? ""
-            : ` (replies shown without: ${verdict.without.join(", ")})`;
+            : ` (replies shown without: ${verdict.without.join(", ")})`);
         this.#record(
           index,
           `command ${index} (${protocolName(countedIn)}): ${what}${note}`,
@@ -609,6 +634,37 @@ class FuzzRun {
       await this.#opening(this.#block),
       this.#block,
       this.#waits,
+    );
+    for (const { exchange, what } of steps) {
+      if (!this.#judge(exchange, index, what, this.#block)) {
+        await this.#checkAlive();
+        if (!this.#fatal) await this.#resync();
+        return;
+      }
+    }
+  }
+
+  /**
+   * A transaction scenario (transaction-scenario.ts): its clients connect
+   * in the block's protocol; every exchange is judged in order, up to the
+   * first unexplained difference, after which both servers are reset. Its
+   * commands (not their companions) count as commands.
+   */
+  async #runTransactions(command: FuzzCommand): Promise<void> {
+    const scenario = command.transaction!;
+    const index = this.#done + 1;
+    const counted = scenario.steps.reduce(
+      (sum, step) => sum + step.commands.length,
+      0,
+    );
+    this.#done += counted;
+    this.#byProtocol[this.#block].commands += counted;
+    const steps = await runTransactionScenario(
+      scenario,
+      { ours: this.#ours.port, redis: this.#redis.port },
+      await this.#opening(this.#block),
+      this.#block,
+      this.#transactions,
     );
     for (const { exchange, what } of steps) {
       if (!this.#judge(exchange, index, what, this.#block)) {

@@ -55,6 +55,33 @@ export function protocolAfterHello(
   return before;
 }
 
+/**
+ * The protocol each element of an EXEC's reply was written in, and the
+ * one the connection speaks after it: Redis writes each element as its
+ * command runs, so a queued HELLO that switches the protocol switches
+ * the elements after it (`$-1` before HELLO 3, `_` after), and the
+ * connection stays switched. `queued` are the transaction's commands, one
+ * element each, in order; `elements` redis-server's reply.
+ */
+export function protocolsOfElements(
+  queued: readonly (readonly Buffer[])[],
+  elements: readonly RespReply[],
+  before: Protocol,
+): { each: Protocol[]; after: Protocol } {
+  let protocol = before;
+  const each = queued.map((args, i) => {
+    const written = protocol;
+    const element = elements[i];
+    if (
+      element !== undefined &&
+      args[0]?.toString("latin1").toLowerCase() === "hello"
+    )
+      protocol = protocolAfterHello(element, protocol);
+    return written;
+  });
+  return { each, after: protocol };
+}
+
 /** The label a report uses for a protocol. */
 export function protocolName(protocol: Protocol): string {
   return `RESP${protocol}`;

@@ -14,7 +14,10 @@
  *   what the one before it wrote;
  * - redis-benchmark's own tests (`-t`) in one run, then each custom
  *   command (ZRANGE, which redis-benchmark has no test for) in a run of
- *   its own, on data written right before it;
+ *   its own, on data written right before it, then each request of
+ *   several commands (a transaction: MULTI, SET, GET, EXEC), which
+ *   redis-benchmark cannot send, by a driver of ours that sends it the
+ *   way redis-benchmark sends one command (request-driver.ts);
  * - one warm-up run each, thrown away (Node compiles hot code as it runs);
  * - ROUNDS rounds; in each, at every pipeline depth (`-P 1`, `-P 16`), one
  *   run against each server. Interleaved, so a slow patch of a shared machine
@@ -32,6 +35,10 @@
  * Every child process (servers, redis-benchmark) is stopped on every way
  * out: success, an error, Ctrl-C. REDIS_SERVER and REDIS_BENCHMARK name other
  * binaries than the ones on PATH.
+ *
+ * `npm run bench -- NN --quick` checks that every run of the chapter works
+ * against both servers, in seconds: one round, a hundredth of the
+ * requests, no warm-up, and nothing written.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import {
@@ -68,8 +75,10 @@ import {
   type Chapter,
 } from "../chapters.ts";
 import { exitWithUsage } from "./command-line.ts";
+import { driveRequests } from "./request-driver.ts";
 
-const USAGE = "npm run bench [-- NN ...]   (no chapter: every chapter from 02)";
+const USAGE =
+  "npm run bench [-- NN ... [--quick]]   (no chapter: every chapter from 02)";
 
 // ---------------------------------------------------------------------------
 // What is measured. Change these and the figures are no longer comparable
@@ -156,6 +165,43 @@ const CUSTOM_TESTS_ADDED_IN: Readonly<Record<number, readonly CustomTest[]>> = {
 };
 
 /**
+ * A request of several commands, which redis-benchmark cannot send (see
+ * request-driver.ts), measured by our driver as redis-benchmark measures
+ * a custom command: `-c`, `-n` and `-P` as for the others, requests per
+ * second over the run.
+ */
+interface RequestTest {
+  /** The figure's name in the data file and on the chart. */
+  name: string;
+  /** One request: its commands, word by word, sent in one write. */
+  request: readonly (readonly string[])[];
+  /** The server's answer to one request, byte for byte (RESP2). */
+  reply: string;
+}
+
+/** The request tests each chapter adds, run after its custom tests; as TESTS_ADDED_IN. */
+const REQUEST_TESTS_ADDED_IN: Readonly<Record<number, readonly RequestTest[]>> =
+  {
+    // A transaction around the SET and the GET of the -t tests (the same
+    // key, `key:__rand_int__` as written, and value, `xxx`, redis-
+    // benchmark's 3 bytes), as a client library sends one: the four
+    // commands in one write, and the next request once EXEC has answered.
+    // Against SET and GET alone it shows what queueing and EXEC cost.
+    7: [
+      {
+        name: "MULTI SET GET EXEC",
+        request: [
+          ["MULTI"],
+          ["SET", "key:__rand_int__", "xxx"],
+          ["GET", "key:__rand_int__"],
+          ["EXEC"],
+        ],
+        reply: "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n$3\r\nxxx\r\n",
+      },
+    ],
+  };
+
+/**
  * From this chapter on, where FLUSHALL exists, every redis-benchmark run
  * starts from an empty keyspace, on both servers. Without it, each run would
  * leave what it wrote for the next: lrange_100's LPUSHes stay in `mylist`,
@@ -210,6 +256,16 @@ const CLIENTS = 50;
 const ROUNDS = 3;
 /** The warm-up run, at the deepest pipeline: enough requests for V8 to optimise. */
 const WARMUP_REQUESTS = 100_000;
+/** With --quick: what REQUESTS are divided by, and a single round without warm-up. */
+const QUICK_DIVISOR = 100;
+
+/** `--quick`: a check that every run works, not a measurement (see the header). */
+const quick = process.argv.includes("--quick");
+
+/** Requests per run at `pipeline` (`-n`): a hundredth of them with --quick. */
+function requestsAt(pipeline: Pipeline): number {
+  return quick ? REQUESTS[pipeline] / QUICK_DIVISOR : REQUESTS[pipeline];
+}
 
 /** A server that has not printed its banner or answered PING by then is broken. */
 const STARTUP_TIMEOUT_MS = 15_000;
@@ -435,15 +491,24 @@ function customTestsFor(number: number): CustomTest[] {
     .flatMap(([, tests]) => tests);
 }
 
+/** The request tests chapter `number` runs: its own line of REQUEST_TESTS_ADDED_IN and every earlier one. */
+function requestTestsFor(number: number): RequestTest[] {
+  return Object.entries(REQUEST_TESTS_ADDED_IN)
+    .filter(([from]) => Number(from) <= number)
+    .flatMap(([, tests]) => tests);
+}
+
 /**
- * What one redis-benchmark run measures: redis-benchmark's own tests
- * (`-t`), or one custom command with the data it reads.
+ * What one run measures: redis-benchmark's own tests (`-t`), one custom
+ * command with the data it reads, or one request of several commands
+ * (our driver's).
  */
 type Run =
   | { kind: "tests"; tests: readonly string[] }
-  | { kind: "custom"; test: CustomTest };
+  | { kind: "custom"; test: CustomTest }
+  | { kind: "request"; test: RequestTest };
 
-/** The runs of chapter `number`: its -t tests, then each custom test. */
+/** The runs of chapter `number`: its -t tests, then each custom test, then each request test. */
 function runsFor(number: number): Run[] {
   return [
     { kind: "tests", tests: testsFor(number) },
@@ -451,7 +516,25 @@ function runsFor(number: number): Run[] {
       kind: "custom" as const,
       test,
     })),
+    ...requestTestsFor(number).map((test) => ({
+      kind: "request" as const,
+      test,
+    })),
   ];
+}
+
+/**
+ * The command line a run is recorded by: redis-benchmark's, or for a
+ * request test the driver's, written the same way
+ * (`request-driver -c 50 -n 30000 -P 1 MULTI; SET ...; EXEC`).
+ */
+function commandLine(pipeline: number, requests: number, run: Run): string {
+  if (run.kind !== "request")
+    return ["redis-benchmark", ...benchmarkArgs(pipeline, requests, run)].join(
+      " ",
+    );
+  const request = run.test.request.map((words) => words.join(" ")).join("; ");
+  return `request-driver -c ${CLIENTS} -n ${requests} -P ${pipeline} ${request}`;
 }
 
 /** redis-benchmark's arguments for one run, without `-h` and `-p`. */
@@ -582,6 +665,7 @@ async function benchChapter(
 ): Promise<ChapterBench> {
   const tests = testsFor(chapter.number);
   const runs = runsFor(chapter.number);
+  const rounds = quick ? 1 : ROUNDS;
   const run = async (
     target: Target,
     what: Run,
@@ -590,6 +674,22 @@ async function benchChapter(
   ): Promise<Map<string, number>> => {
     if (chapter.number >= FLUSHALL_FROM) await flushAll(target);
     if (what.kind === "custom") await sendCommands(target, what.test.setup);
+    if (what.kind === "request") {
+      const perSecond = await driveRequests({
+        port: target.port,
+        clients: CLIENTS,
+        requests,
+        pipeline,
+        request: what.test.request,
+        reply: what.test.reply,
+        timeoutMs: RUN_TIMEOUT_MS,
+      }).catch((error: unknown) => {
+        throw new Error(
+          `${what.test.name} against ${target.name}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+      return new Map([[what.test.name, perSecond]]);
+    }
     const args = benchmarkArgs(pipeline, requests, what);
     return runBenchmark(tools.benchmark.binary, target, args);
   };
@@ -604,23 +704,25 @@ async function benchChapter(
     targets.push(await startChapter(chapter, settings("ours")));
     if (tools.redis !== undefined)
       targets.push(await startRedis(tools.redis.binary, settings("redis")));
-    const custom = customTestsFor(chapter.number).map(({ command }) =>
-      command.join(" "),
-    );
+    const custom = [
+      ...customTestsFor(chapter.number).map(({ command }) => command.join(" ")),
+      ...requestTestsFor(chapter.number).map(({ name }) => name),
+    ];
     console.log(
       `\n${chapter.id}${variant === undefined ? "" : ` (${variant.name})`}: -t ${tests.join(",")}${custom.map((line) => `, then ${line}`).join("")} against ${targets.map((t) => `${t.name} (port ${t.port})`).join(" and ")}`,
     );
 
-    for (const target of targets)
-      for (const what of runs)
-        await run(target, what, Math.max(...PIPELINES), WARMUP_REQUESTS);
+    if (!quick)
+      for (const target of targets)
+        for (const what of runs)
+          await run(target, what, Math.max(...PIPELINES), WARMUP_REQUESTS);
 
     const samples = new Map<Target["name"], Samples>(
       targets.map((t) => [t.name, new Map()]),
     );
     /** Test names in the order redis-benchmark runs them, per pipeline depth. */
     const order = new Map<Pipeline, string[]>();
-    for (let round = 1; round <= ROUNDS; round++) {
+    for (let round = 1; round <= rounds; round++) {
       const turn = round % 2 === 1 ? targets : [...targets].reverse();
       for (const pipeline of PIPELINES) {
         for (const target of turn) {
@@ -630,7 +732,7 @@ async function benchChapter(
               target,
               what,
               pipeline,
-              REQUESTS[pipeline],
+              requestsAt(pipeline),
             );
             for (const [test, perSecond] of measured)
               figures.set(test, perSecond);
@@ -649,7 +751,7 @@ async function benchChapter(
             samples.get(target.name)!.set(key, list);
           }
           console.log(
-            `  round ${round}/${ROUNDS}  -P ${String(pipeline).padEnd(2)}  ${target.name.padEnd(5)}  ${[...figures].map(([test, perSecond]) => `${test} ${thousands(perSecond)}`).join("  ")}`,
+            `  round ${round}/${rounds}  -P ${String(pipeline).padEnd(2)}  ${target.name.padEnd(5)}  ${[...figures].map(([test, perSecond]) => `${test} ${thousands(perSecond)}`).join("  ")}`,
           );
         }
       }
@@ -683,14 +785,9 @@ async function benchChapter(
       node: process.version,
       redisServer: tools.redis?.version ?? null,
       redisBenchmark: tools.benchmark.version,
-      rounds: ROUNDS,
+      rounds,
       commands: PIPELINES.flatMap((pipeline) =>
-        runs.map((what) =>
-          [
-            "redis-benchmark",
-            ...benchmarkArgs(pipeline, REQUESTS[pipeline], what),
-          ].join(" "),
-        ),
+        runs.map((what) => commandLine(pipeline, requestsAt(pipeline), what)),
       ),
       results,
     };
@@ -757,7 +854,7 @@ async function writeDataFile(file: BenchFile): Promise<void> {
 /** The chapters the command line names, or every chapter with tests. */
 function chaptersToRun(): Chapter[] {
   const chapters = listChapters();
-  const names = process.argv.slice(2);
+  const names = process.argv.slice(2).filter((name) => name !== "--quick");
   if (names.some((name) => name.startsWith("-")))
     exitWithUsage(
       USAGE,
@@ -803,7 +900,11 @@ async function main(): Promise<void> {
     }
   }
 
-  if (fresh.length > 0) {
+  if (quick) {
+    console.log(
+      `\n--quick: ${fresh.map(benchLabel).join(", ") || "nothing"} ran; ${BENCH_DATA_FILE} is left as it was (these are not measurements).`,
+    );
+  } else if (fresh.length > 0) {
     await writeDataFile(mergeRuns(previous, fresh));
     console.log(
       `\nWrote ${BENCH_DATA_FILE} (${fresh.map(benchLabel).join(", ")}) in ${Math.round((Date.now() - started) / 1000)} s.${tools.redis === undefined ? " Redis was not installed: no ratios." : ""}`,

@@ -481,6 +481,7 @@ export const BLOCKING_GENERATORS: readonly CommandGenerator[] = [
     command: "blpop",
     requires: ["info"],
     weight: 4,
+    scenario: true,
     generate(random, context): FuzzCommand {
       const scenario = waitScenario(random, context);
       return { args: scenario.waiters[0]!, scenario };

@@ -23,6 +23,10 @@ import { HASH_GENERATORS } from "./hashes.ts";
 import { SET_GENERATORS } from "./sets.ts";
 import { ZSET_GENERATORS } from "./zsets.ts";
 import { SORT_GENERATORS } from "./sort.ts";
+import {
+  TRANSACTION_GENERATORS,
+  type TransactionScenario,
+} from "./transactions.ts";
 
 /** What the chapter under test has, read from the server itself at start-up. */
 export interface Capabilities {
@@ -74,12 +78,24 @@ export interface FuzzCommand {
    * (wait-scenario.ts); `args` is its first waiter's command.
    */
   readonly scenario?: WaitScenario;
+  /**
+   * Not a command for the fuzzed connection but clients of their own that
+   * watch keys, queue commands in MULTI and run them with EXEC, between two
+   * batches (transaction-scenario.ts); `args` is its first command.
+   */
+  readonly transaction?: TransactionScenario;
 }
 
 export interface GeneratorContext {
   readonly capabilities: Capabilities;
   /** Whether the chapter has this command or `container|sub`. */
   has(name: string): boolean;
+  /**
+   * A command from the other generators, as the stream would send it
+   * (letter case, inline, wrong arities), never a scenario: what a
+   * transaction scenario's clients send and queue.
+   */
+  draw(): FuzzCommand;
 }
 
 export interface CommandGenerator {
@@ -93,6 +109,11 @@ export interface CommandGenerator {
   readonly requires?: readonly string[];
   /** How often, relative to the others (a whole number; common commands have 20-40). */
   readonly weight: number;
+  /**
+   * It writes scenarios (clients of their own, wait-scenario.ts and
+   * transaction-scenario.ts), not commands: never drawn for a scenario.
+   */
+  readonly scenario?: boolean;
   generate(random: FuzzRandom, context: GeneratorContext): FuzzCommand;
 }
 
@@ -111,6 +132,7 @@ export const ALL_GENERATORS: readonly CommandGenerator[] = [
   ...SET_GENERATORS,
   ...ZSET_GENERATORS,
   ...SORT_GENERATORS,
+  ...TRANSACTION_GENERATORS,
 ];
 
 /** How often a command loses or gains words: the wrong-arity path of every command. */
@@ -138,6 +160,8 @@ export class CommandSource {
   readonly #random: FuzzRandom;
   readonly #context: GeneratorContext;
   readonly #choices: (readonly [CommandGenerator, number])[];
+  /** The generators of single commands, for a scenario's clients to draw from. */
+  readonly #plain: (readonly [CommandGenerator, number])[];
 
   constructor(
     seed: number,
@@ -148,6 +172,7 @@ export class CommandSource {
     this.#context = {
       capabilities,
       has: (name) => capabilities.commands.has(name),
+      draw: () => this.#from(this.#plain),
     };
     this.#choices = generators
       .filter(
@@ -159,6 +184,7 @@ export class CommandSource {
     if (this.#choices.length === 0) {
       throw new Error("no generator applies to this chapter's commands");
     }
+    this.#plain = this.#choices.filter(([g]) => g.scenario !== true);
   }
 
   /** The commands the generators cover in this chapter, for the report. */
@@ -179,12 +205,23 @@ export class CommandSource {
   }
 
   next(): FuzzCommand {
+    return this.#from(this.#choices);
+  }
+
+  /** A command from one of `choices`, in any letter case, now and then inline or of a wrong arity. */
+  #from(
+    choices: readonly (readonly [CommandGenerator, number])[],
+  ): FuzzCommand {
     const random = this.#random;
-    const generator = random.weighted(this.#choices);
+    const generator = random.weighted(choices);
     const command = generator.generate(random, this.#context);
     // Blocking commands come with their own letter cases and wrong arities
     // (a dropped timeout can leave a key that reads as one: a long wait).
-    if (command.blocking !== undefined || command.scenario !== undefined)
+    if (
+      command.blocking !== undefined ||
+      command.scenario !== undefined ||
+      command.transaction !== undefined
+    )
       return command;
     // The command's own name in any letter case: `sEt` is SET.
     const [name, ...rest] = command.args;
