@@ -881,6 +881,26 @@ describe("ZRANGESTORE", () => {
       },
     );
   });
+
+  // Found by chapter 07's fuzzer: a slice by rank knows its length before
+  // the walk, and Redis starts a long one as a skiplist; a slice by score
+  // or member starts as a listpack, which forgets the sign of -0.
+  it("a slice by rank longer than a listpack holds starts as a skiplist, so -0 keeps its sign; one by score does not", async () => {
+    const { redis, key } = await setUp();
+    await withConfig(redis, { "zset-max-listpack-entries": "3" }, async () => {
+      await redis.zadd(key("z"), "0", "a", "0", "b", "0", "c", "-0", "neg");
+      expect(await redis.zscore(key("z"), "neg")).toBe("-0");
+      const store = (...words: string[]) =>
+        redis.call("ZRANGESTORE", key("d"), key("z"), ...words);
+      // REV: `neg` comes first, while a listpack would still hold it.
+      expect(await store("0", "-1", "REV")).toBe(4);
+      expect(await redis.zscore(key("d"), "neg")).toBe("-0");
+      expect(await store("+inf", "-inf", "BYSCORE", "REV")).toBe(4);
+      expect(await redis.zscore(key("d"), "neg")).toBe("0");
+      expect(await store("+", "-", "BYLEX", "REV")).toBe(4);
+      expect(await redis.zscore(key("d"), "neg")).toBe("0");
+    });
+  });
 });
 
 describe("ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX", () => {

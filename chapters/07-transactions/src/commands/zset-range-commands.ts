@@ -31,6 +31,7 @@ import {
   ranksWithin,
   scoreRangeArguments,
   type RangeForm,
+  type Selection,
   type RangeRequest,
 } from "./zset-ranges.ts";
 import { scoredMembersReply } from "./zset-replies.ts";
@@ -79,19 +80,26 @@ function* selectedMembers(
 // #region range-store
 /**
  * ZRANGESTORE's end of the walk: the members go into a new sorted set,
- * made as Redis makes it, a listpack that turns into a skiplist when the
- * members outgrow it (as ZADD's would). The set replaces the destination,
- * time to live included; an empty one deletes it instead, since an empty
+ * made as Redis makes it. A slice by rank knows its length before the
+ * walk: longer than `zset-max-listpack-entries`, it starts as a skiplist.
+ * Any other starts as a listpack that turns into a skiplist when the
+ * members outgrow it (as ZADD's would). Which matters for a score of -0,
+ * whose sign a listpack forgets. The set replaces the destination, time
+ * to live included; an empty one deletes it instead, since an empty
  * sorted set is never stored. Answers how many members were stored.
  */
 function storeMembers(
   db: Database,
   destination: string,
+  selection: Selection,
   members: Iterable<ScoredMember>,
   limits: SortedSetLimits,
 ): Reply {
-  const stored = new RedisSortedSet();
-  for (const [member, score] of members) stored.add(member, score, limits);
+  const slice = [...members];
+  const knownTooLong =
+    selection.by === "rank" && slice.length > limits.zsetMaxListpackEntries;
+  const stored = new RedisSortedSet(knownTooLong ? "skiplist" : "listpack");
+  for (const [member, score] of slice) stored.add(member, score, limits);
   if (stored.size === 0) {
     db.delete(destination);
     return integer(0);
@@ -164,6 +172,7 @@ export const zrangestore: CommandSpec = {
     return storeMembers(
       db,
       byteString(args[1]!),
+      request.selection,
       members,
       context.server.config,
     );
