@@ -1070,6 +1070,20 @@ describe("the reply comparer", () => {
         ),
       ),
     ).toEqual({ kind: "explained", ids: ["multi-rollback"] });
+    // Redis's value is the queued argument's object until EXEC ends: a
+    // refcount of 2 is explained inside EXEC, and only there.
+    expect(
+      verdict(
+        exec(
+          ["SET k hello", "OBJECT REFCOUNT k"],
+          "*2\r\n+OK\r\n:1\r\n",
+          "*2\r\n+OK\r\n:2\r\n",
+        ),
+      ),
+    ).toEqual({ kind: "explained", ids: ["refcount-inside-exec"] });
+    expect(
+      verdict(exchange("OBJECT REFCOUNT k", ":1\r\n", ":2\r\n")).kind,
+    ).toBe("different");
     // Another number of elements, a null, an EXECABORT: compared as they are.
     expect(
       verdict(exec(["KEYS *"], `*1\r\n${ab}`, `*2\r\n${ba}+OK\r\n`)).kind,

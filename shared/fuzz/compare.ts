@@ -117,6 +117,7 @@ function compareElements(
       {
         args: command.args,
         protocol,
+        insideExec: true,
         ours: a[at]!,
         redis: b[at]!,
         ...(command.companion === undefined
@@ -128,6 +129,7 @@ function compareElements(
       elements.push({
         args: command.companion,
         protocol,
+        insideExec: true,
         ours: a[at + 1]!,
         redis: b[at + 1]!,
       });

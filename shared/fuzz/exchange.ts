@@ -22,6 +22,8 @@ export interface Exchange {
    * command), each judged as that command's reply would be (compare.ts).
    */
   readonly queued?: readonly QueuedCommand[];
+  /** True for an element of an EXEC's reply, judged as its own command (compare.ts). */
+  readonly insideExec?: boolean;
 }
 
 /** A command queued in MULTI, with the companion queued right behind it, if any. */

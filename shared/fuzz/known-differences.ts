@@ -80,6 +80,20 @@ const CANNOT_CONVERT = "ERR One or more scores can't be converted into double";
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
+    id: "refcount-inside-exec",
+    reason:
+      "Redis stores a string value as the very object of the command's argument, and inside EXEC the transaction's queue still holds that argument until EXEC ends: MULTI, SET k hello, OBJECT REFCOUNT k, EXEC answers 2 there (1 after EXEC). The chapters count no references: OBJECT REFCOUNT is 1, or INT_MAX for a shared integer (chapter 06's OBJECT tests)",
+    matches({ args, ours, redis, insideExec }) {
+      return (
+        insideExec === true &&
+        commandName(args) === "object" &&
+        subcommandName(args) === "refcount" &&
+        textOf(ours) === "1" &&
+        textOf(redis) === "2"
+      );
+    },
+  },
+  {
     id: "sort-stale-range-error",
     reason:
       "Redis 7.0's SORT converts a small sorted set to a skiplist first, reading its listpack's scores back with strtod, and never clears errno before reading weights: a subnormal score there leaves ERANGE behind, and the SORT then refuses every weight it reads as text with \"One or more scores can't be converted into double\". The chapters do not copy C's stale errno (page 3's differences; sort.test.ts pins ours)",
