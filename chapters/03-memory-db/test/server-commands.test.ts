@@ -396,15 +396,25 @@ describe("CONFIG GET", () => {
   // Redis looks for the wildcards with strpbrk() and matches a pattern with
   // stringmatch(), both of which stop at a NUL byte, but looks up a name
   // without wildcards whole. Found by differential fuzzing.
-  it(
-    "a NUL byte ends a pattern, but is part of a name without wildcards",
-    { tags: ["fidelity"] },
+  it("a NUL byte ends a pattern", { tags: ["fidelity"] }, async () => {
+    const redis = await server.client();
+    expect(await redis.config("GET", "data*\0junk")).toEqual([
+      "databases",
+      "16",
+    ]);
+  });
+
+  // Redis's answer here depends on its hash seed, random at each start:
+  // its table of settings hashes the whole name, NUL included, but
+  // compares names with strcasecmp(), which stops at the NUL. When
+  // `databases\0` lands in the bucket of `databases`, Redis finds
+  // `databases` (2 of 300 starts of redis-server 7.0.15, counted; a CI
+  // run met one). Ours never does, which is what Redis means to do; so
+  // this runs against our server only.
+  itInProcess(
+    "a NUL byte is part of a name without wildcards: no such setting",
     async () => {
       const redis = await server.client();
-      expect(await redis.config("GET", "data*\0junk")).toEqual([
-        "databases",
-        "16",
-      ]);
       expect(await redis.config("GET", "databases\0")).toEqual([]);
       expect(await redis.config("GET", "databases\0*")).toEqual([]);
     },
