@@ -69,10 +69,11 @@ export function receiveMessage(
       const stillOn = checkOutboundPeer(bus, link, link.node, header, sender);
       if (!stillOn) return;
     }
-    if (sender === undefined) return;
-    if (type === MessageType.PONG && link.node === sender && !link.inbound) {
-      receivedPong(bus, sender);
+    // A PONG on our link answers our PING, whoever the sender turned out to be.
+    if (type === MessageType.PONG && !link.inbound && link.node !== undefined) {
+      receivedPong(bus, link.node);
     }
+    if (sender === undefined) return;
     updateRole(state, sender, header);
     updateSlots(bus, link, sender, header);
     handleEpochCollision(state, sender, header);
