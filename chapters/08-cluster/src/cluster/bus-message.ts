@@ -138,18 +138,26 @@ export interface BusMessage {
 /** Writes a message as Redis's bus carries it. */
 export function encodeMessage(message: BusMessage): Buffer {
   const { header } = message;
+  // The body is the type's: gossip and extensions for PING, PONG and MEET,
+  // a node name for FAIL, a slot claim for UPDATE, nothing for the rest.
+  const isPing =
+    header.type === MessageType.PING ||
+    header.type === MessageType.PONG ||
+    header.type === MessageType.MEET;
+  const failing =
+    header.type === MessageType.FAIL ? message.failing : undefined;
+  const update =
+    header.type === MessageType.UPDATE ? message.update : undefined;
+  const gossip = isPing ? (message.gossip ?? []) : [];
   const extensions =
-    message.hostname !== undefined && message.hostname !== ""
+    isPing && message.hostname !== undefined && message.hostname !== ""
       ? [hostnameExtension(message.hostname)]
       : [];
-  const gossip = message.gossip ?? [];
   const bodySize =
-    header.type === MessageType.FAIL
-      ? NODE_NAME_LENGTH
-      : header.type === MessageType.UPDATE
-        ? 8 + NODE_NAME_LENGTH + SLOT_BYTES
-        : gossip.length * GOSSIP_SIZE +
-          extensions.reduce((sum, extension) => sum + extension.length, 0);
+    (failing === undefined ? 0 : NODE_NAME_LENGTH) +
+    (update === undefined ? 0 : 8 + NODE_NAME_LENGTH + SLOT_BYTES) +
+    gossip.length * GOSSIP_SIZE +
+    extensions.reduce((sum, extension) => sum + extension.length, 0);
   const bytes = Buffer.alloc(HEADER_SIZE + bodySize);
   bytes.write(SIGNATURE, 0, "latin1");
   bytes.writeUInt32BE(bytes.length, 4);
@@ -175,13 +183,13 @@ export function encodeMessage(message: BusMessage): Buffer {
     header.messageFlags | (extensions.length > 0 ? MFLAG0_EXT_DATA : 0);
 
   let offset = HEADER_SIZE;
-  if (message.failing !== undefined) {
-    bytes.write(message.failing, offset, NODE_NAME_LENGTH, "latin1");
+  if (failing !== undefined) {
+    bytes.write(failing, offset, NODE_NAME_LENGTH, "latin1");
   }
-  if (message.update !== undefined) {
-    bytes.writeBigUInt64BE(BigInt(message.update.configEpoch), offset);
-    bytes.write(message.update.node, offset + 8, NODE_NAME_LENGTH, "latin1");
-    bytes.set(message.update.slots, offset + 8 + NODE_NAME_LENGTH);
+  if (update !== undefined) {
+    bytes.writeBigUInt64BE(BigInt(update.configEpoch), offset);
+    bytes.write(update.node, offset + 8, NODE_NAME_LENGTH, "latin1");
+    bytes.set(update.slots, offset + 8 + NODE_NAME_LENGTH);
   }
   for (const entry of gossip) {
     bytes.write(entry.name, offset, NODE_NAME_LENGTH, "latin1");

@@ -19,7 +19,12 @@ import {
   type MessageHeader,
 } from "./bus-message.ts";
 import type { ClusterBus } from "./cluster-bus.ts";
-import { ClusterNode, NodeFlag, randomNodeName } from "./cluster-node.ts";
+import {
+  ClusterNode,
+  isNodeName,
+  NodeFlag,
+  randomNodeName,
+} from "./cluster-node.ts";
 import type { ClusterState } from "./cluster-state.ts";
 import {
   addFailureReport,
@@ -45,6 +50,14 @@ export function receiveMessage(
   }
   const { state } = bus;
   const { header } = message;
+  // What a message says about its sender ends up in nodes.conf, one line
+  // per node, words parted by spaces: a name, address or hostname that
+  // could break that line is refused here.
+  const flaw = flawIn(message);
+  if (flaw !== undefined) {
+    console.warn(`Ignoring a cluster bus message: ${flaw}.`);
+    return;
+  }
   state.count("received", TYPE_NAMES[header.type] ?? "unknown");
   const now = state.now();
   let sender = state.nodes.get(header.sender);
@@ -365,6 +378,9 @@ function processGossip(
   const { state } = bus;
   const now = state.now();
   for (const entry of message.gossip ?? []) {
+    // A name that is not one would be written to nodes.conf, which could
+    // then not be read back: such an entry is skipped.
+    if (!isNodeName(entry.name) || !IP_TEXT.test(entry.ip)) continue;
     const node = state.nodes.get(entry.name);
     const reportsDown = (entry.flags & (NodeFlag.PFAIL | NodeFlag.FAIL)) !== 0;
     if (node === undefined) {
@@ -422,6 +438,25 @@ function processGossip(
   }
 }
 // #endregion gossip
+
+/** An IPv4 or IPv6 address as text, or "". */
+const IP_TEXT = /^[0-9a-fA-F:.]*$/;
+/** Redis's rule for `cluster-announce-hostname`: letters, digits, `-` and `.`. */
+const HOSTNAME_TEXT = /^[a-zA-Z0-9.-]{0,255}$/;
+
+/** Why a message's own fields cannot be trusted, or undefined if they can. */
+function flawIn({ header, hostname }: BusMessage): string | undefined {
+  if (!isNodeName(header.sender)) return "its sender is not a node name";
+  if (header.replicaOf !== undefined && !isNodeName(header.replicaOf)) {
+    return "its sender's master is not a node name";
+  }
+  if (!IP_TEXT.test(header.ip))
+    return "its sender's address is not an IP address";
+  if (hostname !== undefined && !HOSTNAME_TEXT.test(hostname)) {
+    return "its sender's hostname has characters a hostname cannot have";
+  }
+  return undefined;
+}
 
 /** `::ffff:127.0.0.1`, as Node reports an IPv4 peer on a dual-stack socket, is 127.0.0.1. */
 function plainAddress(address: string): string {

@@ -117,6 +117,10 @@ export class ClusterBus {
    * connection is not taken for a healthy one.
    */
   #connect(node: ClusterNode): void {
+    // Node throws at once for a port it cannot connect to (0, say, from a
+    // peer's bad gossip); an address that does not answer fails later,
+    // through the link's error event. Either way we try again next tick.
+    if (node.busPort < 1 || node.busPort > 65535 || node.ip === "") return;
     const socket = createConnection({ host: node.ip, port: node.busPort });
     const link = new BusLink(socket, false, node, this.state.now(), {
       message: (from, bytes) => receiveMessage(this, from, bytes),
