@@ -10,6 +10,8 @@
  *   Its test files then run one at a time: they share that one server, and
  *   a file that runs FLUSHALL or sets a password must not pull the ground
  *   from under another. (Against our own server each file starts its own.)
+ * - REDIS_SERVER_PER_FILE=1 (set by `npm run test:redis`): each file gets a
+ *   redis-server of its own (REDIS_SERVER_BIN), so files run side by side.
  */
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
@@ -48,7 +50,9 @@ export default defineConfig({
           "pins transcribed Redis data (COMMAND DOCS trees, ACL categories, INFO field formats, Redis 7.0's quirks) rather than behaviour a learner builds",
       },
     ],
-    fileParallelism: process.env.REDIS_URL === undefined,
+    fileParallelism:
+      process.env.REDIS_URL === undefined ||
+      process.env.REDIS_SERVER_PER_FILE === "1",
     // Vitest's default is one worker per core but one, which on CI's two
     // cores means one file at a time. The suites spend most of their time
     // waiting on sockets and servers, so two at a time nearly halves

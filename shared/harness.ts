@@ -26,8 +26,14 @@ import {
   type RedisClientOptions,
   type RedisClientType,
 } from "redis";
+import { spawn } from "node:child_process";
 import { RawSocket } from "./raw-socket.ts";
 import { namingCommands } from "./replies.ts";
+import {
+  freePort,
+  redisServerArgs,
+  waitForPong,
+} from "./scripts/local-redis.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -87,6 +93,37 @@ export const external =
  * under REDIS_URL.
  */
 export const itInProcess = it.skipIf(external);
+
+/**
+ * Set by `npm run test:redis`: each test file gets a throwaway
+ * redis-server of its own (REDIS_SERVER_BIN) instead of sharing the one in
+ * REDIS_URL, so that files can run side by side, as they do against ours.
+ */
+const serverPerFile = external && process.env.REDIS_SERVER_PER_FILE === "1";
+
+/** Starts a throwaway redis-server on a free port; resolves with its address and a way to stop it. */
+async function startRedisForFile(): Promise<{
+  address: { host: string; port: number };
+  stop(): Promise<void>;
+}> {
+  const port = await freePort();
+  const child = spawn(
+    process.env.REDIS_SERVER_BIN ?? "redis-server",
+    redisServerArgs(port),
+    { stdio: "ignore" },
+  );
+  const exited = new Promise<void>((resolve) =>
+    child.once("close", () => resolve()),
+  );
+  await waitForPong(port, Date.now() + 10_000, () => child.exitCode !== null);
+  return {
+    address: { host: "127.0.0.1", port },
+    async stop() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
 
 /**
  * The number of the chapter whose server is under test. An earlier
@@ -177,8 +214,14 @@ export function useServer(
   const clients: Redis[] = [];
   const nodeRedisClients: NodeRedisClient[] = [];
 
+  let stopRedis: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    if (external) {
+    if (serverPerFile) {
+      const redis = await startRedisForFile();
+      address = redis.address;
+      stopRedis = redis.stop;
+    } else if (external) {
       const url = new URL(process.env.REDIS_URL!);
       address = { host: url.hostname, port: Number(url.port || 6379) };
     } else {
@@ -193,6 +236,7 @@ export function useServer(
     // destroy() is safe on a client the test already closed (or QUIT).
     for (const client of nodeRedisClients) client.destroy();
     await local?.close();
+    await stopRedis?.();
   });
 
   const where = (): { host: string; port: number } => {
