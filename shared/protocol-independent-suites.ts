@@ -33,4 +33,11 @@ export const PROTOCOL_INDEPENDENT_SUITES: readonly string[] = [
   // Other clients, each with its own protocol.
   "node-redis.test.ts",
   "redis-cli.test.ts",
+  // Cluster nodes run as processes of their own (shared/cluster-harness.ts),
+  // reached by clients that choose their protocol themselves.
+  "cluster-bus.test.ts",
+  "cluster-clients.test.ts",
+  "cluster-tools.test.ts",
+  "cluster-script.test.ts",
+  "mixed-cluster.test.ts",
 ];

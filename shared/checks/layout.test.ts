@@ -22,6 +22,8 @@ const EXPLAINED_LONG_FILES: Record<string, string> = {
   "types/sorted-set.ts": "site/chapters/06-data-types-3.md",
   "keyspace/database.ts": "site/chapters/07-transactions.md",
   "config/directives.ts": "site/chapters/07-transactions.md",
+  "commands/key-commands.ts": "site/chapters/08-cluster.md",
+  "commands/connection-commands.ts": "site/chapters/08-cluster.md",
 };
 
 describe.each(listChapters().map((c) => [c.id, c] as const))(

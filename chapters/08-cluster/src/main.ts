@@ -1,5 +1,5 @@
 /**
- * `npm run chapter 07 -- [redis.conf] [--port 6379] [--appendonly yes]`
+ * `npm run chapter 08 -- [redis.conf] [--port 6379] [--cluster-enabled yes]`
  *
  * The thin entry point: read the config, start the server, print a banner,
  * and turn SIGINT (Ctrl-C) and SIGTERM into a graceful shutdown. Everything
@@ -18,11 +18,13 @@ import {
   openFilesLimit,
 } from "./network/file-limit.ts";
 import { AofLoadError, describeLoad } from "./persistence/aof-loader.ts";
+import { NodesFileError } from "./cluster/nodes-file.ts";
+import { ClusterStartError } from "./cluster/cluster.ts";
 
-// The folder's name: a learner's copy in exercises/07-transactions/ says "chapter 07-transactions".
+// The folder's name: a learner's copy in exercises/08-cluster/ says "chapter 08-cluster".
 const CHAPTER = basename(dirname(import.meta.dirname));
 const WHAT_IT_DOES =
-  "holds strings, bitmaps (SETBIT, BITCOUNT, BITFIELD), lists (LPUSH, LRANGE, LMOVE, ...), hashes (HSET, HGETALL, ...), sets (SADD, SINTER, ...) and sorted sets (ZADD, ZRANGE, ZUNION, ...), SORT, with clients that wait for data (BLPOP, BZPOPMIN) and CLIENT LIST to see them; transactions (MULTI, EXEC, WATCH); keys that expire, an append-only file, AUTH, CONFIG and INFO";
+  "holds strings, bitmaps (SETBIT, BITCOUNT, BITFIELD), lists (LPUSH, LRANGE, LMOVE, ...), hashes (HSET, HGETALL, ...), sets (SADD, SINTER, ...) and sorted sets (ZADD, ZRANGE, ZUNION, ...), SORT, with clients that wait for data (BLPOP, BZPOPMIN) and CLIENT LIST to see them; transactions (MULTI, EXEC, WATCH); keys that expire, an append-only file, AUTH, CONFIG and INFO; and, with --cluster-enabled yes, is a Redis Cluster node (hash slots, MOVED, the cluster bus)";
 
 export async function main(args: readonly string[]): Promise<void> {
   let config: ServerConfig;
@@ -42,6 +44,12 @@ export async function main(args: readonly string[]): Promise<void> {
   handleSignals(server, config.shutdownTimeout);
 
   if (server.loaded !== undefined) console.log(describeLoad(server.loaded));
+  if (server.cluster !== undefined) {
+    const { myself } = server.cluster.state;
+    console.log(
+      `Cluster mode: node ${myself.name}, cluster bus on port ${myself.busPort}, configuration in ${server.cluster.nodesFilePath}.`,
+    );
+  }
 
   console.log(
     `redis-from-scratch, chapter ${CHAPTER}: this stage ${WHAT_IT_DOES}.`,
@@ -101,6 +109,8 @@ function startupErrorMessage(error: unknown, args: readonly string[]): string {
     return `*** FATAL CONFIG ERROR: ${error.message}`;
   if (error instanceof FileLimitError) return error.message;
   if (error instanceof AofLoadError) return error.message;
+  if (error instanceof NodesFileError || error instanceof ClusterStartError)
+    return error.message;
   const code =
     error instanceof Error && "code" in error ? error.code : undefined;
   if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {

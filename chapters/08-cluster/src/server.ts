@@ -1,12 +1,12 @@
 /**
- * Chapter 07: transactions.
+ * Chapter 08: cluster.
  *
- * Chapter 06's server, where MULTI opens a transaction: the dispatcher
- * queues the client's commands (dispatch/command-table.ts) until EXEC runs
- * them all in one go, with nothing from other clients in between, and
- * writes what they changed to the AOF as one MULTI ... EXEC block. WATCH
- * makes EXEC conditional on keys left unchanged: the keyspace's "key
- * changed" signal marks the clients that watch a key (transactions/).
+ * Chapter 07's server, which can be a node of a Redis Cluster: with
+ * `cluster-enabled yes` its keys live in 16384 hash slots, a command for
+ * a slot another node serves is answered with where to go (MOVED), and
+ * the nodes keep one another up to date over a second port, the cluster
+ * bus, in Redis 7.0's own binary format, so that a real redis-server can
+ * be one of them (cluster/). With cluster mode off it is chapter 07's.
  */
 // #region layout
 /*
@@ -21,6 +21,7 @@
  *   output-buffer-limits.ts    client-output-buffer-limit, read and shown
  *   encoding-directives.ts     how values are stored: list-max-listpack-size,
  *                              hash-max-listpack-entries, ...
+ *   cluster-directives.ts      cluster-enabled, cluster-node-timeout, ...
  * network/                     TCP, knowing nothing of Redis
  *   tcp-server.ts              listening socket, the connections, shutdown
  *   file-limit.ts              how many clients the file limit leaves room for
@@ -46,6 +47,21 @@
  *   block-request.ts           what a command that must wait answers
  *   blocked-clients.ts         the waiting clients, ready keys, serving them
  *   timeout.ts                 a blocking command's timeout, read as Redis does
+ * cluster/                     cluster mode: slots, routing, the bus
+ *   hash-slot.ts               CRC16 and hash tags: the slot of a key
+ *   slot-index.ts              database 0's keys by slot, for GETKEYSINSLOT
+ *   routing.ts                 serve here, or MOVED / CROSSSLOT / CLUSTERDOWN
+ *   cluster.ts                 cluster mode put together: state, file, bus
+ *   cluster-state.ts           the nodes, who owns each slot, epochs, ok/fail
+ *   cluster-node.ts            one node: name, address, flags, slots
+ *   nodes-file.ts              nodes.conf, Redis's format, written atomically
+ *   cluster-bus.ts             the bus's links and its cron: PINGs, PFAIL
+ *   bus-receive.ts             what a bus message means: handshake, gossip
+ *   bus-send.ts                what this node sends: headers, gossip, FAIL
+ *   slot-claims.ts             who serves a slot: the higher config epoch
+ *   bus-message.ts             the messages, byte for byte as Redis 7.0's
+ *   bus-link.ts                one bus connection, cut into messages
+ *   failure-detection.ts       failure reports, FAIL by majority, forgiving
  * transactions/                MULTI ... EXEC and WATCH
  *   transaction.ts             one client's queue of commands, bounded
  *   watched-keys.ts            who watches which key; a change marks them
@@ -138,6 +154,12 @@
  *   sort-weights.ts            SORT's numbers, read as C's strtod() reads them
  *   transaction-commands.ts    MULTI, EXEC, DISCARD, WATCH, UNWATCH
  *   reset-command.ts           RESET: a connection as good as new
+ *   cluster-commands.ts        CLUSTER: the container and its subcommands
+ *   cluster-subcommand.ts      what every CLUSTER subcommand shares
+ *   cluster-slot-commands.ts   ADDSLOTS, DELSLOTS, KEYSLOT, GETKEYSINSLOT...
+ *   cluster-node-commands.ts   MEET, FORGET, SET-CONFIG-EPOCH, RESET...
+ *   cluster-view-commands.ts   NODES, INFO, SLOTS, SHARDS, LINKS, MYID
+ *   cluster-connection-commands.ts ASKING, READONLY, READWRITE
  *   docs/                      COMMAND DOCS data, one file per command file
  */
 // #endregion layout
@@ -192,6 +214,8 @@ import { WatchedKeys } from "./transactions/watched-keys.ts";
 import { UndoLog } from "./transactions/undo-log.ts";
 import { TRANSACTION_COMMANDS } from "./commands/transaction-commands.ts";
 import { RESET_COMMANDS } from "./commands/reset-command.ts";
+import { CLUSTER_COMMANDS } from "./commands/cluster-commands.ts";
+import { CLUSTER_CONNECTION_COMMANDS } from "./commands/cluster-connection-commands.ts";
 import {
   loadAppendOnlyFile,
   type LoadResult,
@@ -231,6 +255,8 @@ export const COMMANDS = new CommandTable([
   ...ZSET_RANDOM_COMMANDS,
   ...TRANSACTION_COMMANDS,
   ...RESET_COMMANDS,
+  ...CLUSTER_COMMANDS,
+  ...CLUSTER_CONNECTION_COMMANDS,
 ]);
 // #endregion command-table
 
@@ -262,6 +288,8 @@ function refusals(config: ServerConfig): Refusals {
 export interface AofServer extends RunningServer {
   /** Undefined when `appendonly` is off. main.ts logs it. */
   readonly loaded: LoadResult | undefined;
+  /** The node's cluster, when `cluster-enabled yes`: main.ts names the node and its bus. */
+  readonly cluster: Cluster | undefined;
 }
 
 /** What `startServer` takes besides settings. */
@@ -324,6 +352,7 @@ export async function startServer(
   return {
     ...listening,
     loaded,
+    cluster: state.cluster,
     async close() {
       stopActiveExpiry();
       await state.cluster?.close();
@@ -359,6 +388,11 @@ export function createServerState(
   keyspace.listeners.add(watchedKeys);
   const undoLog = new UndoLog();
   keyspace.listeners.add(undoLog);
+  const cluster = config.clusterEnabled
+    ? new Cluster(config, endOfTurn, () => clock.now())
+    : undefined;
+  // Cluster mode indexes database 0's keys by slot, before the AOF loads any.
+  cluster?.indexKeys(keyspace.database(0));
   return {
     keyspace,
     activeExpiry: new ActiveExpiry(keyspace, clock),
@@ -367,9 +401,7 @@ export function createServerState(
     watchedKeys,
     undoLog,
     clients: new Map(),
-    cluster: config.clusterEnabled
-      ? new Cluster(config, endOfTurn, () => clock.now())
-      : undefined,
+    cluster,
     endOfTurn,
     config,
     stats: { commandsProcessed: 0 },

@@ -1,7 +1,7 @@
 /**
  * This chapter's article steps, in the order its walkthrough makes them
- * green ("The steps, and the commands"): `npm run exercise 07` reports on
- * them in this order, and `npm run exercise 07 -- <name>` runs one. Each
+ * green ("The steps, and the commands"): `npm run exercise 08` reports on
+ * them in this order, and `npm run exercise 08 -- <name>` runs one. Each
  * is a black-box test file of this folder without `.test.ts`; a
  * repository check keeps the two lists equal
  * (shared/checks/exercise.test.ts).
@@ -10,28 +10,37 @@ import type { ArticleStep } from "../../../shared/exercise.ts";
 
 export const STEPS: readonly ArticleStep[] = [
   {
-    name: "multi-exec",
+    name: "cluster-commands",
     about:
-      "MULTI, EXEC, DISCARD: QUEUED; EXECABORT after a queue-time error; no rollback; a bounded queue",
+      "cluster mode on one node: CLUSTER INFO, MYID, NODES, SLOTS, KEYSLOT, ADDSLOTS and the rest",
   },
   {
-    name: "watch",
+    name: "routing",
     about:
-      "WATCH, UNWATCH: only real changes fail EXEC; expiry, FLUSHDB, SWAPDB; optimistic locking with retries",
+      "hash slots and tags; MOVED, CROSSSLOT, CLUSTERDOWN; MULTI across nodes; SELECT refused",
   },
   {
-    name: "transaction-effects",
+    name: "cluster-bus",
     about:
-      "no waiting inside EXEC, waiters served after it; the AOF's MULTI ... EXEC block, a crash inside one",
+      "the bus: MEET and handshakes, gossip, epochs, PFAIL then FAIL, nodes.conf after a restart",
   },
   {
-    name: "reset",
+    name: "cluster-clients",
     about:
-      "RESET, and CLIENT LIST's flags=x and multi=N while a transaction is open",
+      "ioredis's Redis.Cluster and redis-cli -c: 10,000 keys over three nodes, pipelines, hash tags",
   },
   {
-    name: "rollback",
+    name: "cluster-tools",
+    about: "redis-cli --cluster create and check against three of our nodes",
+  },
+  {
+    name: "cluster-script",
     about:
-      "multi-rollback yes (not Redis): an error in EXEC undoes the transaction; the AOF writes none of it",
+      "npm run cluster: a local cluster, formed, reachable, stopped by Ctrl-C",
+  },
+  {
+    name: "mixed-cluster",
+    about:
+      "our nodes and a real redis-server in one cluster: agreement, traffic, failures both ways",
   },
 ];

@@ -11,17 +11,11 @@
 import { createConnection, createServer, type Server } from "node:net";
 import type { ServerConfig } from "../config/directives.ts";
 import { BusLink } from "./bus-link.ts";
-import {
-  encodeMessage,
-  MessageType,
-  TYPE_NAMES,
-  type BusMessage,
-  type GossipEntry,
-  type MessageHeader,
-} from "./bus-message.ts";
+import { MessageType } from "./bus-message.ts";
 import { ClusterNode, NodeFlag, randomNodeName } from "./cluster-node.ts";
 import { FORGET_TTL_MS, type ClusterState } from "./cluster-state.ts";
 import { receiveMessage } from "./bus-receive.ts";
+import { sendPing } from "./bus-send.ts";
 
 /** How often the cron runs: Redis's clusterCron, ten times a second. */
 const CRON_INTERVAL_MS = 100;
@@ -129,11 +123,16 @@ export class ClusterBus {
       },
     });
     this.#outbound.set(node, link);
-    const pingSent = node.pingSent;
-    const meeting = node.has(NodeFlag.MEET);
-    this.sendPing(link, meeting ? MessageType.MEET : MessageType.PING);
-    if (pingSent !== 0) node.pingSent = pingSent;
-    node.flags &= ~NodeFlag.MEET;
+    // Greeted once connected, as Redis does: a MEET that could not be
+    // delivered stays due, and is not counted as sent.
+    socket.once("connect", () => {
+      if (link.closed) return;
+      const pingSent = node.pingSent;
+      const meeting = node.has(NodeFlag.MEET);
+      sendPing(this, link, meeting ? MessageType.MEET : MessageType.PING);
+      if (pingSent !== 0) node.pingSent = pingSent;
+      node.flags &= ~NodeFlag.MEET;
+    });
   }
 
   /** Closes a node's outbound link (the cron opens a new one). */
@@ -249,7 +248,7 @@ export class ClusterBus {
         node.pingSent === 0 &&
         now - node.pongReceived > timeout / 2
       ) {
-        this.sendPing(link, MessageType.PING);
+        sendPing(this, link, MessageType.PING);
         continue;
       }
       if (node.pingSent === 0) continue;
@@ -280,103 +279,14 @@ export class ClusterBus {
         oldest = picked;
     }
     if (oldest !== undefined)
-      this.sendPing(this.#outbound.get(oldest)!, MessageType.PING);
+      sendPing(this, this.#outbound.get(oldest)!, MessageType.PING);
   }
   // #endregion cron
 
-  // #region send
-  /** The header of every message we send: who we are, our slots, our epochs. */
-  header(type: number): MessageHeader {
-    const { myself } = this.state;
-    return {
-      type,
-      currentEpoch: this.state.currentEpoch,
-      configEpoch: myself.configEpoch,
-      replicationOffset: 0n,
-      sender: myself.name,
-      slots: myself.slots,
-      replicaOf: myself.replicaOf,
-      ip: this.config.clusterAnnounceIp,
-      port: myself.port,
-      busPort: myself.busPort,
-      plaintextPort: 0,
-      flags: myself.flags,
-      stateOk: this.state.state === "ok",
-      messageFlags: 0,
-    };
+  /** The links this node opened, by node: where PINGs and FAILs go. */
+  outboundLinks(): IterableIterator<[ClusterNode, BusLink]> {
+    return this.#outbound.entries();
   }
-
-  send(link: BusLink, message: BusMessage): void {
-    link.send(encodeMessage(message));
-    this.state.count("sent", TYPE_NAMES[message.header.type] ?? "unknown");
-  }
-
-  /**
-   * Sends PING, PONG or MEET with gossip about a tenth of the nodes we
-   * know (at least 3), picked at random, plus every node we suspect, so
-   * that suspicions spread fast (clusterSendPing).
-   */
-  sendPing(link: BusLink, type: number): void {
-    const { state } = this;
-    const others = [...state.nodes.values()].filter(
-      (node) => node !== state.myself,
-    );
-    const wanted = Math.min(
-      Math.max(3, Math.floor(state.nodes.size / 10)),
-      Math.max(0, state.nodes.size - 2),
-    );
-    const chosen = new Set<ClusterNode>();
-    for (let tries = 0; tries < wanted * 3 && chosen.size < wanted; tries++) {
-      const node = others[Math.floor(Math.random() * others.length)]!;
-      if (
-        node.has(NodeFlag.PFAIL | NodeFlag.HANDSHAKE | NodeFlag.NOADDR) ||
-        (!this.#outbound.has(node) && node.slotCount === 0)
-      ) {
-        continue;
-      }
-      chosen.add(node);
-    }
-    for (const node of others) {
-      if (
-        node.has(NodeFlag.PFAIL) &&
-        !node.has(NodeFlag.HANDSHAKE | NodeFlag.NOADDR)
-      ) {
-        chosen.add(node);
-      }
-    }
-    if (type === MessageType.PING && link.node !== undefined) {
-      link.node.pingSent = state.now();
-    }
-    this.send(link, {
-      header: this.header(type),
-      gossip: [...chosen].map(gossipAbout),
-      hostname: state.myself.hostname,
-    });
-  }
-
-  /** Tells every node we have a link to that `node` failed. */
-  broadcastFail(node: ClusterNode): void {
-    for (const [peer, link] of this.#outbound) {
-      if (peer.has(NodeFlag.HANDSHAKE)) continue;
-      this.send(link, {
-        header: this.header(MessageType.FAIL),
-        failing: node.name,
-      });
-    }
-  }
-
-  /** Tells a node that its claim on a slot is stale: `owner` has it, at a higher config epoch. */
-  sendUpdate(link: BusLink, owner: ClusterNode): void {
-    this.send(link, {
-      header: this.header(MessageType.UPDATE),
-      update: {
-        configEpoch: owner.configEpoch,
-        node: owner.name,
-        slots: owner.slots,
-      },
-    });
-  }
-  // #endregion send
 
   /** CLUSTER LINKS: both directions of every link. */
   describeLinks(): LinkDescription[] {
@@ -387,7 +297,8 @@ export class ClusterBus {
       direction,
       node: link.node?.name ?? "",
       createTime: link.createdAt,
-      events: direction === "to" ? "rw" : "r",
+      // Redis waits to write only while output is pending.
+      events: link.pendingBytes > 0 ? "rw" : "r",
       sendBufferAllocated: link.pendingBytes,
       sendBufferUsed: link.pendingBytes,
     });
@@ -400,17 +311,3 @@ export class ClusterBus {
   }
 }
 // #endregion cluster-bus
-
-/** A node as gossip describes it (times in seconds, as the bus carries them). */
-function gossipAbout(node: ClusterNode): GossipEntry {
-  return {
-    name: node.name,
-    pingSent: Math.floor(node.pingSent / 1000),
-    pongReceived: Math.floor(node.pongReceived / 1000),
-    ip: node.ip,
-    port: node.port,
-    busPort: node.busPort,
-    flags: node.flags,
-    plaintextPort: node.plaintextPort,
-  };
-}

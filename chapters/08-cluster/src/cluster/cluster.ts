@@ -8,18 +8,30 @@
 import { join } from "node:path";
 import type { ServerConfig } from "../config/directives.ts";
 import type { EndOfTurn } from "../dispatch/end-of-turn.ts";
+import type { Database } from "../keyspace/database.ts";
 import { ClusterBus, type LinkDescription } from "./cluster-bus.ts";
 import { ClusterNode, NodeFlag, randomNodeName } from "./cluster-node.ts";
 import { ClusterState, type ClusterChange } from "./cluster-state.ts";
 import { describeNode, loadNodesFile, saveNodesFile } from "./nodes-file.ts";
+import { SlotIndex } from "./slot-index.ts";
 
 /** Redis's rule for the bus port: the client port + 10000. */
 export const BUS_PORT_OFFSET = 10_000;
+
+/** Cluster mode cannot start: main.ts prints the message, as Redis does, and exits. */
+export class ClusterStartError extends Error {
+  override readonly name = "ClusterStartError";
+}
 
 // #region cluster
 export class Cluster {
   readonly state: ClusterState;
   readonly bus: ClusterBus;
+  /**
+   * Database 0's keys by slot, for COUNTKEYSINSLOT and GETKEYSINSLOT:
+   * server.ts hands it to the database, which keeps it up to date.
+   */
+  readonly slotIndex = new SlotIndex();
   readonly #config: ServerConfig;
   readonly #endOfTurn: EndOfTurn;
   /** What the end of the turn must do, gathered since the last one. */
@@ -35,6 +47,11 @@ export class Cluster {
     this.state = new ClusterState(now, (change) => this.#ask(change));
     this.bus = new ClusterBus(this.state, config);
     endOfTurn.add(() => this.beforeSleep());
+  }
+
+  /** From now on `db` keeps `slotIndex` up to date, as it adds and deletes keys. */
+  indexKeys(db: Database): void {
+    db.indexBySlot(this.slotIndex);
   }
 
   /** nodes.conf's path: `cluster-config-file`, in `dir`. */
@@ -56,6 +73,14 @@ export class Cluster {
     const loaded = loadNodesFile(this.nodesFilePath, this.state);
     const { myself } = this.state;
     myself.port = this.#config.clusterAnnouncePort || clientPort;
+    if (
+      this.#config.clusterPort === 0 &&
+      clientPort + BUS_PORT_OFFSET > 65535
+    ) {
+      throw new ClusterStartError(
+        `Redis port number too high. Cluster communication port is ${BUS_PORT_OFFSET} port numbers higher than your Redis port. Your Redis port number must be ${65535 - BUS_PORT_OFFSET} or less.`,
+      );
+    }
     const busPort =
       this.#config.clusterPort ||
       (portWasChosen ? 0 : clientPort + BUS_PORT_OFFSET);
@@ -107,12 +132,8 @@ export class Cluster {
 
   /** CLUSTER NODES: one line per node (this one's flagged `myself`). */
   describeNodes(): string {
-    const now = this.state.now();
     return [...this.state.nodes.values()]
-      .map(
-        (node) =>
-          describeNode(node, this.bus.isConnected(node), now, false) + "\n",
-      )
+      .map((node) => describeNode(node, this.bus.isConnected(node)) + "\n")
       .join("");
   }
 

@@ -37,22 +37,13 @@ import { SLOT_COUNT } from "./hash-slot.ts";
  * (clusterGenNodeDescription). The link is "connected" when the bus has a
  * link to it, which `connected` says.
  */
-export function describeNode(
-  node: ClusterNode,
-  connected: boolean,
-  now: number,
-  forFile: boolean,
-): string {
+export function describeNode(node: ClusterNode, connected: boolean): string {
   const address = `${node.ip}:${node.port}@${node.busPort}${node.hostname === "" ? "" : `,${node.hostname}`}`;
   const master = node.replicaOf ?? "-";
   const myself = node.has(NodeFlag.MYSELF);
-  // Redis shows the second of this node's last cron tick as its own "pong";
-  // its file keeps 0.
-  const pong = myself
-    ? forFile
-      ? 0
-      : Math.floor(now / 1000) * 1000
-    : node.pongReceived;
+  // A node's own pong time is the one others gossip about it: 0 on a node
+  // alone, a whole second once it has peers (as Redis 7.0 shows it).
+  const pong = node.pongReceived;
   const link = connected || myself ? "connected" : "disconnected";
   const slots = node
     .slotRanges()
@@ -76,9 +67,8 @@ function fileText(
   state: ClusterState,
   isConnected: (node: ClusterNode) => boolean,
 ): string {
-  const now = state.now();
   const lines = [...state.nodes.values()].map((node) =>
-    describeNode(node, isConnected(node), now, true),
+    describeNode(node, isConnected(node)),
   );
   lines.push(
     `vars currentEpoch ${state.currentEpoch} lastVoteEpoch ${state.lastVoteEpoch}`,

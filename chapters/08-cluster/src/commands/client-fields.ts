@@ -133,7 +133,8 @@ function multiMemory(transaction: Transaction): number {
  * Redis's flag letters, in its order, for the states we have: `x` in a
  * transaction (MULTI), `b` blocked in a command, `d` a watched key has
  * changed (EXEC will fail; shown before MULTI too), `c` closing once its
- * replies are sent (after QUIT or CLIENT KILL of itself); `N` for none.
+ * replies are sent (after QUIT or CLIENT KILL of itself), `r` READONLY
+ * (cluster mode); `N` for none.
  */
 function flagsOf(client: ConnectedClient): string {
   const { session } = client;
@@ -141,6 +142,7 @@ function flagsOf(client: ConnectedClient): string {
     (session.transaction !== undefined ? "x" : "") +
     (client.blocked ? "b" : "") +
     (session.watcher.touched ? "d" : "") +
-    (session.closeAfterReply ? "c" : "");
+    (session.closeAfterReply ? "c" : "") +
+    (session.readOnly ? "r" : "");
   return flags === "" ? "N" : flags;
 }

@@ -159,7 +159,10 @@ export const hello: CommandSpec = {
       [bulk("version"), bulk(REDIS_VERSION)],
       [bulk("proto"), integer(session.protocol)],
       [bulk("id"), integer(session.id)],
-      [bulk("mode"), bulk("standalone")],
+      [
+        bulk("mode"),
+        bulk(context.server.cluster === undefined ? "standalone" : "cluster"),
+      ],
       [bulk("role"), bulk("master")],
       [bulk("modules"), array([])],
     ]);
@@ -242,6 +245,10 @@ export const select: CommandSpec = {
   run(args, { session, server }) {
     const index = intArgument(args[1]!);
     if (typeof index !== "number") return index;
+    // A cluster node has database 0 only: hash slots partition that one.
+    if (server.cluster !== undefined && index !== 0) {
+      return error("ERR SELECT is not allowed in cluster mode");
+    }
     if (index < 0 || index >= server.keyspace.count) {
       return error("ERR DB index is out of range");
     }

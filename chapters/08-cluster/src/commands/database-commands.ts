@@ -72,6 +72,10 @@ export const swapdb: CommandSpec = {
   categories: ["@keyspace", "@write", "@fast", "@dangerous"],
   docs: DATABASE_DOCS.swapdb,
   run(args, { server }) {
+    // Cluster mode has database 0 only: SWAPDB is refused first of all.
+    if (server.cluster !== undefined) {
+      return error("ERR SWAPDB is not allowed in cluster mode");
+    }
     // SWAPDB words its own errors for an index that is not a C int.
     const first = intArgument(args[1]!);
     if (typeof first !== "number") return error("ERR invalid first DB index");

@@ -5,6 +5,7 @@
  */
 import { arch, machine, release, type } from "node:os";
 import type { CommandContext, CommandSpec } from "../dispatch/command-spec.ts";
+import type { ServerState } from "../dispatch/server-state.ts";
 import { verbatim } from "../protocol/reply.ts";
 import { cStringOf, nameOf } from "../dispatch/arguments.ts";
 import { REDIS_VERSION } from "./connection-commands.ts";
@@ -64,6 +65,7 @@ const INFO_SECTIONS: readonly (readonly [
   ["Memory", memoryInfo],
   ["Persistence", persistenceInfo],
   ["Stats", statsInfo],
+  ["Cluster", clusterInfo],
   ["Keyspace", keyspaceInfo],
 ];
 
@@ -77,7 +79,7 @@ function serverInfo({ server }: CommandContext): InfoFields {
   const uptime = Math.floor((now - server.startedAt) / 1000);
   return {
     redis_version: REDIS_VERSION,
-    redis_mode: "standalone",
+    redis_mode: server.cluster === undefined ? "standalone" : "cluster",
     os: `${type()} ${release()} ${machine()}`,
     arch_bits: arch().endsWith("64") ? 64 : 32,
     process_id: process.pid,
@@ -97,14 +99,15 @@ function serverInfo({ server }: CommandContext): InfoFields {
 /**
  * The clients: how many, the most output one left waiting lately, and
  * how many wait in a blocking command (with a timeout, for
- * clients_in_timeout_table). No cluster bus and no client-side caching:
- * their counts are 0. (Redis also reports the largest recent query
- * buffer, which we do not track.)
+ * clients_in_timeout_table). The cluster bus's connections are counted
+ * as Redis counts them, below; no client-side caching: its count is 0.
+ * (Redis also reports the largest recent query buffer, which we do not
+ * track.)
  */
 function clientsInfo({ server }: CommandContext): InfoFields {
   return {
     connected_clients: server.tcp().connectedClients,
-    cluster_connections: 0,
+    cluster_connections: clusterConnections(server),
     maxclients: server.config.maxclients,
     client_recent_max_output_buffer: server.tcp().recentMaxOutputBufferBytes,
     blocked_clients: server.blockedClients.count,
@@ -188,6 +191,23 @@ function statsInfo({ server }: CommandContext): InfoFields {
     keyspace_misses: server.keyspace.stats.misses,
   };
 }
+
+// #region info-cluster
+/** Whether this server is a cluster node; CLUSTER INFO tells the rest. */
+function clusterInfo({ server }: CommandContext): InfoFields {
+  return { cluster_enabled: server.cluster === undefined ? 0 : 1 };
+}
+
+/**
+ * The bus's connections, as Redis counts them: two per other node known
+ * (one each way), whether they are up or not.
+ */
+function clusterConnections(server: ServerState): number {
+  return server.cluster === undefined
+    ? 0
+    : (server.cluster.state.nodes.size - 1) * 2;
+}
+// #endregion info-cluster
 
 /**
  * One line per database that has keys: how many (expired ones not yet

@@ -12,6 +12,7 @@ import type {
   CommandFlag,
   CommandSpec,
 } from "../dispatch/command-spec.ts";
+import { hasKeys, keyIndexes } from "../dispatch/command-spec.ts";
 import {
   array,
   bulk,
@@ -182,8 +183,9 @@ const docs: CommandSpec = {
 // #region command-getkeys
 /**
  * COMMAND GETKEYS command arg [arg ...]: which of the arguments are keys,
- * read off the command table's key positions. A cluster proxy asks this to
- * route a command it does not know.
+ * read off the command table's key positions (`keyIndexes`, which cluster
+ * routing reads too). A cluster proxy asks this to route a command it
+ * does not know.
  *
  * The command is found as the dispatcher finds it (`CLIENT ID`, not
  * `client|id`), and the checks come in Redis's order: a command without
@@ -200,38 +202,17 @@ const getkeys: CommandSpec = {
     const command = args.slice(2);
     const spec = commands.find(command);
     if (spec === undefined) return error("ERR Invalid command specified");
-    if (spec.movableKeys !== undefined) {
-      if (!commands.arityHolds(spec, command)) {
-        return error("ERR Invalid number of arguments specified for command");
-      }
-      const positions = spec.movableKeys(command);
-      if (positions === undefined) {
-        return error("ERR Invalid arguments specified for command");
-      }
-      return array(positions.map((i) => bulk(command[i]!)));
-    }
-    if (spec.keys === undefined) {
-      return error("ERR The command has no key arguments");
-    }
+    if (!hasKeys(spec)) return error("ERR The command has no key arguments");
     if (!commands.arityHolds(spec, command)) {
       return error("ERR Invalid number of arguments specified for command");
     }
-    return array(
-      keyPositions(spec.keys, command.length).map((i) => bulk(command[i]!)),
-    );
+    const positions = keyIndexes(spec, command);
+    if (positions === undefined) {
+      return error("ERR Invalid arguments specified for command");
+    }
+    return array(positions.map((i) => bulk(command[i]!)));
   },
 };
-
-/** The indexes of the keys in a command of `length` words. */
-function keyPositions(
-  { first, last, step }: NonNullable<CommandSpec["keys"]>,
-  length: number,
-): number[] {
-  const end = last < 0 ? length + last : Math.min(last, length - 1);
-  const positions = [];
-  for (let i = first; i <= end; i += step) positions.push(i);
-  return positions;
-}
 // #endregion command-getkeys
 
 const HELP_LINES = [

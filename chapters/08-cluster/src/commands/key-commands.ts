@@ -339,6 +339,12 @@ export const copy: CommandSpec = {
         return SYNTAX_ERROR;
       }
     }
+    // Checked once the options are read: `DB 0` is allowed.
+    if (server.cluster !== undefined && target !== session.db) {
+      return error(
+        "ERR Copying to another database is not allowed in cluster mode",
+      );
+    }
 
     const from = byteString(args[1]!);
     const to = byteString(args[2]!);
@@ -384,6 +390,10 @@ export const move: CommandSpec = {
   categories: ["@keyspace", "@write", "@fast"],
   docs: KEY_DOCS.move,
   run(args, { session, server }) {
+    // Cluster mode has database 0 only: refused before the arguments are read.
+    if (server.cluster !== undefined) {
+      return error("ERR MOVE is not allowed in cluster mode");
+    }
     const index = intArgument(args[2]!);
     if (typeof index !== "number") return index;
     if (index < 0 || index >= server.keyspace.count) {

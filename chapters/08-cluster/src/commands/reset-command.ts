@@ -15,13 +15,13 @@ import { RESET_DOCS } from "./docs/reset-docs.ts";
  * closing it, so that a connection pool can hand it to its next user with
  * nothing of the last one's left: the transaction dropped (run at once
  * inside MULTI, see command-table.ts) and every key unwatched, database 0,
- * RESP2, no name, and, when a password is set, no longer authenticated.
- * What CLIENT SETINFO said stays: it describes the library, which is
- * still the same (Redis 7.2, which has SETINFO, keeps it too).
+ * RESP2, no name, and, when a password is set, no longer authenticated;
+ * in cluster mode, READONLY and ASKING off. What CLIENT SETINFO said
+ * stays: it describes the library, which is still the same (Redis 7.2,
+ * which has SETINFO, keeps it too).
  *
  * Redis's own list has more (pub/sub subscriptions, CLIENT TRACKING,
- * CLIENT REPLY, CLIENT NO-EVICT, READONLY, MONITOR), states we do not
- * have yet.
+ * CLIENT REPLY, CLIENT NO-EVICT, MONITOR), states we do not have yet.
  */
 export const reset: CommandSpec = {
   name: "reset",
@@ -34,6 +34,8 @@ export const reset: CommandSpec = {
     session.db = server.keyspace.database(0);
     session.protocol = 2;
     session.name = Buffer.alloc(0);
+    session.readOnly = false;
+    session.asking = false;
     // Redis's rule, as for a new connection: with no password the client
     // is authenticated for good, even if one is set later.
     session.authenticated = server.config.requirepass === "";

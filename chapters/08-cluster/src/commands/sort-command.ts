@@ -30,7 +30,14 @@ import {
   SYNTAX_ERROR,
 } from "../dispatch/arguments.ts";
 import type { Database } from "../keyspace/database.ts";
-import { array, bulk, integer, NULL, type Reply } from "../protocol/reply.ts";
+import {
+  array,
+  bulk,
+  error,
+  integer,
+  NULL,
+  type Reply,
+} from "../protocol/reply.ts";
 import { Quicklist } from "../types/quicklist.ts";
 import { RedisSet } from "../types/set.ts";
 import { RedisSortedSet } from "../types/sorted-set.ts";
@@ -76,9 +83,15 @@ interface SortOptions {
  * SORT's options, read from the third word on as Redis reads them: one
  * at a time, each keyword in any case, stopping at the first that is
  * wrong. A keyword short of its values (`LIMIT 1` at the end) is a
- * syntax error, and so is STORE for SORT_RO (`canStore` false).
+ * syntax error, and so is STORE for SORT_RO (`canStore` false). In
+ * cluster mode, a BY pattern with `*` and any GET are refused in their
+ * turn (see the top of this file).
  */
-function readOptions(args: Buffer[], canStore: boolean): SortOptions | Reply {
+function readOptions(
+  args: Buffer[],
+  canStore: boolean,
+  inCluster: boolean,
+): SortOptions | Reply {
   const options: SortOptions = {
     descending: false,
     alpha: false,
@@ -110,8 +123,10 @@ function readOptions(args: Buffer[], canStore: boolean): SortOptions | Reply {
       i += 1;
       const pattern = byteString(args[i]!);
       if (!hasWildcard(pattern)) options.unsorted = true;
+      else if (inCluster) return BY_DENIED;
       options.by = readPattern(pattern);
     } else if (isKeyword(word, "get") && left >= 1) {
+      if (inCluster) return GET_DENIED;
       i += 1;
       options.gets.push(readPattern(byteString(args[i]!)));
     } else {
@@ -120,6 +135,10 @@ function readOptions(args: Buffer[], canStore: boolean): SortOptions | Reply {
   }
   return options;
 }
+
+/** The keys BY and GET patterns name may live on other nodes. */
+const BY_DENIED = error("ERR BY option of SORT denied in Cluster mode.");
+const GET_DENIED = error("ERR GET option of SORT denied in Cluster mode.");
 // #endregion sort-options
 
 // #region sortable
@@ -211,7 +230,8 @@ function sortCommand(name: "sort" | "sort_ro"): CommandSpec {
     ],
     docs: SORT_DOCS[name],
     run(args, context) {
-      const options = readOptions(args, canStore);
+      const inCluster = context.server.cluster !== undefined;
+      const options = readOptions(args, canStore, inCluster);
       if ("type" in options) return options; // an error reply
       const { db } = context.session;
       const key = byteString(args[1]!);

@@ -13,6 +13,7 @@ import { authRequired, type CommandTable } from "./command-table.ts";
 import { ProtocolError, RespParser } from "../protocol/resp-parser.ts";
 import { error, ReplyWriter, type Reply } from "../protocol/reply.ts";
 import { OutputLimit } from "./output-limit.ts";
+import { commandEnded } from "../cluster/routing.ts";
 
 /**
  * Replies accumulate up to about this size before they are sent: small
@@ -156,6 +157,8 @@ export function createRespHandler(
           if (next.kind !== "command") break;
           const reply = commands.execute(next.args, context);
           commandsThisTurn += 1;
+          // Cluster mode: ASKING lets one command through (cluster/routing.ts).
+          if (session.asking) commandEnded(session, context.lastCommand);
           // #region serve-after-command
           if (reply.type === "block") {
             block(reply);

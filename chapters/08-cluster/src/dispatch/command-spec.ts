@@ -121,6 +121,33 @@ export interface KeyPositions {
   readonly step: number;
 }
 
+// #region key-indexes
+/** Whether a command names keys at all: fixed positions, or positions its arguments give. */
+export function hasKeys(spec: CommandSpec): boolean {
+  return spec.keys !== undefined || spec.movableKeys !== undefined;
+}
+
+/**
+ * The indexes of the keys in `args`, a command that passed the arity
+ * check: read off `keys`, or asked of `movableKeys`. Undefined if the
+ * arguments do not say where the keys are (`LMPOP 0 ...`): the command
+ * will refuse them itself. COMMAND GETKEYS answers this, and cluster
+ * routing hashes these keys, so the two cannot disagree.
+ */
+export function keyIndexes(
+  spec: CommandSpec,
+  args: readonly Buffer[],
+): number[] | undefined {
+  if (spec.movableKeys !== undefined) return spec.movableKeys(args);
+  if (spec.keys === undefined) return [];
+  const { first, last, step } = spec.keys;
+  const end = last < 0 ? args.length + last : Math.min(last, args.length - 1);
+  const positions = [];
+  for (let i = first; i <= end; i += step) positions.push(i);
+  return positions;
+}
+// #endregion key-indexes
+
 /** What COMMAND DOCS tells a client about a command: redis-cli shows it as hints and in HELP. */
 export interface CommandDocs {
   readonly summary: string;

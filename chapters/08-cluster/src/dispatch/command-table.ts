@@ -10,7 +10,11 @@ import type { BlockRequest } from "../blocking/block-request.ts";
 import { nameOf, quoteArgument, STRING_TOO_LONG } from "./arguments.ts";
 import { error, simple, type Reply } from "../protocol/reply.ts";
 import { Transaction } from "../transactions/transaction.ts";
-import { execRefused } from "../transactions/transaction-end.ts";
+import {
+  endTransaction,
+  execRefused,
+} from "../transactions/transaction-end.ts";
+import { redirection } from "../cluster/routing.ts";
 import { MAX_STRING_BYTES } from "../keyspace/keyspace.ts";
 
 export class CommandTable {
@@ -89,6 +93,22 @@ export class CommandTable {
       transaction?.fail();
       return refusal;
     }
+    // #region cluster-redirect
+    // Cluster mode: a command for keys this node does not serve is
+    // answered with where to go instead (cluster/routing.ts). Inside
+    // MULTI that dooms the transaction, as a refusal does; a redirected
+    // EXEC drops it.
+    const { cluster } = context.server;
+    const redirect = cluster && redirection(cluster, spec!, args, context);
+    if (redirect !== undefined) {
+      if (spec!.name === "exec") {
+        endTransaction(context.session, context.server);
+      } else {
+        transaction?.fail();
+      }
+      return redirect;
+    }
+    // #endregion cluster-redirect
     if (transaction !== undefined && !RUN_INSIDE_MULTI.has(spec!.name)) {
       return queue(transaction, spec!, args, context);
     }

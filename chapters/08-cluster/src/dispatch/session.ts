@@ -42,6 +42,14 @@ export interface Session {
   transaction: Transaction | undefined;
   /** The keys this client WATCHes, and whether one has changed. */
   readonly watcher: Watcher;
+  /**
+   * Cluster mode: ASKING was the last command (or came before the open
+   * transaction): a slot being imported serves this client's next
+   * command. See cluster/routing.ts.
+   */
+  asking: boolean;
+  /** Cluster mode: READONLY is on, until READWRITE: a replica serves this client's reads. */
+  readOnly: boolean;
 }
 // #endregion session
 
@@ -63,5 +71,7 @@ export function newSession(
     mayBlock: true,
     transaction: undefined,
     watcher: new Watcher(),
+    asking: false,
+    readOnly: false,
   };
 }

@@ -4,6 +4,7 @@
  * keyspace.ts holds all the databases, and says what keys and values are.
  */
 import { Dict, type DictEntry } from "./dict.ts";
+import type { SlotIndex } from "../cluster/slot-index.ts";
 import type { RedisValue, Deadline, Keyspace } from "./keyspace.ts";
 import {
   header,
@@ -52,6 +53,12 @@ export class Database {
    * it samples, as Redis keeps it.
    */
   averageTtl = 0;
+  /**
+   * Cluster mode's index of database 0's keys by hash slot
+   * (cluster/slot-index.ts), told of every key added or deleted here;
+   * undefined in every other database, and when cluster mode is off.
+   */
+  #slotIndex: SlotIndex | undefined = undefined;
 
   constructor(
     readonly index: number,
@@ -98,6 +105,7 @@ export class Database {
     this.keyspace.listeners.keyModified(this, key);
     this.#entries.delete(key);
     this.#expires.delete(key);
+    this.#slotIndex?.delete(key);
     this.keyspace.stats.expiredKeys += 1;
     this.keyspace.listeners.keyExpired(this, key);
   }
@@ -314,6 +322,7 @@ export class Database {
       return false;
     }
     this.#entries.add(key, value, meta);
+    this.#slotIndex?.add(key);
     // A new key: Redis's `dbAdd`, which a client blocked on it hears of.
     this.keyspace.listeners.keyAdded(this, key);
     return true;
@@ -348,6 +357,7 @@ export class Database {
     if (this.#expireIfDue(key) || !this.#entries.has(key)) return false;
     this.#beforeChange(key);
     if (this.#expires.size > 0) this.#expires.delete(key);
+    this.#slotIndex?.delete(key);
     return this.#entries.delete(key);
   }
 
@@ -382,6 +392,7 @@ export class Database {
     }
     this.#entries.clear();
     this.#expires.clear();
+    this.#slotIndex?.clear();
     this.expiryCursor = 0;
     this.averageTtl = 0;
   }
@@ -421,6 +432,20 @@ export class Database {
     return this.#entries.scan(cursor, visit);
   }
   // #endregion whole-table
+
+  // #region index-by-slot
+  /**
+   * Cluster mode: from now on, `index` hears of every key this database
+   * adds or deletes, starting with the keys it holds already. Only
+   * database 0 has one: cluster mode refuses SELECT, MOVE, SWAPDB and
+   * COPY ... DB, so no other database is ever used, and this one never
+   * trades its keys for another's.
+   */
+  indexBySlot(index: SlotIndex): void {
+    this.#slotIndex = index;
+    for (const key of this.#entries.keys()) index.add(key);
+  }
+  // #endregion index-by-slot
 
   /** One step of a scan over the volatile keys only, with their deadlines. */
   scanVolatile(

@@ -143,6 +143,8 @@ class Client {
       mayBlock,
       transaction: undefined,
       watcher: new Watcher(),
+      asking: false,
+      readOnly: false,
     };
     this.context = { session, commands: COMMANDS, server, loggedAs: undefined };
   }

@@ -54,6 +54,8 @@ function context(): CommandContext {
     mayBlock: true,
     transaction: undefined,
     watcher: new Watcher(),
+    asking: false,
+    readOnly: false,
   };
   return { session, commands: COMMANDS, server, loggedAs: undefined };
 }

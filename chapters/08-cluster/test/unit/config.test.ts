@@ -65,6 +65,16 @@ describe("loadConfig", () => {
       setMaxIntsetEntries: 512,
       zsetMaxListpackEntries: 128,
       zsetMaxListpackValue: 64,
+      clusterEnabled: false,
+      clusterConfigFile: "nodes.conf",
+      clusterNodeTimeout: 15_000,
+      clusterPort: 0,
+      clusterAnnounceIp: "",
+      clusterAnnouncePort: 0,
+      clusterAnnounceBusPort: 0,
+      clusterAnnounceHostname: "",
+      clusterRequireFullCoverage: true,
+      clusterAllowReadsWhenDown: false,
     });
     expect(loadConfig([])).toEqual(DEFAULT_CONFIG);
   });
