@@ -121,6 +121,17 @@ export function parseBenchmarkCsv(text: string): Map<string, number> {
 }
 
 /**
+ * redis-benchmark's `--csv` output with what `--cluster` prints before it
+ * taken off: "Cluster has 3 master nodes:" and a line per master, on the
+ * same stream as the figures. Left as it is when there are none;
+ * parseBenchmarkCsv still refuses output without its header.
+ */
+export function withoutClusterPreamble(text: string): string {
+  const header = text.indexOf('"test","rps"');
+  return header === -1 ? text : text.slice(header);
+}
+
+/**
  * Whether a line of redis-benchmark's output is the setup of another test
  * rather than a test: `-t lrange_100` (and lrange_300 and the like) first
  * fills its list and reports that as `LPUSH (needed to benchmark LRANGE)`.

@@ -13,6 +13,7 @@ import {
   BENCH_DATA_FILE,
   isSetupStep,
   mergeRuns,
+  withoutClusterPreamble,
   median,
   parseBenchFile,
   parseBenchmarkCsv,
@@ -110,6 +111,27 @@ describe("reading redis-benchmark --csv", () => {
     ]);
     expect(isSetupStep("LPUSH (needed to benchmark LRANGE)")).toBe(true);
     expect(isSetupStep("MSET (10 keys)")).toBe(false);
+  });
+
+  it("reads --cluster's figures after the masters it lists", () => {
+    // redis-benchmark 7.0.15 --cluster -t get,set --csv (latencies cut).
+    const output = [
+      "Cluster has 3 master nodes:",
+      "",
+      "Master 0: f3a33957d40c0a662c13076cd5f03e9c34d3dda6 127.0.0.1:25142",
+      "Master 1: f1cf484ee88df9807d79fbb970af0b8a25a44ac0 127.0.0.1:25141",
+      "",
+      `"test","rps","avg_latency_ms"`,
+      `"SET","5813.95","3.277"`,
+      `"GET","5597.01","3.634"`,
+    ].join("\n");
+    expect([...parseBenchmarkCsv(withoutClusterPreamble(output))]).toEqual([
+      ["SET", 5813.95],
+      ["GET", 5597.01],
+    ]);
+    expect(() =>
+      parseBenchmarkCsv(withoutClusterPreamble("Cluster has 3 master nodes:")),
+    ).toThrow(/header/);
   });
 
   it("refuses output it does not recognise", () => {

@@ -15,6 +15,8 @@ import { compareState } from "../fuzz/checkpoint.ts";
 import { CommandSource, type Capabilities } from "../fuzz/generators/index.ts";
 import type { TransactionScenario } from "../fuzz/generators/transactions.ts";
 import { compareExchange } from "../fuzz/compare.ts";
+import { clusterKeyName, keySlot } from "../fuzz/cluster-keys.ts";
+import { FUZZ_NODE_ID } from "../fuzz/cluster-mode.ts";
 import type { CompareContext, Exchange } from "../fuzz/exchange.ts";
 import { Peer } from "../fuzz/peer.ts";
 import {
@@ -940,6 +942,17 @@ describe("the reply comparer", () => {
     );
   });
 
+  it("sets aside the parameter Redis finds by a name's bytes before a NUL, its hash seed willing", () => {
+    const save = "*2\r\n$4\r\nsave\r\n$0\r\n\r\n";
+    expect(
+      verdict(exchange("CONFIG GET save\0junk", "*0\r\n", save)).kind,
+    ).toBe("normalised");
+    // Without a NUL in the name, a missing parameter is a difference.
+    expect(verdict(exchange("CONFIG GET sav*", "*0\r\n", save)).kind).toBe(
+      "different",
+    );
+  });
+
   it("explains COMMAND INFO's empty key specifications, and nothing else in it", () => {
     const entry = (keySpecs: string, arity = ":2") =>
       `*1\r\n*10\r\n$3\r\nget\r\n${arity}\r\n*1\r\n+readonly\r\n:1\r\n:1\r\n:1\r\n*1\r\n+@read\r\n*0\r\n${keySpecs}*0\r\n`;
@@ -1747,5 +1760,219 @@ describe("checkpoints", () => {
       b.close();
       await Promise.all(servers.map((server) => server.close()));
     }
+  });
+});
+
+const CLUSTER_SUBCOMMANDS =
+  "keyslot countkeysinslot getkeysinslot info myid nodes slots shards links help saveconfig bumpepoch set-config-epoch count-failure-reports forget addslots addslotsrange delslots delslotsrange meet reset flushslots"
+    .split(" ")
+    .map((sub) => `cluster|${sub}`);
+/** Chapter 08: chapter 07's commands, and the cluster's. */
+const CHAPTER_08_COMMANDS = [
+  ...CHAPTER_07_COMMANDS,
+  "cluster",
+  ...CLUSTER_SUBCOMMANDS,
+  "asking",
+  "readonly",
+  "readwrite",
+];
+
+describe("cluster runs", () => {
+  const clusterCapabilities = (): Capabilities => ({
+    ...capabilities(CHAPTER_08_COMMANDS),
+    cluster: true,
+  });
+  const words = (args: readonly Buffer[]): string[] =>
+    args.map((arg) => arg.toString("latin1"));
+
+  it("hash keys to Redis's slots, the tag alone when it has one", () => {
+    // Slots redis-server 7.0.15 gave for these keys (CLUSTER KEYSLOT).
+    const slots: Record<string, number> = {
+      foo: 12182,
+      "{user1000}.following": 3443,
+      "foo{}{bar}": 8363,
+      "foo{{bar}}zap": 4015,
+      "123456789": 12739,
+      "{t}a": 15891,
+      "b{t}": 15891,
+    };
+    for (const [key, slot] of Object.entries(slots)) {
+      expect(keySlot(Buffer.from(key, "latin1"))).toBe(slot);
+    }
+  });
+
+  it("give the pool's keys a tag, the same for a name all run long, most of them one tag", () => {
+    const a = Buffer.from("a");
+    expect(clusterKeyName(a).toString()).toBe("{t}a");
+    expect(clusterKeyName(a)).toEqual(clusterKeyName(a));
+    const tagged = ["a", "b", "counter", "list", "hash", "set", "zset", "lex"]
+      .map((name) => keySlot(clusterKeyName(Buffer.from(name))))
+      .filter((slot) => slot === keySlot(Buffer.from("{t}")));
+    expect(tagged.length).toBe(8);
+  });
+
+  it("leave a standalone run's commands as they were: no tags, no CLUSTER", () => {
+    const source = new CommandSource(5, capabilities(CHAPTER_08_COMMANDS));
+    for (let i = 0; i < 5000; i++) {
+      const { args } = source.next();
+      expect(words(args).some((word) => word.includes("{t}"))).toBe(false);
+      const name = args[0]!.toString("latin1").toLowerCase();
+      // Outside cluster mode, CLUSTER asks only what answers "cluster
+      // support disabled" (no address, no slot range, no epoch).
+      if (name === "cluster") {
+        expect(["info", "keyslot", "myid", "help", "nodes"]).toContain(
+          args[1]!.toString("latin1").toLowerCase(),
+        );
+      }
+    }
+  });
+
+  it("put most multi-key commands in one slot, and some across two", () => {
+    const source = new CommandSource(6, clusterCapabilities());
+    let together = 0;
+    let apart = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const { args } = source.next();
+      const name = args[0]!.toString("latin1").toLowerCase();
+      if (!["mset", "mget", "del", "exists", "sinter", "sunion"].includes(name))
+        continue;
+      const keys = args
+        .slice(1)
+        .filter((_, j) => name !== "mset" || j % 2 === 0);
+      if (keys.length < 2) continue;
+      const slots = new Set(keys.map(keySlot));
+      if (slots.size === 1) together += 1;
+      else apart += 1;
+    }
+    expect(together / (together + apart)).toBeGreaterThan(0.75);
+    expect(apart).toBeGreaterThan(20);
+  });
+
+  it("keep the lex key's prelude on the lex key, tag and all", () => {
+    const source = new CommandSource(13, clusterCapabilities());
+    let preludes = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const { prelude } = source.next();
+      if (prelude?.[0]?.toString() !== "ZINTERSTORE") continue;
+      preludes += 1;
+      expect(words(prelude)).toEqual(
+        "ZINTERSTORE {t}lex 1 {t}lex WEIGHTS 0".split(" "),
+      );
+    }
+    expect(preludes).toBeGreaterThan(20);
+  });
+
+  it("never take a slot from the node, nor meet another", () => {
+    const source = new CommandSource(8, clusterCapabilities());
+    const seen = new Set<string>();
+    for (let i = 0; i < 60_000; i++) {
+      const { args } = source.next();
+      if (args[0]!.toString("latin1").toLowerCase() !== "cluster") continue;
+      // (Cut short to CLUSTER alone: the table refuses it.)
+      if (args.length < 2) continue;
+      const sub = args[1]!.toString("latin1").toLowerCase();
+      const rest = words(args.slice(2));
+      seen.add(sub);
+      const slot = (word: string) =>
+        /^\d+$/.test(word) && Number(word) <= 16383;
+      if (sub === "delslots" && rest.every(slot)) {
+        // Only with a slot named twice, which Redis refuses first.
+        expect(new Set(rest).size).toBeLessThan(rest.length);
+      }
+      if (sub === "delslotsrange" && rest.length === 2 && rest.every(slot)) {
+        expect(Number(rest[0])).toBeGreaterThan(Number(rest[1]));
+      }
+      if (sub === "meet" && rest.length >= 2) {
+        const [ip, port, bus] = rest;
+        const valid = (p: string | undefined) =>
+          p !== undefined && /^\d+$/.test(p) && +p > 0 && +p < 65536;
+        expect(
+          /^\d+\.\d+\.\d+\.\d+$/.test(ip!) &&
+            valid(port) &&
+            (bus === undefined || valid(bus)) &&
+            rest.length <= 3,
+        ).toBe(false);
+      }
+      if (sub === "reset") {
+        expect(rest).not.toEqual([]);
+        expect(["hard", "soft"]).not.toContain(rest.join(" ").toLowerCase());
+      }
+      expect(sub).not.toBe("flushslots");
+    }
+    for (const sub of ["keyslot", "getkeysinslot", "delslots", "meet", "info"])
+      expect(seen).toContain(sub);
+  });
+
+  it("name this node by the id both servers share", () => {
+    const source = new CommandSource(9, clusterCapabilities());
+    let named = 0;
+    for (let i = 0; i < 60_000; i++) {
+      const { args } = source.next();
+      if (words(args).includes(FUZZ_NODE_ID)) named += 1;
+    }
+    expect(named).toBeGreaterThan(5);
+  });
+
+  describe("the comparer", () => {
+    const context: CompareContext = {
+      commands: new Set(CHAPTER_08_COMMANDS),
+      configParameters: new Set(),
+    };
+    const judge = (command: string, ours: string, redis: string) =>
+      compareExchange(
+        {
+          args: command.split(" ").map((word) => Buffer.from(word)),
+          protocol: 2,
+          ours: replyOf(ours),
+          redis: replyOf(redis),
+        },
+        context,
+      );
+    const bulk = (text: string) => `$${text.length}\r\n${text}\r\n`;
+    const node = (port: number, pong = 0) =>
+      `${FUZZ_NODE_ID} 127.0.0.1:${port}@${port + 10000} myself,master - 0 ${pong} 1 connected 0-16383\n`;
+
+    it("sets each node's own port aside in CLUSTER NODES, SLOTS and SHARDS, and nothing else", () => {
+      expect(
+        judge("CLUSTER NODES", bulk(node(7000)), bulk(node(41234))),
+      ).toEqual({ kind: "normalised", rule: "own-port" });
+      expect(
+        judge(
+          "CLUSTER NODES",
+          bulk(node(7000, 1796573276000)),
+          bulk(node(41234)),
+        ).kind,
+      ).toBe("different");
+      const slots = (port: number, end = 16383) =>
+        `*1\r\n*3\r\n:0\r\n:${end}\r\n*4\r\n$9\r\n127.0.0.1\r\n:${port}\r\n${bulk(FUZZ_NODE_ID)}*0\r\n`;
+      expect(judge("CLUSTER SLOTS", slots(7000), slots(41234)).kind).toBe(
+        "normalised",
+      );
+      expect(
+        judge("CLUSTER SLOTS", slots(7000, 16382), slots(41234)).kind,
+      ).toBe("different");
+      const shard = (port: number, role = "master") =>
+        `*1\r\n*2\r\n$5\r\nnodes\r\n*1\r\n*4\r\n$4\r\nport\r\n:${port}\r\n$4\r\nrole\r\n${bulk(role)}`;
+      expect(judge("CLUSTER SHARDS", shard(7000), shard(41234)).kind).toBe(
+        "normalised",
+      );
+      expect(
+        judge("CLUSTER SHARDS", shard(7000, "replica"), shard(41234)).kind,
+      ).toBe("different");
+    });
+
+    it("compares CLUSTER INFO without the message counts, every other field to the byte", () => {
+      const info = (sent: number, epoch = 0) =>
+        bulk(
+          `cluster_state:ok\r\ncluster_slots_assigned:16384\r\ncluster_current_epoch:${epoch}\r\ncluster_stats_messages_sent:${sent}\r\n`,
+        );
+      expect(judge("CLUSTER INFO", info(0), info(12))).toEqual({
+        kind: "normalised",
+        rule: "cluster-messages",
+      });
+      expect(judge("CLUSTER INFO", info(0, 1), info(12)).kind).toBe(
+        "different",
+      );
+    });
   });
 });

@@ -7,6 +7,7 @@
  *     npm run fuzz -- 05                      # a random seed, printed
  *     npm run fuzz -- 05 --seed 42 --commands 20000
  *     npm run fuzz -- 05 --protocol 3         # RESP3 only (default: both)
+ *     npm run fuzz -- 08 --cluster            # both servers cluster nodes
  *
  * It starts the chapter's server as a program and a throwaway redis-server
  * (servers.ts), reads which commands the chapter has from its own COMMAND
@@ -41,6 +42,13 @@
  * carries the commands it ran, and each element of its reply is judged as
  * the reply to its own command (compare.ts). On the fuzzed connection,
  * only EXEC and DISCARD without MULTI, WATCH and UNWATCH.
+ *
+ * With --cluster (chapter 08 on), both servers are started in cluster
+ * mode, each a cluster of one node that owns every slot, under one node
+ * id (cluster-mode.ts); the keys get hash tags, so that most multi-key
+ * commands are served and some refused (CROSSSLOT; cluster-keys.ts), the
+ * cluster generators run (generators/cluster.ts), and checkpoints also
+ * compare the slot index (COUNTKEYSINSLOT, GETKEYSINSLOT).
  *
  * Chapters 06-08 extend it by adding, not editing:
  * - a generator file per command family (generators/lists.ts, hashes.ts,
@@ -102,6 +110,11 @@ import {
   startRedis,
   type RunningServer,
 } from "./servers.ts";
+import {
+  compareSlots,
+  formSingleNodeClusters,
+  restoreSlots,
+} from "./cluster-mode.ts";
 
 export interface FuzzOptions {
   readonly chapter: Chapter;
@@ -110,6 +123,8 @@ export interface FuzzOptions {
   readonly commands: number;
   /** RESP2, RESP3, or both in alternating blocks (the default). */
   readonly protocol?: ProtocolChoice;
+  /** Both servers in cluster mode, each a cluster of one node (cluster-mode.ts). */
+  readonly cluster?: boolean;
   /** Where the report goes, line by line (console.log by default). */
   readonly print?: (line: string) => void;
 }
@@ -145,9 +160,10 @@ const word = (text: string): Buffer => Buffer.from(text, "latin1");
 /** Runs one fuzz session and reports it; never throws for a difference, only for a broken setup. */
 export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const print = options.print ?? ((line: string) => console.log(line));
+  const cluster = options.cluster === true;
   const [redisStart, oursStart] = await Promise.allSettled([
-    startRedis(),
-    startChapterServer(options.chapter),
+    startRedis({ cluster }),
+    startChapterServer(options.chapter, { cluster }),
   ]);
   const servers = [redisStart, oursStart].flatMap((s) =>
     s.status === "fulfilled" ? [s.value] : [],
@@ -257,7 +273,16 @@ class FuzzRun {
       redis: await Peer.connect(redis.port),
     });
     const control = await connectBoth();
-    const capabilities = await readCapabilities(control.ours);
+    const cluster = options.cluster === true;
+    if (cluster) {
+      const [a, b] = await formSingleNodeClusters(control.ours, control.redis);
+      if (!a.raw.equals(b.raw)) {
+        throw new Error(
+          `CLUSTER ADDSLOTSRANGE 0 16383 got different replies: ours ${escapeBytes(a.raw)}, redis ${escapeBytes(b.raw)}`,
+        );
+      }
+    }
+    const capabilities = await readCapabilities(control.ours, cluster);
     const settable = capabilities.configParameters.filter(
       (name) => name in CONFIG_VALUES && !FIXED_PARAMETERS.has(name),
     );
@@ -279,8 +304,13 @@ class FuzzRun {
       `fuzz: chapter ${chapter.id} (port ${ours.port}) against redis-server ${version ?? "?"} (port ${redis.port})`,
     );
     print(
-      `seed ${seed}, ${commands} commands; reproduce with: ${reproduce(chapter, seed, commands, choice)}`,
+      `seed ${seed}, ${commands} commands; reproduce with: ${reproduce(chapter, seed, commands, choice, cluster)}`,
     );
+    if (cluster) {
+      print(
+        "cluster mode: each server a cluster of one node that owns all 16384 slots, under one node id",
+      );
+    }
     print(
       choice === "both"
         ? `protocols: RESP2 and RESP3, in turns of ${PROTOCOL_BLOCK} commands`
@@ -782,12 +812,19 @@ class FuzzRun {
       this.#capabilities.commands.has(name);
     if (!has("select") || !has("dbsize") || !has("keys")) return;
     this.#checkpoints += 1;
+    const cluster = this.#capabilities.cluster === true;
+    // A cluster has database 0 only (SELECT 1 is refused).
     const differences = await compareState(
       this.#control.ours,
       this.#control.redis,
-      this.#capabilities.databases,
+      cluster ? 1 : this.#capabilities.databases,
       has,
     );
+    if (cluster && differences.length === 0) {
+      differences.push(
+        ...(await compareSlots(this.#control.ours, this.#control.redis)),
+      );
+    }
     for (const difference of differences) {
       this.#record(
         this.#done,
@@ -814,6 +851,7 @@ class FuzzRun {
     if (this.#capabilities.commands.has("flushall"))
       commands.push([word("FLUSHALL")]);
     if (commands.length > 0) await askBoth(ours, redis, commands);
+    if (this.#capabilities.cluster === true) await restoreSlots(ours, redis);
     await this.#reconnect();
   }
 
@@ -953,7 +991,13 @@ class FuzzRun {
 
   #reproduce(count: number): string {
     const { chapter, seed } = this.#options;
-    return reproduce(chapter, seed, count, this.#protocolChoice);
+    return reproduce(
+      chapter,
+      seed,
+      count,
+      this.#protocolChoice,
+      this.#capabilities.cluster === true,
+    );
   }
 }
 
@@ -962,7 +1006,10 @@ class FuzzRun {
  * reply: each entry's first field is the name, its tenth the subcommands'
  * entries), its CONFIG parameters and how many databases it has.
  */
-async function readCapabilities(peer: Peer): Promise<Capabilities> {
+async function readCapabilities(
+  peer: Peer,
+  cluster: boolean,
+): Promise<Capabilities> {
   const [listing] = await askOne(peer, [word("COMMAND")]);
   const nameOf = (entry: RespReply): string | undefined => {
     const first = itemsOf(entry)?.[0];
@@ -1000,7 +1047,7 @@ async function readCapabilities(peer: Peer): Promise<Capabilities> {
     const value = itemsOf(dbs!)?.[1];
     if (value !== undefined) databases = Number(textOf(value));
   }
-  return { commands, configParameters, databases };
+  return { commands, configParameters, databases, cluster };
 }
 
 /** Sends commands to one server and reads their replies; throws if they do not come. */
@@ -1111,7 +1158,10 @@ export function reproduce(
   seed: number,
   count: number,
   protocol: ProtocolChoice = "both",
+  cluster = false,
 ): string {
-  const option = protocol === "both" ? "" : ` --protocol ${protocol}`;
+  const option =
+    (cluster ? " --cluster" : "") +
+    (protocol === "both" ? "" : ` --protocol ${protocol}`);
   return `npm run fuzz -- ${chapter.id.slice(0, 2)} --seed ${seed} --commands ${count}${option}`;
 }

@@ -173,6 +173,44 @@ function infoAgrees(ours: string, redis: string): boolean {
   return true;
 }
 
+// #region cluster-helpers
+/**
+ * A CLUSTER NODES, SLOTS or SHARDS reply with the node's own port and bus
+ * port written `(port)`: the one thing two single-node clusters under the
+ * same node id (cluster-mode.ts) cannot share. As text: NODES' type and
+ * lines (its length depends on how many digits the ports have), SLOTS'
+ * and SHARDS' bytes (a port is an integer there, with no length before it).
+ */
+function withoutOwnPort(reply: RespReply, sub: string): string | undefined {
+  if (isError(reply)) return undefined;
+  if (sub === "nodes") {
+    const text = textOf(reply);
+    if (text === undefined) return undefined;
+    // `<id> <ip>:<port>@<bus>[,<hostname>] ...`, one line per node.
+    const masked = text.replace(/^(\S+ [^ :]*:)\d+@\d+/gm, "$1(port)@(port)");
+    return `${reply.type}${reply.format ?? ""}:${masked}`;
+  }
+  const raw = reply.raw.toString("latin1");
+  return sub === "slots"
+    ? // A node is [ip, port, id, ...]: the integer before a 40-byte id.
+      raw.replace(/:\d+\r\n(?=\$40\r\n)/g, ":(port)\r\n")
+    : // A node is a map whose `port` holds its port.
+      raw.replace(/(\$4\r\nport\r\n):\d+\r\n/g, "$1:(port)\r\n");
+}
+
+/** CLUSTER INFO's fields counting bus messages: each process's own traffic. */
+const MESSAGE_STATS = /^cluster_stats_messages_[a-z_]+:\d+$/;
+
+/** CLUSTER INFO as its lines, the message counts left out. */
+function clusterInfoLines(reply: RespReply): string | undefined {
+  if (isError(reply)) return undefined;
+  const text = textOf(reply);
+  if (text === undefined) return undefined;
+  const lines = text.split("\r\n").filter((line) => !MESSAGE_STATS.test(line));
+  return `${reply.type}${reply.format ?? ""}:${lines.join("\n")}`;
+}
+// #endregion cluster-helpers
+
 // #region hash-helpers
 /** Whether the OBJECT ENCODING sent behind a hash command says hashtable on both servers. */
 function bothHashTables(companion: Exchange["companion"]): boolean {
@@ -614,10 +652,10 @@ export const NORMALISATIONS: readonly Normalisation[] = [
   },
   {
     name: "config-get",
-    why: "Redis has about 190 parameters the chapters do not: CONFIG GET is compared on the chapter's parameters only, as sorted pairs (a flat array in RESP2, a map in RESP3, the same in both servers), with each server's own port and folder left out",
+    why: "Redis has about 190 parameters the chapters do not: CONFIG GET is compared on the chapter's parameters only, as sorted pairs (a flat array in RESP2, a map in RESP3, the same in both servers), with each server's own port and folder left out. And Redis looks a name up by hashing all its bytes but compares names as C strings: `save\\0junk` finds `save` when the two hash to one bucket of its table, about once in 250 names, as its random hash seed decides; a pair named by what comes before a NUL in an argument, that ours did not list, is set aside",
     applies: (args) =>
       commandName(args) === "config" && subcommandName(args) === "get",
-    agree({ ours, redis }, { configParameters }) {
+    agree({ args, ours, redis }, { configParameters }) {
       const a = elementsOf(ours);
       const b = elementsOf(redis);
       if (a === undefined || b === undefined || ours.type !== redis.type)
@@ -630,8 +668,21 @@ export const NORMALISATIONS: readonly Normalisation[] = [
             : value,
         ]);
       const oursPairs = mask(pairsOf(a, () => true));
+      const listed = new Set(oursPairs.map(([name]) => name.toLowerCase()));
+      const beforeNul = new Set(
+        args
+          .slice(2)
+          .filter((arg) => arg.includes(0))
+          .map((arg) =>
+            arg.subarray(0, arg.indexOf(0)).toString("latin1").toLowerCase(),
+          ),
+      );
       const redisPairs = mask(
-        pairsOf(b, (name) => configParameters.has(name.toLowerCase())),
+        pairsOf(b, (name) => {
+          const lower = name.toLowerCase();
+          if (beforeNul.has(lower) && !listed.has(lower)) return false;
+          return configParameters.has(lower);
+        }),
       );
       return JSON.stringify(oursPairs) === JSON.stringify(redisPairs);
     },
@@ -649,6 +700,30 @@ export const NORMALISATIONS: readonly Normalisation[] = [
       return a !== undefined && b !== undefined && infoAgrees(a, b);
     },
   },
+  // #region cluster-rules
+  {
+    name: "own-port",
+    why: "two single-node clusters under one node id (cluster-mode.ts) still listen on ports of their own: CLUSTER NODES, SLOTS and SHARDS are compared with each node's port and bus port set aside, in the same reply type",
+    applies: (args) =>
+      commandName(args) === "cluster" &&
+      ["nodes", "slots", "shards"].includes(subcommandName(args) ?? ""),
+    agree({ args, ours, redis }) {
+      const sub = subcommandName(args)!;
+      const a = withoutOwnPort(ours, sub);
+      return a !== undefined && a === withoutOwnPort(redis, sub);
+    },
+  },
+  {
+    name: "cluster-messages",
+    why: "CLUSTER INFO counts the bus messages each node sent and received, its own traffic: compared without those counts, every other field (state, slots, nodes, size, epochs) to the byte",
+    applies: (args) =>
+      commandName(args) === "cluster" && subcommandName(args) === "info",
+    agree({ ours, redis }) {
+      const a = clusterInfoLines(ours);
+      return a !== undefined && a === clusterInfoLines(redis);
+    },
+  },
+  // #endregion cluster-rules
   // #region hash-rules
   {
     name: "hash-order",

@@ -8,9 +8,22 @@ import { seededRandom, type SeededRandom } from "../seeded-random.ts";
 
 export class FuzzRandom {
   readonly #source: SeededRandom;
+  readonly #keyName: (name: Buffer) => Buffer;
 
-  constructor(seed: number) {
+  /**
+   * `keyName` gives the generators' key names the form they take in this
+   * run: themselves by default; with a hash tag in a cluster run
+   * (cluster-keys.ts), so that the keys of one command mostly share a
+   * slot. It draws nothing, so a seed names the same choices either way.
+   */
+  constructor(seed: number, keyName: (name: Buffer) => Buffer = (n) => n) {
     this.#source = seededRandom(seed);
+    this.#keyName = keyName;
+  }
+
+  /** A key of a generator's pool, as this run names it (see the constructor). */
+  keyName(name: Buffer): Buffer {
+    return this.#keyName(name);
   }
 
   /** An integer in [0, n). */

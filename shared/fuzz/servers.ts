@@ -7,6 +7,10 @@
  * whatever a run makes either of them write (BGREWRITEAOF, CONFIG SET
  * appendonly yes) lands there and is deleted with it. Both are stopped on
  * every way out, Ctrl-C included.
+ *
+ * With `cluster`, both are started as cluster nodes (cluster-mode.ts): on
+ * a port whose bus port (port + 10000) is free too, from a nodes.conf
+ * that gives both the same node id.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,6 +22,8 @@ import {
   redisServerArgs,
   waitForPong,
 } from "../scripts/local-redis.ts";
+import { freePortPair } from "../cluster-forming.ts";
+import { clusterArgs, writeNodesFile } from "./cluster-mode.ts";
 
 /** A server process the run owns. */
 export interface RunningServer {
@@ -86,6 +92,7 @@ function launch(command: string, args: readonly string[], cwd: string) {
 /** Starts chapter `chapter`'s server on a free port; resolves once its banner says where. */
 export async function startChapterServer(
   chapter: Chapter,
+  { cluster = false }: { cluster?: boolean } = {},
 ): Promise<RunningServer> {
   const main = join(chapter.dir, "src", "main.ts");
   // `--import tsx` is resolved from the working directory, which is a
@@ -94,9 +101,19 @@ export async function startChapterServer(
   let lastError: Error | undefined;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const cwd = mkdtempSync(join(tmpdir(), "fuzz-ours-"));
+    // A cluster node needs its port before it starts: its bus is port + 10000.
+    const port = cluster ? await freePortPair() : 0;
+    if (cluster) writeNodesFile(cwd, port);
     const started = launch(
       process.execPath,
-      ["--import", tsx, main, "--port", "0"],
+      [
+        "--import",
+        tsx,
+        main,
+        "--port",
+        String(port),
+        ...(cluster ? clusterArgs() : []),
+      ],
       cwd,
     );
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
@@ -124,11 +141,18 @@ export async function startChapterServer(
 }
 
 /** Starts a redis-server (REDIS_SERVER names another binary) that saves nothing, in a folder of its own. */
-export async function startRedis(): Promise<RunningServer> {
+export async function startRedis({
+  cluster = false,
+}: { cluster?: boolean } = {}): Promise<RunningServer> {
   const binary = process.env.REDIS_SERVER ?? "redis-server";
   const cwd = mkdtempSync(join(tmpdir(), "fuzz-redis-"));
-  const port = await freePort();
-  const started = launch(binary, [...redisServerArgs(port), "--dir", cwd], cwd);
+  const port = cluster ? await freePortPair() : await freePort();
+  if (cluster) writeNodesFile(cwd, port);
+  const started = launch(
+    binary,
+    [...redisServerArgs(port), "--dir", cwd, ...(cluster ? clusterArgs() : [])],
+    cwd,
+  );
   try {
     await waitForPong(port, Date.now() + STARTUP_TIMEOUT_MS, started.exited);
   } catch (error) {

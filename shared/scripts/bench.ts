@@ -36,6 +36,12 @@
  * out: success, an error, Ctrl-C. REDIS_SERVER and REDIS_BENCHMARK name other
  * binaries than the ones on PATH.
  *
+ * From chapter 08 on (a chapter with a src/cluster/ folder), one more
+ * entry: the chapter as a cluster of three nodes, formed as `npm run
+ * cluster` forms one, against three real redis-server nodes formed the
+ * same way, measured by `redis-benchmark --cluster -t set,get` (see
+ * benchCluster).
+ *
  * `npm run bench -- NN --quick` checks that every run of the chapter works
  * against both servers, in seconds: one round, a hundredth of the
  * requests, no warm-up, and nothing written.
@@ -55,6 +61,12 @@ import { dirname, join } from "node:path";
 import { format, resolveConfig } from "prettier";
 import { freePort, redisServerArgs, waitForPong } from "./local-redis.ts";
 import {
+  formCluster,
+  freePortPair,
+  NodeProcess,
+  type NodeKind,
+} from "../cluster-forming.ts";
+import {
   BENCH_DATA_FILE,
   benchLabel,
   mergeRuns,
@@ -62,6 +74,7 @@ import {
   parseBenchFile,
   parseBenchmarkCsv,
   ratioToRedis,
+  withoutClusterPreamble,
   withoutSetupSteps,
   type BenchFile,
   type BenchResult,
@@ -240,6 +253,24 @@ function variantsFor(number: number): Variant[] {
     .flatMap(([, variants]) => variants);
 }
 
+// #region cluster-settings
+/**
+ * The cluster entry (from the first chapter with cluster mode): this many
+ * nodes of ours, and as many of Redis's, each side formed into a cluster
+ * of masters as `npm run cluster` forms one (the slots split evenly).
+ */
+const CLUSTER_NODES = 3;
+/**
+ * redis-benchmark --cluster's tests: it reads CLUSTER NODES, gives each
+ * master clients of its own, and names keys with a hash tag of a slot
+ * the node owns (`key:{06S}:__rand_int__`), so no request is redirected:
+ * what it measures is each node answering its share.
+ */
+const CLUSTER_TESTS = ["set", "get"] as const;
+/** The cluster entry's label, as the data file and the chart name it. */
+const CLUSTER_VARIANT = `cluster of ${CLUSTER_NODES} nodes`;
+// #endregion cluster-settings
+
 /** Pipeline depths (`-P`): one request per round trip, then sixteen. */
 const PIPELINES = [1, 16] as const;
 type Pipeline = (typeof PIPELINES)[number];
@@ -279,6 +310,8 @@ const STOP_TIMEOUT_MS = 5_000;
 // out of this script can stop what is still running.
 
 const children = new Set<ChildProcess>();
+/** Cluster nodes (shared/cluster-forming.ts runs their processes): stopped on every way out too. */
+const clusterNodes = new Set<NodeProcess>();
 /** Set by Ctrl-C: the run stops, and whatever fails because of it is not an error. */
 let interrupted = false;
 
@@ -308,13 +341,17 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     console.error(
       `\n${signal}: stopping; ${BENCH_DATA_FILE} is left as it was.`,
     );
-    void Promise.all([...children].map(stop)).finally(() => process.exit(130));
+    void Promise.all([
+      ...[...children].map(stop),
+      ...[...clusterNodes].map((node) => node.stop()),
+    ]).finally(() => process.exit(130));
   });
 }
 // The last resort, for any way out that skipped the rest (process.exit, a
 // crash): whatever still runs is killed. Only synchronous code runs here.
 process.on("exit", () => {
   for (const child of children) child.kill("SIGKILL");
+  for (const node of clusterNodes) node.killNow();
 });
 
 /** A child process, what it printed lately, and its end. */
@@ -798,6 +835,199 @@ async function benchChapter(
 }
 
 // ---------------------------------------------------------------------------
+// A cluster of nodes.
+
+/** Whether the chapter has cluster mode: a src/cluster/ folder, as `npm run cluster` asks. */
+function hasClusterMode(chapter: Chapter): boolean {
+  return existsSync(join(chapter.dir, "src", "cluster"));
+}
+
+/** One side of the cluster entry: its nodes, formed into a cluster. */
+interface ClusterTarget {
+  name: NodeKind;
+  nodes: NodeProcess[];
+}
+
+/** `CLUSTER_NODES` nodes of `kind`, each in a folder of its own under `folder`, formed into a cluster. */
+async function startCluster(
+  kind: NodeKind,
+  chapter: Chapter,
+  folder: string,
+): Promise<ClusterTarget> {
+  const nodes: NodeProcess[] = [];
+  for (let i = 0; i < CLUSTER_NODES; i++) {
+    const node = new NodeProcess(
+      kind,
+      await freePortPair(),
+      mkdtempSync(join(folder, `${kind}-`)),
+      [],
+      { mainPath: join(chapter.dir, "src", "main.ts") },
+    );
+    clusterNodes.add(node);
+    nodes.push(node);
+    await node.start();
+  }
+  await formCluster(nodes);
+  return { name: kind, nodes };
+}
+
+/** `redis-benchmark --cluster`'s arguments, without `-h` and `-p` (the first node's). */
+function clusterArgs(pipeline: number, requests: number): string[] {
+  return [
+    "--cluster",
+    "-c",
+    String(CLIENTS),
+    "-n",
+    String(requests),
+    "-P",
+    String(pipeline),
+    "-t",
+    CLUSTER_TESTS.join(","),
+    "--csv",
+  ];
+}
+
+/**
+ * One `redis-benchmark --cluster` run against `target`, every node
+ * emptied first (FLUSHALL, as for the other runs); requests per second by
+ * test. A node that dies meanwhile fails the run, with what it printed.
+ */
+async function runClusterBenchmark(
+  binary: string,
+  target: ClusterTarget,
+  pipeline: number,
+  requests: number,
+): Promise<Map<string, number>> {
+  for (const node of target.nodes) await (await node.admin()).call("FLUSHALL");
+  const first = target.nodes[0]!;
+  const run = startProcess(binary, [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(first.port),
+    ...clusterArgs(pipeline, requests),
+  ]);
+  const timer = setTimeout(() => run.child.kill("SIGKILL"), RUN_TIMEOUT_MS);
+  const code = await run.exited.finally(() => clearTimeout(timer));
+  const dead = target.nodes.find((node) => !node.running);
+  if (dead !== undefined) {
+    throw new Error(
+      `${target.name} node ${dead.port} exited during the run: ${dead.output.trim().slice(-2000)}`,
+    );
+  }
+  if (code !== 0) {
+    throw new Error(
+      `redis-benchmark --cluster against ${target.name} ${code === null ? `did not finish within ${RUN_TIMEOUT_MS / 1000} s` : `failed (exit code ${code})`}: ${run.stderr().trim() || run.stdout().trim()}`,
+    );
+  }
+  return parseBenchmarkCsv(withoutClusterPreamble(run.stdout()));
+}
+
+// #region bench-cluster
+/**
+ * The cluster entry: CLUSTER_NODES nodes of the chapter against as many
+ * redis-server nodes, GET and SET, in rounds as benchChapter runs them
+ * (a warm-up, then interleaved, in alternating order, medians kept).
+ */
+async function benchCluster(
+  chapter: Chapter,
+  tools: Tools,
+): Promise<ChapterBench> {
+  const rounds = quick ? 1 : ROUNDS;
+  const folder = mkdtempSync(join(tmpdir(), "bench-cluster-"));
+  const targets: ClusterTarget[] = [];
+  try {
+    targets.push(await startCluster("ours", chapter, folder));
+    // NodeProcess starts REDIS_SERVER or redis-server, as findTools found it.
+    if (tools.redis !== undefined)
+      targets.push(await startCluster("redis", chapter, folder));
+    console.log(
+      `\n${chapter.id} (${CLUSTER_VARIANT}): redis-benchmark --cluster -t ${CLUSTER_TESTS.join(",")} against ${targets.map((t) => `${t.name} (ports ${t.nodes.map((n) => n.port).join(", ")})`).join(" and ")}`,
+    );
+    const binary = tools.benchmark.binary;
+    if (!quick)
+      for (const target of targets)
+        await runClusterBenchmark(
+          binary,
+          target,
+          Math.max(...PIPELINES),
+          WARMUP_REQUESTS,
+        );
+    const samples = new Map<string, number[]>();
+    const order = new Map<Pipeline, string[]>();
+    for (let round = 1; round <= rounds; round++) {
+      const turn = round % 2 === 1 ? targets : [...targets].reverse();
+      for (const pipeline of PIPELINES) {
+        for (const target of turn) {
+          const figures = await runClusterBenchmark(
+            binary,
+            target,
+            pipeline,
+            requestsAt(pipeline),
+          );
+          order.set(pipeline, [...figures.keys()]);
+          for (const [test, perSecond] of figures) {
+            const key = `${target.name} ${pipeline} ${test}`;
+            samples.set(key, [...(samples.get(key) ?? []), perSecond]);
+          }
+          console.log(
+            `  round ${round}/${rounds}  -P ${String(pipeline).padEnd(2)}  ${target.name.padEnd(5)}  ${[...figures].map(([test, perSecond]) => `${test} ${thousands(perSecond)}`).join("  ")}`,
+          );
+        }
+      }
+    }
+    const results: BenchResult[] = PIPELINES.flatMap((pipeline) =>
+      order.get(pipeline)!.map((test) => {
+        const ours = Math.round(
+          median(samples.get(`ours ${pipeline} ${test}`)!),
+        );
+        const redisRuns = samples.get(`redis ${pipeline} ${test}`);
+        const redis =
+          redisRuns === undefined ? null : Math.round(median(redisRuns));
+        return {
+          test,
+          pipeline,
+          ours,
+          redis,
+          ratio: ratioToRedis(ours, redis),
+        };
+      }),
+    );
+    return {
+      chapter: chapter.id,
+      variant: CLUSTER_VARIANT,
+      date: new Date().toISOString().slice(0, 10),
+      machine: {
+        cpu: cpus()[0]?.model.trim() ?? "unknown",
+        cores: availableParallelism(),
+        platform: `${process.platform} ${process.arch}`,
+      },
+      node: process.version,
+      redisServer: tools.redis?.version ?? null,
+      redisBenchmark: tools.benchmark.version,
+      rounds,
+      commands: PIPELINES.map((pipeline) =>
+        [
+          "redis-benchmark",
+          ...clusterArgs(pipeline, requestsAt(pipeline)),
+        ].join(" "),
+      ),
+      results,
+    };
+  } finally {
+    for (const node of targets.flatMap((t) => t.nodes)) {
+      await node.stop();
+      clusterNodes.delete(node);
+    }
+    // A node that failed to start is in clusterNodes but in no target.
+    for (const node of clusterNodes) await node.stop();
+    clusterNodes.clear();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+// #endregion bench-cluster
+
+// ---------------------------------------------------------------------------
 // Output.
 
 /** 72993.7 → "72,994", the same in every locale. */
@@ -884,10 +1114,20 @@ async function main(): Promise<void> {
   const fresh: ChapterBench[] = [];
   const failures: string[] = [];
   for (const chapter of selected) {
-    for (const variant of [undefined, ...variantsFor(chapter.number)]) {
-      const label = `${chapter.id}${variant === undefined ? "" : ` (${variant.name})`}`;
+    // The defaults, each variant, then the cluster entry if it has one.
+    const entries: (Variant | "cluster" | undefined)[] = [
+      undefined,
+      ...variantsFor(chapter.number),
+      ...(hasClusterMode(chapter) ? (["cluster"] as const) : []),
+    ];
+    for (const variant of entries) {
+      const name = variant === "cluster" ? CLUSTER_VARIANT : variant?.name;
+      const label = `${chapter.id}${name === undefined ? "" : ` (${name})`}`;
       try {
-        const entry = await benchChapter(chapter, tools, variant);
+        const entry =
+          variant === "cluster"
+            ? await benchCluster(chapter, tools)
+            : await benchChapter(chapter, tools, variant);
         if (interrupted) return;
         fresh.push(entry);
         printSummary(entry);

@@ -30,7 +30,7 @@ const BITMAP_KEYS: readonly Buffer[] = ["bitmap", "bm\0"].map((text) =>
 /** A key for a bit command: mostly a bitmap key, else the pool's, now and then a list's. */
 function bitmapKey(random: FuzzRandom): Buffer {
   const roll = random.below(20);
-  if (roll < 11) return random.pick(BITMAP_KEYS);
+  if (roll < 11) return random.keyName(random.pick(BITMAP_KEYS));
   if (roll < 18) return key(random);
   return listKey(random);
 }
@@ -304,7 +304,7 @@ export const BIT_GENERATORS: readonly CommandGenerator[] = [
     requires: WITH_BITS,
     weight: 4,
     generate: (random) => ({
-      args: [word("GET"), random.pick(BITMAP_KEYS)],
+      args: [word("GET"), random.keyName(random.pick(BITMAP_KEYS))],
     }),
   },
   {
@@ -312,7 +312,7 @@ export const BIT_GENERATORS: readonly CommandGenerator[] = [
     requires: WITH_BITS,
     weight: 2,
     generate: (random) => ({
-      args: [word("STRLEN"), random.pick(BITMAP_KEYS)],
+      args: [word("STRLEN"), random.keyName(random.pick(BITMAP_KEYS))],
     }),
   },
   {

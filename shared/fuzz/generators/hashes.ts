@@ -42,7 +42,7 @@ const HASH_KEYS: readonly Buffer[] = ["hash", "user:1", "h\0"].map((text) =>
 /** A key for a hash command: mostly a hash key, else the pool's, now and then a list's. */
 export function hashKey(random: FuzzRandom): Buffer {
   const roll = random.below(20);
-  if (roll < 14) return random.pick(HASH_KEYS);
+  if (roll < 14) return random.keyName(random.pick(HASH_KEYS));
   if (roll < 19) return key(random);
   return listKey(random);
 }

@@ -27,6 +27,8 @@ import {
   TRANSACTION_GENERATORS,
   type TransactionScenario,
 } from "./transactions.ts";
+import { CLUSTER_GENERATORS } from "./cluster.ts";
+import { clusterKeyName } from "../cluster-keys.ts";
 
 /** What the chapter under test has, read from the server itself at start-up. */
 export interface Capabilities {
@@ -36,6 +38,12 @@ export interface Capabilities {
   readonly configParameters: readonly string[];
   /** How many databases SELECT can reach. */
   readonly databases: number;
+  /**
+   * Both servers run in cluster mode, each a cluster of one node that owns
+   * every slot (`npm run fuzz -- 08 --cluster`): the keys get hash tags
+   * (cluster-keys.ts) and the cluster generators run (cluster.ts).
+   */
+  readonly cluster?: boolean;
 }
 
 /** One command to send to both servers, and what the runner must do around it. */
@@ -60,6 +68,13 @@ export interface FuzzCommand {
    * its words allow it: the same command through the other parser.
    */
   readonly inline?: boolean;
+  /**
+   * Never given a wrong arity (see `CommandSource`): for a command that
+   * must not go out cut short, `CLUSTER DELSLOTS abc 5` say, which Redis
+   * refuses whole, and which cut to `CLUSTER DELSLOTS` plus a valid slot
+   * would take that slot from the node (generators/cluster.ts).
+   */
+  readonly keepArity?: boolean;
   /**
    * Sent right before this command, its reply judged like the command's:
    * the push that gives a blocking command data to take at once.
@@ -114,6 +129,12 @@ export interface CommandGenerator {
    * transaction-scenario.ts), not commands: never drawn for a scenario.
    */
   readonly scenario?: boolean;
+  /**
+   * Only in a cluster run, or only outside one (cluster.ts: CLUSTER
+   * commands that need a cluster, and those that check it is off);
+   * undefined for both.
+   */
+  readonly mode?: "cluster" | "standalone";
   generate(random: FuzzRandom, context: GeneratorContext): FuzzCommand;
 }
 
@@ -133,6 +154,7 @@ export const ALL_GENERATORS: readonly CommandGenerator[] = [
   ...ZSET_GENERATORS,
   ...SORT_GENERATORS,
   ...TRANSACTION_GENERATORS,
+  ...CLUSTER_GENERATORS,
 ];
 
 /** How often a command loses or gains words: the wrong-arity path of every command. */
@@ -168,7 +190,10 @@ export class CommandSource {
     capabilities: Capabilities,
     generators: readonly CommandGenerator[] = ALL_GENERATORS,
   ) {
-    this.#random = new FuzzRandom(seed);
+    const cluster = capabilities.cluster === true;
+    this.#random = cluster
+      ? new FuzzRandom(seed, clusterKeyName)
+      : new FuzzRandom(seed);
     this.#context = {
       capabilities,
       has: (name) => capabilities.commands.has(name),
@@ -178,7 +203,9 @@ export class CommandSource {
       .filter(
         (g) =>
           (g.command === undefined || capabilities.commands.has(g.command)) &&
-          (g.requires ?? []).every((name) => capabilities.commands.has(name)),
+          (g.requires ?? []).every((name) => capabilities.commands.has(name)) &&
+          (g.mode === undefined ||
+            g.mode === (cluster ? "cluster" : "standalone")),
       )
       .map((g) => [g, g.weight] as const);
     if (this.#choices.length === 0) {
@@ -227,7 +254,7 @@ export class CommandSource {
     const [name, ...rest] = command.args;
     const args = [word(random.anyCase(name!.toString("latin1"))), ...rest];
     const inline = random.chance(INLINE_RATE);
-    if (!random.chance(ARITY_MUTATION_RATE))
+    if (command.keepArity === true || !random.chance(ARITY_MUTATION_RATE))
       return { ...command, args, inline };
     // Wrong arity: drop some trailing words, or add some.
     if (rest.length > 0 && random.chance(0.5)) {

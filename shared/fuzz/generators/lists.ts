@@ -25,7 +25,9 @@ const LIST_KEYS: readonly Buffer[] = ["list", "queue", "l\0"].map((text) =>
 
 /** A key for a list command: mostly one of the list keys, else one of the shared pool. */
 export function listKey(random: FuzzRandom): Buffer {
-  return random.chance(0.6) ? random.pick(LIST_KEYS) : key(random);
+  return random.chance(0.6)
+    ? random.keyName(random.pick(LIST_KEYS))
+    : key(random);
 }
 
 /**

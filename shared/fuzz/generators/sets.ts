@@ -38,7 +38,7 @@ const SET_KEYS: readonly Buffer[] = ["set", "tags", "nums", "s\0"].map((text) =>
 /** A key for a set command: mostly a set key, else the pool's, now and then a list's. */
 export function setKey(random: FuzzRandom): Buffer {
   const roll = random.below(20);
-  if (roll < 14) return random.pick(SET_KEYS);
+  if (roll < 14) return random.keyName(random.pick(SET_KEYS));
   if (roll < 19) return key(random);
   return listKey(random);
 }

@@ -106,7 +106,7 @@ function weightValue(random: FuzzRandom): Buffer {
  */
 function refill(kind: keyof typeof SOURCES): CommandGenerator["generate"] {
   return (random) => {
-    const target = SOURCES[kind];
+    const target = random.keyName(SOURCES[kind]);
     const elements = Array.from({ length: random.between(1, 8) }, () =>
       element(random),
     );
@@ -132,7 +132,7 @@ function setWeight(random: FuzzRandom): FuzzCommand {
   return {
     args: [
       word("SET"),
-      word(`w_${weighedElement(random)}`),
+      random.keyName(word(`w_${weighedElement(random)}`)),
       weightValue(random),
     ],
   };
@@ -142,7 +142,7 @@ function setWeight(random: FuzzRandom): FuzzCommand {
 function setHashWeight(random: FuzzRandom): FuzzCommand {
   const args = [
     word("HSET"),
-    word(`h_${weighedElement(random)}`),
+    random.keyName(word(`h_${weighedElement(random)}`)),
     word("f"),
     weightValue(random),
   ];
@@ -154,13 +154,14 @@ function setHashWeight(random: FuzzRandom): FuzzCommand {
 /** DEL of a weight or hash key: elements without a weight (0, or first with ALPHA). */
 function dropWeight(random: FuzzRandom): FuzzCommand {
   const prefix = random.pick(["w_", "h_"]);
-  return { args: [word("DEL"), word(`${prefix}${weighedElement(random)}`)] };
+  const key = word(`${prefix}${weighedElement(random)}`);
+  return { args: [word("DEL"), random.keyName(key)] };
 }
 
 /** What to sort: SORT's own sources mostly, then the other families' keys and the pool's. */
 function sortKey(random: FuzzRandom): Buffer {
   const roll = random.below(20);
-  if (roll < 12) return random.pick(Object.values(SOURCES));
+  if (roll < 12) return random.keyName(random.pick(Object.values(SOURCES)));
   if (roll < 14) return listKey(random);
   if (roll < 16) return setKey(random);
   if (roll < 18) return zsetKey(random);
@@ -221,7 +222,7 @@ function limit(random: FuzzRandom): Buffer[] {
 /** Where STORE writes: a destination of its own, or the source, or a key of any family. */
 function storeKey(random: FuzzRandom, source: Buffer): Buffer {
   const roll = random.below(10);
-  if (roll < 5) return word("sort:dest");
+  if (roll < 5) return random.keyName(word("sort:dest"));
   if (roll < 6) return source;
   if (roll < 7) return listKey(random);
   if (roll < 8) return setKey(random);

@@ -39,9 +39,9 @@ const KEY_POOL: readonly Buffer[] = [
 
 /** One key from the pool; three times in four, one of the first six. */
 export function key(random: FuzzRandom): Buffer {
-  return random.chance(0.75)
-    ? KEY_POOL[random.below(6)]!
-    : random.pick(KEY_POOL);
+  return random.keyName(
+    random.chance(0.75) ? KEY_POOL[random.below(6)]! : random.pick(KEY_POOL),
+  );
 }
 
 /** Between `min` and `max` keys, repeats allowed (`DEL a a` counts once in Redis). */

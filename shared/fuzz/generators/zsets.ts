@@ -71,7 +71,7 @@ const LEX_KEY = Buffer.from("lex", "latin1");
  */
 export function zsetKey(random: FuzzRandom): Buffer {
   const roll = random.below(20);
-  if (roll < 14) return random.pick(ZSET_KEYS);
+  if (roll < 14) return random.keyName(random.pick(ZSET_KEYS));
   if (roll < 17) return key(random);
   if (roll < 19) return setKey(random);
   return listKey(random);
@@ -79,13 +79,13 @@ export function zsetKey(random: FuzzRandom): Buffer {
 
 /** A destination for ZRANGESTORE, ZUNIONSTORE and the like: mostly the destination key. */
 function destinationKey(random: FuzzRandom): Buffer {
-  return random.chance(0.6) ? DESTINATION : zsetKey(random);
+  return random.chance(0.6) ? random.keyName(DESTINATION) : zsetKey(random);
 }
 
 /** A key for a lex command: the lex key, now and then another type's or a missing one. */
 function lexKey(random: FuzzRandom): Buffer {
   const roll = random.below(20);
-  if (roll < 17) return LEX_KEY;
+  if (roll < 17) return random.keyName(LEX_KEY);
   if (roll < 19) return key(random);
   return setKey(random);
 }
@@ -94,10 +94,15 @@ function lexKey(random: FuzzRandom): Buffer {
  * A lex command: on the lex key, right after the ZINTERSTORE that makes
  * all its scores 0 again (see the header).
  */
-function lexCommand(args: Buffer[], key: Buffer): FuzzCommand {
-  if (!key.equals(LEX_KEY)) return { args };
-  const zeroScores = ["ZINTERSTORE", "lex", "1", "lex", "WEIGHTS", "0"];
-  return { args, prelude: zeroScores.map(word) };
+function lexCommand(
+  random: FuzzRandom,
+  args: Buffer[],
+  key: Buffer,
+): FuzzCommand {
+  const lex = random.keyName(LEX_KEY);
+  if (!key.equals(lex)) return { args };
+  const zeroScores = [word("ZINTERSTORE"), lex, word("1"), lex];
+  return { args, prelude: [...zeroScores, word("WEIGHTS"), word("0")] };
 }
 
 // #region scores
@@ -404,7 +409,9 @@ function zaddLex(random: FuzzRandom): FuzzCommand {
     ? [word(random.anyCase(random.pick(["nx", "xx", "ch"])))]
     : [];
   const added = members(random, 1, 4).flatMap((m) => [word("0"), m]);
-  return { args: [word("ZADD"), LEX_KEY, ...flags, ...added] };
+  return {
+    args: [word("ZADD"), random.keyName(LEX_KEY), ...flags, ...added],
+  };
 }
 
 /**
@@ -481,7 +488,7 @@ function lexRange(random: FuzzRandom, highFirst = false): [Buffer, Buffer] {
 function byLex(name: string): CommandGenerator["generate"] {
   return (random) => {
     const key = lexKey(random);
-    return lexCommand([word(name), key, ...lexRange(random)], key);
+    return lexCommand(random, [word(name), key, ...lexRange(random)], key);
   };
 }
 
@@ -563,7 +570,7 @@ function zrange(store: boolean): CommandGenerator["generate"] {
       ...range,
       ...shuffled(random, options).flat(),
     ];
-    return mode === "bylex" ? lexCommand(args, source) : { args };
+    return mode === "bylex" ? lexCommand(random, args, source) : { args };
   };
 }
 
@@ -597,7 +604,7 @@ function rangeByLex(name: string): CommandGenerator["generate"] {
     const args = [word(name), key, ...lexRange(random, highFirst)];
     if (random.chance(0.4)) args.push(...limit(random));
     if (random.chance(0.04)) args.push(word(random.anyCase("withscores")));
-    return lexCommand(args, key);
+    return lexCommand(random, args, key);
   };
 }
 // #endregion zrange
@@ -805,7 +812,7 @@ const ON_ZSET_KEYS: readonly CommandGenerator[] = (
       (r) => [
         word("OBJECT"),
         word(r.anyCase("encoding")),
-        r.chance(0.2) ? LEX_KEY : zsetKey(r),
+        r.chance(0.2) ? r.keyName(LEX_KEY) : zsetKey(r),
       ],
     ],
     ["type", 2, (r) => [word("TYPE"), zsetKey(r)]],
