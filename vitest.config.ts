@@ -22,6 +22,7 @@ import { FIDELITY_TAG } from "./shared/exercise.ts";
 const projects = [
   ...chapterProjects(listChapters(), {
     exerciseDir: process.env.EXERCISE_DIR,
+    fidelity: process.env.REDIS_URL !== undefined,
   }),
   // A learner's exercise runs in RESP3 only, the protocol of ioredis's
   // default client.
@@ -59,7 +60,9 @@ export default defineConfig({
     // `npm test` there; every file starts servers of its own, so files
     // never share state. (A test that needs more time than the usual 30 s
     // under that load says so itself: the slow reader's 256 MB.)
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // At least 3: most suites wait on sockets and timers more than they
+    // compute, so a 2-core machine (CI's) keeps busy with three.
+    maxWorkers: Math.max(3, availableParallelism() - 1),
     projects: [
       ...projects.map(
         ({

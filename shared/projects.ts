@@ -44,6 +44,12 @@ export interface ProjectOptions {
    * import the reference code directly and would pass whatever the learner wrote.
    */
   exerciseDir?: string | undefined;
+  /**
+   * True when the suites test another server (REDIS_URL, the fidelity
+   * run): unit tests are left out too, since they test our modules
+   * whatever the server, and have run already.
+   */
+  fidelity?: boolean;
 }
 
 /** Black-box suites live in `test/`, unit tests in `test/unit/`. */
@@ -58,7 +64,7 @@ export function chapterProjects(
     const include = blackBoxChapters.map(
       (c) => `chapters/${c.id}/test/*.test.ts`,
     );
-    if (options.exerciseDir === undefined)
+    if (options.exerciseDir === undefined && options.fidelity !== true)
       include.push(`chapters/${chapter.id}/test/unit/**/*.test.ts`);
     return {
       name: chapter.id,
