@@ -6,12 +6,9 @@
  * where redis-server is not installed; CI installs it.)
  */
 import { describe, expect, it, onTestFinished } from "vitest";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Redis } from "ioredis";
+import { nodeForThisTest } from "../../../../shared/cluster-harness.ts";
 import {
   decodeMessage,
   encodeMessage,
@@ -142,43 +139,12 @@ describe.skipIf(!hasRedis)("a real redis-server's messages", () => {
     onTestFinished(() => void listener.close());
     const listenerPort = (listener.address() as AddressInfo).port;
 
-    const dir = mkdtempSync(join(tmpdir(), "bus-capture-"));
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const redis = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(port),
-        "--cluster-enabled",
-        "yes",
-        "--dir",
-        dir,
-        "--save",
-        "",
-      ],
-      { stdio: "ignore" },
-    );
-    onTestFinished(() => {
-      redis.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const client = new Redis({
-      port,
-      lazyConnect: true,
-      retryStrategy: () => 50,
-    });
-    onTestFinished(() => client.disconnect());
-    let myId = "";
-    const deadline = Date.now() + 10_000;
-    while (myId === "") {
-      try {
-        await client.connect().catch(() => undefined);
-        myId = String(await client.call("CLUSTER", "MYID"));
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    // A real node, on a port whose bus port is free too (the harness's
+    // rule), in a folder of its own; stopped when the test ends.
+    const node = await nodeForThisTest({ kind: "redis" });
+    const { port } = node;
+    const client = await node.admin();
+    const myId = String(await client.call("CLUSTER", "MYID"));
     await client.call("CLUSTER", "ADDSLOTS", "0", "16383");
     // Bus port given explicitly: the listener's port is not port + 10000.
     await client.call(
