@@ -119,14 +119,14 @@ export function useCluster(
 ): { nodes: NodeProcess[] } {
   const handle = { nodes: [] as NodeProcess[] };
   beforeAll(async () => {
-    for (let i = 0; i < count; i++) {
-      handle.nodes.push(
-        await startNode({
+    handle.nodes.push(
+      ...(await startNodes(
+        Array.from({ length: count }, (_, i) => ({
           ...options,
           kind: options.kinds?.[i] ?? options.kind,
-        }),
-      );
-    }
+        })),
+      )),
+    );
     await formCluster(handle.nodes);
   }, 90_000);
   afterAll(() => cleanUp(handle.nodes));

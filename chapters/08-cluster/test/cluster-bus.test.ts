@@ -16,18 +16,17 @@
  * Nothing sleeps for a fixed time: every wait polls for what it expects,
  * with a deadline.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   cleanUp,
   formCluster,
-  startNode,
+  startNodes,
   waitForAgreement,
   waitUntil,
   type NodeProcess,
 } from "../../../shared/cluster-harness.ts";
-import { onTestFinished } from "vitest";
 
 /** Short, so that failures are seen within seconds; the same for both kinds. */
 const NODE_TIMEOUT = 1000;
@@ -74,21 +73,17 @@ async function clusterState(node: NodeProcess): Promise<string> {
 }
 
 /** Starts `count` nodes, stopped and removed when the test ends. */
-async function startNodes(count: number): Promise<NodeProcess[]> {
-  const nodes: NodeProcess[] = [];
-  onTestFinished(() => cleanUp(nodes));
-  const started = await Promise.all(
-    Array.from({ length: count }, () =>
-      startNode({ nodeTimeout: NODE_TIMEOUT }),
-    ),
+async function startClusterNodes(count: number): Promise<NodeProcess[]> {
+  const nodes = await startNodes(
+    Array.from({ length: count }, () => ({ nodeTimeout: NODE_TIMEOUT })),
   );
-  nodes.push(...started);
+  onTestFinished(() => cleanUp(nodes));
   return nodes;
 }
 
 describe("meeting", () => {
   it("MEET shows the met node in handshake, then under its own name, on every node", async () => {
-    const [a, b, c] = await startNodes(3);
+    const [a, b, c] = await startClusterNodes(3);
     const ids = [await myId(a!), await myId(b!), await myId(c!)];
     await (await a!.admin()).call("CLUSTER", "MEET", "127.0.0.1", b!.port);
     // Right after MEET, a knows b only by address.
@@ -125,7 +120,7 @@ describe("meeting", () => {
   });
 
   it("a node met by address is not suspected after the handshake", async () => {
-    const nodes = await startNodes(3);
+    const nodes = await startClusterNodes(3);
     await formCluster(nodes);
     const formedAt = Date.now();
     // Wait until each node has had a PONG from each other node well after
@@ -156,7 +151,7 @@ describe("meeting", () => {
   });
 
   it("nodes.conf holds every node and the epochs, in Redis's format", async () => {
-    const nodes = await startNodes(3);
+    const nodes = await startClusterNodes(3);
     await formCluster(nodes);
     const text = readFileSync(join(nodes[0]!.dir, "nodes.conf"), "latin1");
     const lines = text.trim().split("\n");
@@ -173,7 +168,7 @@ describe("meeting", () => {
 
 describe("epochs", () => {
   it("masters met with the same config epoch end with different ones", async () => {
-    const [a, b, c] = await startNodes(3);
+    const [a, b, c] = await startClusterNodes(3);
     for (const [node, first, last] of [
       [a!, 0, 5460],
       [b!, 5461, 10922],
@@ -195,7 +190,7 @@ describe("epochs", () => {
   });
 
   it("two claims on one slot: the higher config epoch wins it on every node", async () => {
-    const [a, b, c] = await startNodes(3);
+    const [a, b, c] = await startClusterNodes(3);
     const ids = [await myId(a!), await myId(b!), await myId(c!)];
     // a and b both claim slot 100 before they meet; b's epoch is higher.
     await (await a!.admin()).call("CLUSTER", "ADDSLOTSRANGE", 0, 5460);
@@ -228,7 +223,7 @@ describe("epochs", () => {
 
 describe("failure detection", () => {
   it("a killed node is fail? then fail on the others; restarted, it is back with its name and slots", async () => {
-    const nodes = await startNodes(3);
+    const nodes = await startClusterNodes(3);
     await formCluster(nodes);
     const [a, b, c] = nodes;
     const cId = await myId(c!);
@@ -269,7 +264,7 @@ describe("failure detection", () => {
   });
 
   it("restarted all together, the nodes come back from nodes.conf and agree again", async () => {
-    const nodes = await startNodes(3);
+    const nodes = await startClusterNodes(3);
     await formCluster(nodes);
     const before = await Promise.all(nodes.map(myId));
     await Promise.all(nodes.map((node) => node.stop("SIGTERM")));
