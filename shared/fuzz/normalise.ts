@@ -26,6 +26,7 @@ import {
 } from "./exchange.ts";
 import { isError, isNull, textOf, type RespReply } from "./resp.ts";
 import { editIntrospection, introspectionKind } from "./introspection.ts";
+import { dumpContents } from "./dump-payloads.ts";
 
 export interface Normalisation {
   readonly name: string;
@@ -907,4 +908,24 @@ export const NORMALISATIONS: readonly Normalisation[] = [
     },
   },
   // #endregion sort-rules
+  // #region dump-rules
+  {
+    name: "dump-contents",
+    why: "a DUMP payload of a set or hash in a hash table lists its members in the table's order, which Redis seeds at random, and a list's payload shows how it is split into nodes, where chapter 08's quicklist differs from Redis's on purpose in a few cases (quicklist.ts): payloads that differ must still hold the same contents in the same RDB type and version, read by the fuzzer's own reader (dump-payloads.ts), sorted where the type has no order",
+    applies: (args) => commandName(args) === "dump",
+    agree({ ours, redis }) {
+      if (ours.type !== redis.type || !ours.data || !redis.data) return false;
+      if (!ours.data.subarray(-10, -8).equals(redis.data.subarray(-10, -8)))
+        return false;
+      const a = dumpContents(ours.data);
+      const b = dumpContents(redis.data);
+      return (
+        a !== undefined &&
+        b !== undefined &&
+        a.type === b.type &&
+        JSON.stringify(a.elements) === JSON.stringify(b.elements)
+      );
+    },
+  },
+  // #endregion dump-rules
 ];

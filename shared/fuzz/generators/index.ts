@@ -28,6 +28,7 @@ import {
   type TransactionScenario,
 } from "./transactions.ts";
 import { CLUSTER_GENERATORS } from "./cluster.ts";
+import { DUMP_GENERATORS } from "./dump.ts";
 import { clusterKeyName } from "../cluster-keys.ts";
 
 /** What the chapter under test has, read from the server itself at start-up. */
@@ -155,6 +156,7 @@ export const ALL_GENERATORS: readonly CommandGenerator[] = [
   ...SORT_GENERATORS,
   ...TRANSACTION_GENERATORS,
   ...CLUSTER_GENERATORS,
+  ...DUMP_GENERATORS,
 ];
 
 /** How often a command loses or gains words: the wrong-arity path of every command. */

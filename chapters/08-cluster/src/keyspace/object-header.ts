@@ -37,6 +37,19 @@ export function lruClock(ms: number): number {
 export function secondsBetween(then: number, now: number): number {
   return now >= then ? now - then : now + (LRU_CLOCK_MAX - then);
 }
+
+/**
+ * The LRU clock reading `idleSeconds` before `now` (RESTORE's IDLETIME,
+ * Redis's `objectSetLRUOrLFU`): before the clock's zero, Redis gives up
+ * and picks half the clock's range back. The seconds are a 64-bit integer
+ * that Redis multiplies by 1000 and divides back, wrapping as C does.
+ */
+export function clockBefore(now: number, idleSeconds: bigint): number {
+  const seconds = BigInt.asIntN(64, idleSeconds * 1000n) / 1000n;
+  const clock = BigInt(now) - seconds;
+  if (clock < 0n) return (now + Math.floor(LRU_CLOCK_MAX / 2)) % LRU_CLOCK_MAX;
+  return Number(clock);
+}
 // #endregion lru-clock
 
 // #region string-origin

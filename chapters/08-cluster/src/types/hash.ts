@@ -135,6 +135,15 @@ export class RedisHash {
   }
 
   /**
+   * Converts a compact hash to a hash table now, whatever the limits:
+   * RESTORE of a listpack with more fields than the limit allows.
+   */
+  convertToHashtable(): void {
+    const pairs = this.#pairs;
+    if (pairs instanceof PackedPairs) this.#convert(pairs);
+  }
+
+  /**
    * Every field and its value, in HGETALL's order: the order they were
    * added while compact, the table's order once converted.
    */

@@ -80,6 +80,18 @@ export class Intset {
   /** The width of every member: it only grows (Redis never narrows an intset). */
   #width: IntsetWidth = 16;
 
+  /**
+   * An intset of `members`, ascending and distinct, each of which fits
+   * `width`: RESTORE keeps the width of the intset it was sent, as Redis
+   * keeps the bytes, even where narrower would do.
+   */
+  static of(members: readonly bigint[], width: IntsetWidth): Intset {
+    const intset = new Intset();
+    intset.#width = width;
+    intset.#units = members.map((member) => encode(member, width)).join("");
+    return intset;
+  }
+
   /** How many members. */
   get size(): number {
     return this.#units.length / UNITS[this.#width];

@@ -344,6 +344,16 @@ export class Quicklist {
   }
 
   /**
+   * Adds a node holding `values` (at least one) at the tail, as they come,
+   * whatever the fill rules would make of them: RESTORE keeps the nodes of
+   * a DUMP payload, as Redis's `quicklistAppendListpack` does.
+   */
+  appendNode(values: readonly string[]): void {
+    this.#link(QuicklistNode.of(values), this.#tail, undefined);
+    this.#length += values.length;
+  }
+
+  /**
    * A copy that shares nothing mutable with this list (COPY, the AOF
    * rewrite), made in O(nodes): the copies of the nodes share their packed
    * strings, which never change (see QuicklistNode's `clone`).

@@ -17,7 +17,7 @@
  */
 import { Dict } from "../keyspace/dict.ts";
 import { parseInt64 } from "../numbers/integers.ts";
-import { Intset } from "./intset.ts";
+import { Intset, type IntsetWidth } from "./intset.ts";
 
 /**
  * `set-max-intset-entries`: the most members an intset holds. Any value
@@ -43,6 +43,13 @@ export class RedisSet {
   /** The members: an intset while they allow it, a hash table after. */
   #members: Intset | Dict<true> = new Intset();
 
+  /** A set holding `intset`, which it takes over (RESTORE of an intset). */
+  static fromIntset(intset: Intset): RedisSet {
+    const set = new RedisSet();
+    set.#members = intset;
+    return set;
+  }
+
   /** What TYPE answers for a set. */
   get type(): "set" {
     return "set";
@@ -51,6 +58,15 @@ export class RedisSet {
   /** What OBJECT ENCODING answers. */
   get encoding(): "intset" | "hashtable" {
     return this.#members instanceof Intset ? "intset" : "hashtable";
+  }
+
+  /**
+   * The intset's width in bits, or undefined for a hash table: DUMP writes
+   * an intset as Redis's bytes, at this width, which never narrows.
+   */
+  get intsetWidth(): IntsetWidth | undefined {
+    const members = this.#members;
+    return members instanceof Intset ? members.width : undefined;
   }
 
   /** How many members (SCARD). */
