@@ -94,6 +94,11 @@ export class BlockedClients implements KeyspaceListener {
     return count;
   }
 
+  /** Every blocked client, in the order they blocked: cluster mode checks their slots. */
+  waiters(): Waiter[] {
+    return [...this.#byClient.values()].map(({ waiter }) => waiter);
+  }
+
   isBlocked(clientId: number): boolean {
     return this.#byClient.has(clientId);
   }

@@ -124,7 +124,7 @@ export function receiveMessage(
     if (node === undefined || node.configEpoch >= configEpoch) return;
     node.configEpoch = configEpoch;
     claimSlots(state, node, configEpoch, slots);
-    state.changed({ save: true, updateState: true });
+    state.changed({ save: true, fsync: true, updateState: true });
   }
   // PUBLISH, failover votes, MFSTART, MODULE: not in this chapter; ignored.
 }
@@ -142,7 +142,7 @@ function updateEpochs(
   }
   if (header.configEpoch > sender.configEpoch) {
     sender.configEpoch = header.configEpoch;
-    state.changed({ save: true });
+    state.changed({ save: true, fsync: true });
   }
 }
 

@@ -97,6 +97,18 @@ export function broadcastFail(bus: ClusterBus, node: ClusterNode): void {
   }
 }
 
+/**
+ * A PONG to every node we have a link to, at once rather than at the next
+ * PING: after a slot changed hands by command, the others learn it now
+ * (clusterBroadcastPong).
+ */
+export function broadcastPong(bus: ClusterBus): void {
+  for (const [peer, link] of bus.outboundLinks()) {
+    if (peer.has(NodeFlag.HANDSHAKE)) continue;
+    sendPing(bus, link, MessageType.PONG);
+  }
+}
+
 /** Tells a node that its claim on a slot is stale: `owner` has it, at a higher config epoch. */
 export function sendUpdate(
   bus: ClusterBus,

@@ -14,10 +14,24 @@ import { SLOT_COUNT } from "./hash-slot.ts";
 
 /** What must happen at the end of the turn. */
 export interface ClusterChange {
-  /** Rewrite nodes.conf (and fsync it). */
+  /** Rewrite nodes.conf. */
   save?: boolean;
+  /**
+   * And fsync it: only for epochs, and slots won by a higher epoch, which
+   * must survive a crash (Redis's CLUSTER_TODO_FSYNC_CONFIG). Redis does
+   * not fsync for a SETSLOT or an ADDSLOTS: a reshard sends thousands, at
+   * milliseconds per fsync.
+   */
+  fsync?: boolean;
   /** Recompute `ok`/`fail`. */
   updateState?: boolean;
+}
+
+/** What the cluster may do to the keys of a slot (cluster.ts provides it). */
+export interface SlotKeys {
+  count(slot: number): number;
+  /** Deletes every key of the slot; how many there were. */
+  deleteAll(slot: number): number;
 }
 
 /** Redis's delays around the cluster's state (CLUSTER_*_DELAY), in ms. */
@@ -39,6 +53,21 @@ export class ClusterState {
   lastVoteEpoch = 0;
   /** The owner of each slot, or undefined. */
   readonly owners: (ClusterNode | undefined)[] = new Array(SLOT_COUNT);
+  /**
+   * Resharding (CLUSTER SETSLOT): the node each slot of ours is being
+   * moved to, and the node each slot is being moved from, or undefined.
+   * Routing reads them (ASK, TRYAGAIN, ASKING); only this node's own
+   * view, never gossiped: nodes.conf keeps them as `[slot->-id]` and
+   * `[slot-<-id]`.
+   */
+  readonly migratingTo: (ClusterNode | undefined)[] = new Array(SLOT_COUNT);
+  readonly importingFrom: (ClusterNode | undefined)[] = new Array(SLOT_COUNT);
+  /**
+   * Database 0's keys by slot, as far as the cluster needs them: how many
+   * a slot has, and deleting them all. Cluster.indexKeys plugs the real
+   * ones in; until then there are none.
+   */
+  slotKeys: SlotKeys = { count: () => 0, deleteAll: () => 0 };
   /** `ok` once every slot is served by a reachable node and a majority of masters is reachable. */
   state: "ok" | "fail" = "fail";
   /** Nodes CLUSTER FORGET removed, by name, with when they may be learned again (ms). */
@@ -88,11 +117,15 @@ export class ClusterState {
   }
 
   /**
-   * Removes a node: its slots become unassigned, and its reports about
-   * other nodes are dropped (clusterDelNode). Its links are the bus's to close.
+   * Removes a node: its slots become unassigned, no slot migrates to it
+   * or from it any more, and its reports about other nodes are dropped
+   * (clusterDelNode). Its links are the bus's to close.
    */
   deleteNode(node: ClusterNode): void {
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (this.importingFrom[slot] === node)
+        this.importingFrom[slot] = undefined;
+      if (this.migratingTo[slot] === node) this.migratingTo[slot] = undefined;
       if (this.owners[slot] === node) this.unassignSlot(slot);
     }
     for (const other of this.nodes.values()) {
@@ -123,6 +156,24 @@ export class ClusterState {
     }
     return max;
   }
+
+  /**
+   * Takes a new config epoch without the others' agreement, unless this
+   * node's is already the highest and not 0: true if it did
+   * (clusterBumpConfigEpochWithoutConsensus). A slot moved by hand must
+   * come with a higher epoch, or the old owner's claim would win it back.
+   */
+  bumpConfigEpochWithoutConsensus(): boolean {
+    const { myself } = this;
+    if (myself.configEpoch !== 0 && myself.configEpoch === this.maxEpoch()) {
+      return false;
+    }
+    this.currentEpoch += 1;
+    myself.configEpoch = this.currentEpoch;
+    this.changed({ save: true, fsync: true });
+    console.log(`New configEpoch set to ${myself.configEpoch}`);
+    return true;
+  }
   // #endregion nodes
 
   // #region slots
@@ -141,6 +192,12 @@ export class ClusterState {
     owner.clearSlotBit(slot);
     this.owners[slot] = undefined;
     return true;
+  }
+
+  /** Ends every migration and import, as CLUSTER RESET does (clusterCloseAllSlots). */
+  closeAllSlots(): void {
+    this.migratingTo.fill(undefined);
+    this.importingFrom.fill(undefined);
   }
 
   assignedSlotCount(): number {

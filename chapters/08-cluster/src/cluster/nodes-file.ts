@@ -35,9 +35,14 @@ import { SLOT_COUNT } from "./hash-slot.ts";
 /**
  * A node's line, as CLUSTER NODES and nodes.conf write it
  * (clusterGenNodeDescription). The link is "connected" when the bus has a
- * link to it, which `connected` says.
+ * link to it, which `connected` says. This node's own line ends with the
+ * slots it is moving (see `slotMarkers`).
  */
-export function describeNode(node: ClusterNode, connected: boolean): string {
+export function describeNode(
+  state: ClusterState,
+  node: ClusterNode,
+  connected: boolean,
+): string {
   const address = `${node.ip}:${node.port}@${node.busPort}${node.hostname === "" ? "" : `,${node.hostname}`}`;
   const master = node.replicaOf ?? "-";
   const myself = node.has(NodeFlag.MYSELF);
@@ -58,7 +63,25 @@ export function describeNode(node: ClusterNode, connected: boolean): string {
     node.configEpoch,
     link,
     ...slots,
+    ...(myself ? slotMarkers(state) : []),
   ].join(" ");
+}
+
+/**
+ * The slots this node is moving, in slot order: `[slot->-id]` for one
+ * migrating to node `id`, `[slot-<-id]` for one importing from it. A slot
+ * both migrating and importing shows only the first, as in Redis.
+ * redis-cli --cluster reads them to find "open slots".
+ */
+function slotMarkers(state: ClusterState): string[] {
+  const markers: string[] = [];
+  for (let slot = 0; slot < SLOT_COUNT; slot++) {
+    const to = state.migratingTo[slot];
+    const from = state.importingFrom[slot];
+    if (to !== undefined) markers.push(`[${slot}->-${to.name}]`);
+    else if (from !== undefined) markers.push(`[${slot}-<-${from.name}]`);
+  }
+  return markers;
 }
 // #endregion describe-node
 
@@ -68,7 +91,7 @@ function fileText(
   isConnected: (node: ClusterNode) => boolean,
 ): string {
   const lines = [...state.nodes.values()].map((node) =>
-    describeNode(node, isConnected(node)),
+    describeNode(state, node, isConnected(node)),
   );
   lines.push(
     `vars currentEpoch ${state.currentEpoch} lastVoteEpoch ${state.lastVoteEpoch}`,
@@ -77,21 +100,27 @@ function fileText(
 }
 
 // #region save
-/** Writes the file atomically and durably: temporary file, fsync, rename, fsync of the folder. */
+/**
+ * Writes the file atomically (temporary file, rename) and, if `durable`,
+ * durably: fsync of the file, then of the folder. An fsync costs
+ * milliseconds, so only changes of epoch ask for one, as in Redis.
+ */
 export function saveNodesFile(
   path: string,
   state: ClusterState,
   isConnected: (node: ClusterNode) => boolean,
+  durable = true,
 ): void {
   const temporary = `${path}.tmp-${process.pid}`;
   const fd = openSync(temporary, "w");
   try {
     writeSync(fd, fileText(state, isConnected));
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(temporary, path);
+  if (!durable) return;
   // The rename itself lives in the folder: sync it too, or a crash could
   // bring the old name back.
   const folder = openSync(dirname(path), "r");
@@ -123,6 +152,7 @@ export function loadNodesFile(path: string, state: ClusterState): boolean {
   let myself: ClusterNode | undefined;
   const nodes: ClusterNode[] = [];
   const slotsOf = new Map<ClusterNode, [number, number][]>();
+  const markers: SlotMarker[] = [];
   for (const [index, line] of text.split("\n").entries()) {
     const words = line.trim().split(/ +/);
     if (words[0] === "") continue;
@@ -147,7 +177,7 @@ export function loadNodesFile(path: string, state: ClusterState): boolean {
     if (Number(pingSent) !== 0) node.pingSent = now;
     if (Number(pong) !== 0) node.pongReceived = now;
     node.configEpoch = Number(epoch);
-    slotsOf.set(node, readSlots(words.slice(8), where));
+    slotsOf.set(node, readSlots(words.slice(8), markers, where));
     if (node.has(NodeFlag.MYSELF)) {
       if (myself !== undefined) {
         throw new NodesFileError(
@@ -171,6 +201,7 @@ export function loadNodesFile(path: string, state: ClusterState): boolean {
       for (let slot = start; slot <= end; slot++) state.assignSlot(slot, node);
     }
   }
+  restoreMarkers(state, markers);
   // A current epoch lower than a node's config epoch cannot be right.
   state.currentEpoch = Math.max(state.currentEpoch, state.maxEpoch());
   return true;
@@ -190,11 +221,40 @@ function readAddress(node: ClusterNode, text: string, where: string): void {
   node.hostname = match[4] ?? "";
 }
 
-/** `0-5460 5461 [...]`: the slot ranges; the bracketed migration markers are read in part 2. */
-function readSlots(words: string[], where: string): [number, number][] {
+/** A slot being moved, as a nodes.conf line's `[slot->-id]` or `[slot-<-id]` says. */
+interface SlotMarker {
+  slot: number;
+  direction: "migrating" | "importing";
+  name: string;
+}
+
+const MARKER = /^\[(\d+)-([<>])-([^\]]{40})\]$/;
+
+/**
+ * `0-5460 5461 [...]`: the slot ranges, returned, and the migration
+ * markers, added to `markers`.
+ */
+function readSlots(
+  words: string[],
+  markers: SlotMarker[],
+  where: string,
+): [number, number][] {
   const ranges: [number, number][] = [];
   for (const word of words) {
-    if (word.startsWith("[")) continue;
+    if (word.startsWith("[")) {
+      const match = MARKER.exec(word);
+      if (match === null || Number(match[1]) >= SLOT_COUNT) {
+        throw new NodesFileError(
+          `Unrecoverable error: bad slot marker '${word}' (${where})`,
+        );
+      }
+      markers.push({
+        slot: Number(match[1]),
+        direction: match[2] === ">" ? "migrating" : "importing",
+        name: match[3]!,
+      });
+      continue;
+    }
     const [start, end = start] = word.split("-").map(Number);
     if (
       !Number.isInteger(start) ||
@@ -210,5 +270,21 @@ function readSlots(words: string[], where: string): [number, number][] {
     ranges.push([start!, end!]);
   }
   return ranges;
+}
+/**
+ * The slots this node was moving when it stopped: it goes on moving them.
+ * A marker may name a node the file has no line for; Redis then adds one,
+ * without flags or address, and so do we.
+ */
+function restoreMarkers(state: ClusterState, markers: SlotMarker[]): void {
+  for (const { slot, direction, name } of markers) {
+    let node = state.nodes.get(name);
+    if (node === undefined) {
+      node = new ClusterNode(name, 0, state.now());
+      state.addNode(node);
+    }
+    if (direction === "migrating") state.migratingTo[slot] = node;
+    else state.importingFrom[slot] = node;
+  }
 }
 // #endregion load

@@ -46,7 +46,14 @@ export function updateSlots(
 /**
  * Gives `node` every slot of `slots` that is unassigned or whose owner
  * has a lower config epoch (clusterUpdateSlotsConfigWith). Never our own
- * view of ourselves: we change our slots only by command.
+ * view of ourselves: we change our slots only by command. Nor a slot we
+ * are importing: a move by hand is finished by hand (SETSLOT NODE), even
+ * if the source already gave the slot up.
+ *
+ * A slot of ours lost this way may still hold keys (after a failover, or
+ * a slot moved by hand without its keys): no client will ever be sent
+ * here for them again, so they are deleted, as Redis 7.0 does, without a
+ * word to the AOF (7.0 logs nothing for them either).
  */
 export function claimSlots(
   state: ClusterState,
@@ -56,22 +63,25 @@ export function claimSlots(
 ): void {
   if (node === state.myself) return;
   let changed = false;
+  const dirtySlots: number[] = [];
   for (let slot = 0; slot < SLOT_COUNT; slot++) {
     if (!hasBit(slots, slot)) continue;
     const owner = state.owners[slot];
-    if (owner === node) continue;
+    if (owner === node || state.importingFrom[slot] !== undefined) continue;
     if (owner === undefined || owner.configEpoch < configEpoch) {
       if (owner === state.myself) {
         console.log(
           `Slot ${slot} is now served by ${node.name}, at a higher config epoch.`,
         );
+        if (state.slotKeys.count(slot) > 0) dirtySlots.push(slot);
       }
       state.unassignSlot(slot);
       state.assignSlot(slot, node);
       changed = true;
     }
   }
-  if (changed) state.changed({ save: true, updateState: true });
+  if (changed) state.changed({ save: true, fsync: true, updateState: true });
+  for (const slot of dirtySlots) state.slotKeys.deleteAll(slot);
 }
 
 function hasBit(slots: Uint8Array, slot: number): boolean {
@@ -107,7 +117,7 @@ export function handleEpochCollision(
   }
   state.currentEpoch += 1;
   myself.configEpoch = state.currentEpoch;
-  state.changed({ save: true });
+  state.changed({ save: true, fsync: true });
   console.log(
     `WARNING: configEpoch collision with node ${sender.name}. configEpoch set to ${myself.configEpoch}`,
   );

@@ -4,7 +4,8 @@
  * (NODES, INFO, SLOTS, SHARDS, LINKS). The view itself is
  * cluster/cluster-state.ts; the bus (cluster/cluster-bus.ts) spreads what
  * these commands change. This file is the container; the subcommands are
- * in cluster-slot-commands.ts (slots and keys), cluster-node-commands.ts
+ * in cluster-slot-commands.ts (slots and keys), cluster-setslot-command.ts
+ * (moving a slot), cluster-node-commands.ts
  * (epochs and other nodes) and cluster-view-commands.ts (the answers).
  *
  * Redis 7.0.15's arities, flags, categories, replies and error texts. With
@@ -36,6 +37,7 @@ import {
   saveconfig,
   setConfigEpoch,
 } from "./cluster-node-commands.ts";
+import { setslot } from "./cluster-setslot-command.ts";
 import {
   info,
   links,
@@ -47,7 +49,7 @@ import {
 
 /**
  * HELP: Redis 7.0.15's text as it is, so it also lists the subcommands
- * this chapter does not have (FAILOVER, REPLICATE, REPLICAS, SETSLOT).
+ * this chapter does not have (FAILOVER, REPLICATE, REPLICAS).
  */
 const help = subcommand({
   name: "help",
@@ -142,6 +144,7 @@ export const cluster: CommandSpec = {
     nodes,
     reset,
     setConfigEpoch,
+    setslot,
     saveconfig,
     slots,
     shards,

@@ -80,15 +80,8 @@ export const bumpepoch = subcommand({
   docs: CLUSTER_DOCS["cluster|bumpepoch"],
   run(_args, cluster) {
     const { state } = cluster;
-    const { myself } = state;
-    if (myself.configEpoch !== 0 && myself.configEpoch === state.maxEpoch()) {
-      return simple(`STILL ${myself.configEpoch}`);
-    }
-    state.currentEpoch += 1;
-    myself.configEpoch = state.currentEpoch;
-    console.log(`New configEpoch set to ${myself.configEpoch}`);
-    state.changed({ save: true });
-    return simple(`BUMPED ${myself.configEpoch}`);
+    const bumped = state.bumpConfigEpochWithoutConsensus();
+    return simple(`${bumped ? "BUMPED" : "STILL"} ${state.myself.configEpoch}`);
   },
 });
 // #endregion epochs

@@ -81,6 +81,8 @@ function applySlots(
 ): Reply {
   for (let slot = 0; slot < SLOT_COUNT; slot++) {
     if (picked[slot] !== 1) continue;
+    // Whatever the slot was being imported from, this settles it.
+    state.importingFrom[slot] = undefined;
     if (deleting) state.unassignSlot(slot);
     else state.assignSlot(slot, state.myself);
   }

@@ -48,9 +48,13 @@ export function subcommand(spec: SubcommandSpec): CommandSpec {
     name: `cluster|${spec.name}`,
     run(args, context) {
       const { cluster } = context.server;
-      return cluster === undefined
-        ? DISABLED
-        : spec.run(args, cluster, context);
+      if (cluster === undefined) return DISABLED;
+      const reply = spec.run(args, cluster, context);
+      // What the subcommand changed is on disk before the client hears
+      // OK, as in Redis, whose beforeSleep saves nodes.conf before it
+      // writes the replies: a crash right after the OK cannot lose it.
+      cluster.beforeSleep();
+      return reply;
     },
   };
 }

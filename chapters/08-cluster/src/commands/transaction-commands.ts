@@ -112,7 +112,7 @@ function runQueued(transaction: Transaction, context: CommandContext): Reply {
   try {
     for (const { spec, args } of transaction.queued) {
       const reply = commands.run(spec, args, context);
-      if (reply.type === "block") {
+      if (reply.type === "block" || reply.type === "forward") {
         throw new Error(`${spec.name} tried to wait inside EXEC`);
       }
       if (reply.type === "error" && undoLog !== undefined) {

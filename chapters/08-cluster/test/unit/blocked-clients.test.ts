@@ -331,7 +331,9 @@ function serverOnManualClock() {
         words.map((word) => Buffer.from(word, "latin1")),
         context,
       );
-      if (reply.type === "block") {
+      if (reply.type === "forward") {
+        throw new Error("forwarded without a cluster");
+      } else if (reply.type === "block") {
         server.blockedClients.block({
           clientId: id,
           db: context.session.db,
