@@ -1016,6 +1016,17 @@ describe("the reply comparer", () => {
     ).toBe("different");
   });
 
+  it("explains chapter 08's cluster-proxy directives in CONFIG GET", () => {
+    const pair = (name: string, value: string) =>
+      `$${name.length}\r\n${name}\r\n$${value.length}\r\n${value}\r\n`;
+    const hz = pair("hz", "10");
+    const proxy =
+      pair("cluster-proxy", "no") + pair("cluster-proxy-timeout", "5000");
+    expect(
+      verdict(exchange("CONFIG GET *", `*6\r\n${hz}${proxy}`, `*2\r\n${hz}`)),
+    ).toEqual({ kind: "explained", ids: ["cluster-proxy"] });
+  });
+
   it("judges each element of EXEC's reply as the reply to its own command", () => {
     const ab = "*2\r\n$1\r\na\r\n$1\r\nb\r\n";
     const ba = "*2\r\n$1\r\nb\r\n$1\r\na\r\n";

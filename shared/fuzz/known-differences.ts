@@ -74,6 +74,8 @@ const OUR_LIMIT_BULK = new RegExp(`\\$(\\d+)\\r\\n${OUR_NORMAL_LIMIT}`, "g");
 
 /** Chapter 07's own directive (its rollback opt-in), which Redis does not have. */
 const MULTI_ROLLBACK = "multi-rollback";
+/** Chapter 08's own directives (its proxy mode), which Redis does not have. */
+const CLUSTER_PROXY_DIRECTIVES = ["cluster-proxy", "cluster-proxy-timeout"];
 
 /** SORT's answer when a weight is not a number. */
 const CANNOT_CONVERT = "ERR One or more scores can't be converted into double";
@@ -235,20 +237,14 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     id: "multi-rollback",
     reason:
       "chapter 07 has a directive of its own, multi-rollback (off by default, never set by the fuzzer: with it, a run-time error inside EXEC undoes the transaction), which Redis does not have: CONFIG GET lists it where Redis lists nothing (chapter 07's rollback tests and article). Only its pair is set aside; the rest of the reply is compared",
-    rewrite(exchange) {
-      if (
-        commandName(exchange.args) !== "config" ||
-        subcommandName(exchange.args) !== "get"
-      )
-        return exchange;
-      const items = elementsOf(exchange.ours);
-      if (items === undefined) return exchange;
-      const kept = items.filter(
-        (_, i) => textOf(items[i - (i % 2)]!)?.toLowerCase() !== MULTI_ROLLBACK,
-      );
-      if (kept.length === items.length) return exchange;
-      return { ...exchange, ours: withItems(exchange.ours, kept) };
-    },
+    rewrite: (exchange) => withoutOwnDirectives(exchange, [MULTI_ROLLBACK]),
+  },
+  {
+    id: "cluster-proxy",
+    reason:
+      "chapter 08 has directives of its own, cluster-proxy and cluster-proxy-timeout (its proxy mode, off by default, never set by the fuzzer: with it, a node forwards a command for another node's slot instead of answering MOVED), which Redis does not have: CONFIG GET lists them where Redis lists nothing (chapter 08's cluster-proxy tests and article). Only their pairs are set aside; the rest of the reply is compared",
+    rewrite: (exchange) =>
+      withoutOwnDirectives(exchange, CLUSTER_PROXY_DIRECTIVES),
   },
   {
     id: "set-before-expiry",
@@ -295,3 +291,25 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     },
   },
 ];
+
+/**
+ * CONFIG GET's reply without the pairs of directives only we have, so
+ * that the rest is compared with Redis's.
+ */
+function withoutOwnDirectives(
+  exchange: Exchange,
+  names: readonly string[],
+): Exchange {
+  if (
+    commandName(exchange.args) !== "config" ||
+    subcommandName(exchange.args) !== "get"
+  )
+    return exchange;
+  const items = elementsOf(exchange.ours);
+  if (items === undefined) return exchange;
+  const kept = items.filter(
+    (_, i) => !names.includes(textOf(items[i - (i % 2)]!)?.toLowerCase() ?? ""),
+  );
+  if (kept.length === items.length) return exchange;
+  return { ...exchange, ours: withItems(exchange.ours, kept) };
+}

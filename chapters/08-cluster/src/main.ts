@@ -49,6 +49,11 @@ export async function main(args: readonly string[]): Promise<void> {
     console.log(
       `Cluster mode: node ${myself.name}, cluster bus on port ${myself.busPort}, configuration in ${server.cluster.nodesFilePath}.`,
     );
+    if (config.clusterProxy) {
+      console.log(
+        "Cluster proxy mode (cluster-proxy yes, not a Redis setting): commands for other nodes' slots are forwarded to them, not answered MOVED.",
+      );
+    }
   }
 
   console.log(

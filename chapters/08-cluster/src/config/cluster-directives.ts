@@ -48,6 +48,23 @@ export interface ClusterSettings {
   clusterRequireFullCoverage: boolean;
   /** Whether a node keeps serving reads while the cluster is down. Redis's default, no. */
   clusterAllowReadsWhenDown: boolean;
+  /**
+   * NOT a Redis setting: this chapter's own proxy mode. On, a node that
+   * would answer `MOVED` forwards the command to the slot's owner and
+   * relays its reply (cluster/proxy/forwarding.ts), so that a client that
+   * knows nothing of clusters can use any node. Redis leaves routing to
+   * the client. Default no: the node behaves as Redis's does.
+   */
+  clusterProxy: boolean;
+  /**
+   * NOT a Redis setting either: milliseconds a forwarded command may wait
+   * for the owner's reply before the client gets a TRYAGAIN error and the
+   * connection to the owner is dropped (cluster/proxy/peer-connection.ts).
+   * Default 5 s: far above any command's time on a healthy node, and far
+   * below cluster-node-timeout's 15 s, so that a client hears of a stuck
+   * owner before the cluster has decided it failed.
+   */
+  clusterProxyTimeout: number;
 }
 // #endregion cluster-settings
 
@@ -62,6 +79,8 @@ export const DEFAULT_CLUSTER_SETTINGS: Readonly<ClusterSettings> = {
   clusterAnnounceHostname: "",
   clusterRequireFullCoverage: true,
   clusterAllowReadsWhenDown: false,
+  clusterProxy: false,
+  clusterProxyTimeout: 5_000,
 };
 
 /** A directive of this family, as directives.ts's `Directive` sees it. */
@@ -163,6 +182,26 @@ export const CLUSTER_DIRECTIVES: Readonly<Record<string, ClusterDirective>> = {
       config.clusterAllowReadsWhenDown = parseYesNo(value);
     },
     show: (config) => (config.clusterAllowReadsWhenDown ? "yes" : "no"),
+    mutable: true,
+  },
+  // Ours, not Redis's (see ClusterSettings): real redis-server refuses them.
+  "cluster-proxy": {
+    apply(config, value) {
+      config.clusterProxy = parseYesNo(value);
+    },
+    show: (config) => (config.clusterProxy ? "yes" : "no"),
+    mutable: true,
+  },
+  "cluster-proxy-timeout": {
+    apply(config, value) {
+      config.clusterProxyTimeout = parseInteger(
+        value,
+        "cluster-proxy-timeout",
+        1,
+        Number.MAX_SAFE_INTEGER,
+      );
+    },
+    show: (config) => String(config.clusterProxyTimeout),
     mutable: true,
   },
 };

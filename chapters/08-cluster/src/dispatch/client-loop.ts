@@ -14,6 +14,7 @@ import { ProtocolError, RespParser } from "../protocol/resp-parser.ts";
 import { error, ReplyWriter, type Reply } from "../protocol/reply.ts";
 import { OutputLimit } from "./output-limit.ts";
 import { commandEnded } from "../cluster/routing.ts";
+import type { ForwardRequest } from "../cluster/proxy/forwarding.ts";
 
 /**
  * Replies accumulate up to about this size before they are sent: small
@@ -56,6 +57,8 @@ export function createRespHandler(
     };
     /** True while the client waits in a blocking command: its next commands wait too. */
     let blocked = false;
+    /** True while a command of the client's is at another node (cluster-proxy): the same. */
+    let forwarded = false;
     const connected: ConnectedClient = {
       connection: client,
       session,
@@ -135,7 +138,12 @@ export function createRespHandler(
       let commandsThisTurn = 0;
       let bytesThisTurn = 0;
       try {
-        while (!session.closeAfterReply && !blocked && !client.congested) {
+        while (
+          !session.closeAfterReply &&
+          !blocked &&
+          !forwarded &&
+          !client.congested
+        ) {
           if (
             commandsThisTurn >= TURN_COMMANDS ||
             bytesThisTurn >= TURN_BYTES
@@ -162,6 +170,8 @@ export function createRespHandler(
           // #region serve-after-command
           if (reply.type === "block") {
             block(reply);
+          } else if (reply.type === "forward") {
+            forward(reply);
           } else {
             // In the protocol in force *after* the command: HELLO 3's own
             // answer is already RESP3, as in Redis.
@@ -217,6 +227,27 @@ export function createRespHandler(
       queueMicrotask(runPending);
     }
     // #endregion block
+
+    // #region forward
+    /**
+     * Cluster proxy (`cluster-proxy yes`, not Redis): the command went to
+     * its slot's owner. As with a blocked client, the client's next
+     * commands, pipelined ones too, wait in the parser until the owner's
+     * reply is back, so replies leave in the order the commands came.
+     */
+    function forward(request: ForwardRequest): void {
+      forwarded = true;
+      request.start((answer) => {
+        forwarded = false;
+        // A client that left while it waited: the reply has nowhere to go.
+        if (gone) return;
+        if (Buffer.isBuffer(answer)) replies.writeEncoded(answer);
+        else replies.write(answer, session.protocol);
+        sendWhenWritten();
+        runPending();
+      });
+    }
+    // #endregion forward
 
     // #region replies-wait
     /**

@@ -223,6 +223,14 @@ export class ReplyWriter {
     }
   }
 
+  /**
+   * Appends a reply that is already bytes in the connection's protocol:
+   * one another node sent, relayed as it came (cluster-proxy, not Redis).
+   */
+  writeEncoded(bytes: Buffer): void {
+    this.#bytes(bytes);
+  }
+
   /** Everything written so far, as one Buffer; the writer starts empty again. */
   take(): Buffer {
     this.#flushText();

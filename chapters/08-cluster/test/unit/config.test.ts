@@ -75,6 +75,8 @@ describe("loadConfig", () => {
       clusterAnnounceHostname: "",
       clusterRequireFullCoverage: true,
       clusterAllowReadsWhenDown: false,
+      clusterProxy: false,
+      clusterProxyTimeout: 5_000,
     });
     expect(loadConfig([])).toEqual(DEFAULT_CONFIG);
   });
