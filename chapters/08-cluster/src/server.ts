@@ -62,6 +62,21 @@
  *   bus-message.ts             the messages, byte for byte as Redis 7.0's
  *   bus-link.ts                one bus connection, cut into messages
  *   failure-detection.ts       failure reports, FAIL by majority, forgiving
+ *   migrate-connections.ts     MIGRATE's cached connections, 64 at most, 10 s
+ *   migrate-exchange.ts        MIGRATE's AUTH, SELECT, RESTOREs and their answers
+ *   proxy/                     cluster-proxy yes (ours, not Redis): forwarding
+ *     forwarding.ts            which commands go to the slot's owner, and how
+ *     peer-pool.ts             pooled connections to the other nodes
+ *     peer-connection.ts       one pipelined connection: FIFO, bounds, deadline
+ *     reply-reader.ts          the reply side of RESP: whole replies, values
+ *   tcc/                       proxy mode's keys across nodes (not Redis)
+ *     across-slots.ts          keys in several slots: here, forwarded, or TCC
+ *     cross-node-writes.ts     the coordinator: try, confirm, cancel
+ *     scatter-gather.ts        MGET across nodes
+ *     tcc-participant.ts       a node's side: locks, outcomes, expired locks
+ *     tcc-writes.ts            what each node's part locks, checks, applies
+ *     participant-links.ts     the participant wired to the node and its peers
+ *     tcc-test-hooks.ts        tests only: crash at a named point, short locks
  * transactions/                MULTI ... EXEC and WATCH
  *   transaction.ts             one client's queue of commands, bounded
  *   watched-keys.ts            who watches which key; a change marks them
@@ -90,6 +105,12 @@
  *   random-picks.ts            random picks, with or without repeats
  *   bits.ts                    a string as a bitmap: bits, ranges, BITPOS
  *   bit-fields.ts              BITFIELD's integers, and their overflow
+ * rdb/                         values in Redis's RDB format, for DUMP and RESTORE
+ *   dump-payload.ts            a value, the RDB version, a CRC64 (crc64.ts)
+ *   value-writer.ts, value-reader.ts  one value, in Redis 7.0's encodings
+ *   rdb-writer.ts, rdb-reader.ts      lengths, strings, doubles (rdb-format.ts)
+ *   listpack.ts, intset-blob.ts, lzf.ts  Redis's own bytes, built and checked
+ *   ziplist.ts                 the older ziplist encodings, read only
  * numbers/                     exact arithmetic for the counters
  *   integers.ts                64-bit integers for INCR and friends
  *   long-double.ts             INCRBYFLOAT's 80-bit long double, exactly
@@ -119,6 +140,7 @@
  *   counter-commands.ts        INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT
  *   key-commands.ts            DEL, EXISTS, TYPE, KEYS, SCAN, RENAME, COPY, ...
  *   object-command.ts          OBJECT: a value's encoding, refcount, idle time
+ *   dump-commands.ts           DUMP, RESTORE, RESTORE-ASKING: values as RDB bytes
  *   typed-lookup.ts            a key of the kind a command needs, or WRONGTYPE
  *   expiry-commands.ts         EXPIRE, TTL, PERSIST and kin; EX/PX parsing
  *   list-commands.ts           LPUSH, LPOP, LRANGE, LSET...: lists by position
@@ -160,6 +182,9 @@
  *   cluster-node-commands.ts   MEET, FORGET, SET-CONFIG-EPOCH, RESET...
  *   cluster-view-commands.ts   NODES, INFO, SLOTS, SHARDS, LINKS, MYID
  *   cluster-connection-commands.ts ASKING, READONLY, READWRITE
+ *   cluster-setslot-command.ts SETSLOT: moving a slot by hand, IMPORTING...
+ *   migrate-command.ts         MIGRATE: keys sent to another server, deleted here
+ *   tcc-commands.ts            TCC PREPARE, CONFIRM, CANCEL...: nodes to nodes
  *   docs/                      COMMAND DOCS data, one file per command file
  */
 // #endregion layout
@@ -192,6 +217,7 @@ import { BITFIELD_COMMANDS } from "./commands/bitfield-command.ts";
 import { LCS_COMMANDS } from "./commands/lcs-command.ts";
 import { KEY_COMMANDS } from "./commands/key-commands.ts";
 import { OBJECT_COMMANDS } from "./commands/object-command.ts";
+import { DUMP_COMMANDS } from "./commands/dump-commands.ts";
 import { EXPIRY_COMMANDS } from "./commands/expiry-commands.ts";
 import { LIST_COMMANDS } from "./commands/list-commands.ts";
 import { BLOCKING_LIST_COMMANDS } from "./commands/blocking-list-commands.ts";
@@ -216,12 +242,16 @@ import { TRANSACTION_COMMANDS } from "./commands/transaction-commands.ts";
 import { RESET_COMMANDS } from "./commands/reset-command.ts";
 import { CLUSTER_COMMANDS } from "./commands/cluster-commands.ts";
 import { CLUSTER_CONNECTION_COMMANDS } from "./commands/cluster-connection-commands.ts";
+import { TCC_COMMANDS } from "./commands/tcc-commands.ts";
+import { MIGRATE_COMMANDS } from "./commands/migrate-command.ts";
+import { connectParticipant } from "./cluster/tcc/participant-links.ts";
 import {
   loadAppendOnlyFile,
   type LoadResult,
 } from "./persistence/aof-loader.ts";
 import { resolve } from "node:path";
 import { Cluster } from "./cluster/cluster.ts";
+import { redirectBlockedClients } from "./cluster/routing.ts";
 
 // #region command-table
 /** Every command this chapter knows. */
@@ -240,6 +270,7 @@ export const COMMANDS = new CommandTable([
   ...LCS_COMMANDS,
   ...KEY_COMMANDS,
   ...OBJECT_COMMANDS,
+  ...DUMP_COMMANDS,
   ...EXPIRY_COMMANDS,
   ...LIST_COMMANDS,
   ...BLOCKING_LIST_COMMANDS,
@@ -257,6 +288,8 @@ export const COMMANDS = new CommandTable([
   ...RESET_COMMANDS,
   ...CLUSTER_COMMANDS,
   ...CLUSTER_CONNECTION_COMMANDS,
+  ...TCC_COMMANDS,
+  ...MIGRATE_COMMANDS,
 ]);
 // #endregion command-table
 
@@ -393,7 +426,12 @@ export function createServerState(
     : undefined;
   // Cluster mode indexes database 0's keys by slot, before the AOF loads any.
   cluster?.indexKeys(keyspace.database(0));
-  return {
+  // A client blocked on a slot that moved away, or in a cluster gone
+  // down, is answered at once (cluster/routing.ts).
+  cluster?.afterUpdate.push(() =>
+    redirectBlockedClients(cluster, blockedClients),
+  );
+  const state: ServerState = {
     keyspace,
     activeExpiry: new ActiveExpiry(keyspace, clock),
     aof,
@@ -408,5 +446,8 @@ export function createServerState(
     startedAt: Date.now(),
     tcp,
   };
+  // Cross-node writes resolve their expired locks by running commands.
+  if (cluster !== undefined) connectParticipant(cluster, COMMANDS, state);
+  return state;
 }
 // #endregion server-state

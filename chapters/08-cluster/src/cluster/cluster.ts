@@ -14,6 +14,8 @@ import { ClusterNode, NodeFlag, randomNodeName } from "./cluster-node.ts";
 import { ClusterState, type ClusterChange } from "./cluster-state.ts";
 import { describeNode, loadNodesFile, saveNodesFile } from "./nodes-file.ts";
 import { SlotIndex } from "./slot-index.ts";
+import { PeerPool } from "./proxy/peer-pool.ts";
+import { TccParticipant } from "./tcc/tcc-participant.ts";
 
 /** Redis's rule for the bus port: the client port + 10000. */
 export const BUS_PORT_OFFSET = 10_000;
@@ -32,8 +34,30 @@ export class Cluster {
    * server.ts hands it to the database, which keeps it up to date.
    */
   readonly slotIndex = new SlotIndex();
+  /**
+   * Connections to the other nodes' client ports, for the commands this
+   * node sends them itself: the proxy's (`cluster-proxy yes`, not Redis)
+   * and cross-node writes'. See proxy/peer-pool.ts.
+   */
+  readonly peers: PeerPool;
+  /**
+   * This node's side of cross-node writes (not Redis): the keys they have
+   * locked, their state, their outcomes. See tcc/tcc-participant.ts.
+   */
+  readonly participant = new TccParticipant();
   readonly #config: ServerConfig;
   readonly #endOfTurn: EndOfTurn;
+  /**
+   * Database 0's keys a MIGRATE is sending right now: until the target
+   * has answered, commands on them answer TRYAGAIN (routing.ts), since
+   * Redis's MIGRATE stops the server for that long and ours does not.
+   */
+  readonly keysInFlight = new Set<string>();
+  /**
+   * Run at the end of a turn in which the slots or the state may have
+   * changed: server.ts redirects the blocked clients there (routing.ts).
+   */
+  readonly afterUpdate: (() => void)[] = [];
   /** What the end of the turn must do, gathered since the last one. */
   #pending: ClusterChange = {};
 
@@ -46,12 +70,25 @@ export class Cluster {
     this.#endOfTurn = endOfTurn;
     this.state = new ClusterState(now, (change) => this.#ask(change));
     this.bus = new ClusterBus(this.state, config);
+    this.peers = new PeerPool(config);
     endOfTurn.add(() => this.beforeSleep());
   }
 
-  /** From now on `db` keeps `slotIndex` up to date, as it adds and deletes keys. */
+  /**
+   * From now on `db` keeps `slotIndex` up to date, as it adds and deletes
+   * keys, and the cluster's state may count and delete a slot's keys.
+   */
   indexKeys(db: Database): void {
     db.indexBySlot(this.slotIndex);
+    const index = this.slotIndex;
+    this.state.slotKeys = {
+      count: (slot) => index.count(slot),
+      deleteAll(slot) {
+        const keys = index.keys(slot, Infinity);
+        for (const key of keys) db.delete(key.toString("latin1"));
+        return keys.length;
+      },
+    };
   }
 
   /** nodes.conf's path: `cluster-config-file`, in `dir`. */
@@ -97,6 +134,7 @@ export class Cluster {
   }
 
   async close(): Promise<void> {
+    this.peers.close();
     await this.bus.close();
     this.beforeSleep();
   }
@@ -104,6 +142,7 @@ export class Cluster {
   #ask(change: ClusterChange): void {
     this.#pending = {
       save: (this.#pending.save ?? false) || (change.save ?? false),
+      fsync: (this.#pending.fsync ?? false) || (change.fsync ?? false),
       updateState:
         (this.#pending.updateState ?? false) || (change.updateState ?? false),
     };
@@ -112,28 +151,35 @@ export class Cluster {
 
   /** The end-of-turn step: what the turn's changes asked for (clusterBeforeSleep). */
   beforeSleep(): void {
-    const { save, updateState } = this.#pending;
+    const { save, fsync, updateState } = this.#pending;
     this.#pending = {};
     if (updateState === true) {
       this.state.updateState(
         this.#config.clusterRequireFullCoverage,
         this.#config.clusterNodeTimeout,
       );
+      for (const step of this.afterUpdate) step();
     }
-    if (save === true) this.save();
+    if (save === true) this.save(fsync === true);
   }
 
-  /** Writes nodes.conf now. */
-  save(): void {
-    saveNodesFile(this.nodesFilePath, this.state, (node) =>
-      this.bus.isConnected(node),
+  /** Writes nodes.conf now; fsynced unless `durable` is false. */
+  save(durable = true): void {
+    saveNodesFile(
+      this.nodesFilePath,
+      this.state,
+      (node) => this.bus.isConnected(node),
+      durable,
     );
   }
 
   /** CLUSTER NODES: one line per node (this one's flagged `myself`). */
   describeNodes(): string {
     return [...this.state.nodes.values()]
-      .map((node) => describeNode(node, this.bus.isConnected(node)) + "\n")
+      .map(
+        (node) =>
+          describeNode(this.state, node, this.bus.isConnected(node)) + "\n",
+      )
       .join("");
   }
 
@@ -153,6 +199,7 @@ export class Cluster {
     for (let slot = 0; slot < state.owners.length; slot++) {
       state.unassignSlot(slot);
     }
+    state.closeAllSlots();
     for (const node of [...state.nodes.values()]) {
       if (node === state.myself) continue;
       this.bus.dropNode(node);
@@ -167,7 +214,7 @@ export class Cluster {
       state.myself.configEpoch = 0;
       state.renameNode(state.myself, randomNodeName());
     }
-    state.changed({ save: true, updateState: true });
+    state.changed({ save: true, fsync: true, updateState: true });
   }
   // #endregion reset
 

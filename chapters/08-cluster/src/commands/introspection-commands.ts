@@ -73,9 +73,15 @@ function commandDocs(spec: CommandSpec): Reply {
     [bulk("group"), bulk(docs.group)],
     [bulk("complexity"), bulk(docs.complexity)],
   ];
+  const docFlags = [
+    ...(docs.deprecated !== undefined ? ["deprecated"] : []),
+    ...(docs.syscmd === true ? ["syscmd"] : []),
+  ];
+  if (docFlags.length > 0) {
+    fields.push([bulk("doc_flags"), set(docFlags.map(simple))]);
+  }
   if (docs.deprecated !== undefined) {
     fields.push(
-      [bulk("doc_flags"), set([simple("deprecated")])],
       [bulk("deprecated_since"), bulk(docs.deprecated.since)],
       [bulk("replaced_by"), bulk(docs.deprecated.replacedBy)],
     );

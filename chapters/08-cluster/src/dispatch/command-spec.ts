@@ -10,6 +10,7 @@
  */
 import type { Reply } from "../protocol/reply.ts";
 import type { BlockRequest } from "../blocking/block-request.ts";
+import type { ForwardRequest } from "../cluster/proxy/forwarding.ts";
 import type { CommandTable } from "./command-table.ts";
 import type { Session } from "./session.ts";
 import type { ServerState } from "./server-state.ts";
@@ -84,9 +85,13 @@ export interface CommandSpec {
   /**
    * Runs the command. `args[0]` is the name as the client typed it. A
    * blocking command with nothing to serve yet (BLPOP on empty keys)
-   * answers a `BlockRequest` instead of a reply.
+   * answers a `BlockRequest` instead of a reply; a command that waits
+   * for another server (MIGRATE) answers a `ForwardRequest`.
    */
-  run(args: Buffer[], context: CommandContext): Reply | BlockRequest;
+  run(
+    args: Buffer[],
+    context: CommandContext,
+  ): Reply | BlockRequest | ForwardRequest;
 }
 
 // #region command-flags
@@ -112,7 +117,8 @@ export type CommandFlag =
   | "no_async_loading" // not allowed while the data set is being replaced
   | "movablekeys" // the keys' positions depend on the arguments (LMPOP)
   | "blocking" // may block the client (BLPOP)
-  | "skip_slowlog"; // not logged by SLOWLOG (EXEC: its commands are)
+  | "skip_slowlog" // not logged by SLOWLOG (EXEC: its commands are)
+  | "asking"; // served for a slot being imported, as after ASKING (RESTORE-ASKING)
 // #endregion command-flags
 
 export interface KeyPositions {
@@ -156,6 +162,8 @@ export interface CommandDocs {
   /** The family it belongs to in Redis's documentation: `connection`, `server`, `string`, ... */
   readonly group: string;
   readonly complexity: string;
+  /** For a command meant for Redis itself, not for users (RESTORE-ASKING): doc flag `syscmd`. */
+  readonly syscmd?: boolean;
   /** For a command Redis keeps only for old clients: since when, and what to use instead. */
   readonly deprecated?: { readonly since: string; readonly replacedBy: string };
   readonly history?: readonly (readonly [version: string, change: string])[];

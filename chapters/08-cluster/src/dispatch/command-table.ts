@@ -15,6 +15,7 @@ import {
   execRefused,
 } from "../transactions/transaction-end.ts";
 import { redirection } from "../cluster/routing.ts";
+import type { ForwardRequest } from "../cluster/proxy/forwarding.ts";
 import { MAX_STRING_BYTES } from "../keyspace/keyspace.ts";
 
 export class CommandTable {
@@ -78,7 +79,10 @@ export class CommandTable {
    * Checks a command against the table and runs it, or, inside MULTI,
    * queues it; every failure is a reply.
    */
-  execute(args: Buffer[], context: CommandContext): Reply | BlockRequest {
+  execute(
+    args: Buffer[],
+    context: CommandContext,
+  ): Reply | BlockRequest | ForwardRequest {
     const spec = this.find(args);
     context.lastCommand = spec;
     const { transaction } = context.session;
@@ -106,6 +110,8 @@ export class CommandTable {
       } else {
         transaction?.fail();
       }
+      // Or, with `cluster-proxy yes` (not Redis), sent to the owner
+      // (cluster/proxy/forwarding.ts): the client loop waits for its reply.
       return redirect;
     }
     // #endregion cluster-redirect
@@ -169,7 +175,7 @@ export class CommandTable {
     spec: CommandSpec,
     args: Buffer[],
     context: CommandContext,
-  ): Reply | BlockRequest {
+  ): Reply | BlockRequest | ForwardRequest {
     const { keyspace, aof } = context.server;
     const changesBefore = keyspace.changes;
     context.loggedAs = undefined;

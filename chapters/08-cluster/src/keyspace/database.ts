@@ -7,6 +7,7 @@ import { Dict, type DictEntry } from "./dict.ts";
 import type { SlotIndex } from "../cluster/slot-index.ts";
 import type { RedisValue, Deadline, Keyspace } from "./keyspace.ts";
 import {
+  clockBefore,
   header,
   isShared,
   lastUsed,
@@ -240,6 +241,22 @@ export class Database {
       ? this.keyspace.sharedIntegerClocks.lastUsed(Number(entry.value))
       : lastUsed(entry.meta);
     return secondsBetween(then, this.#clock());
+  }
+
+  /**
+   * Makes `key` look unused for `seconds` (RESTORE's IDLETIME). For a
+   * shared integer that is the clock of every key that holds it, as in
+   * Redis, where they are one object.
+   */
+  setIdleSeconds(key: string, seconds: bigint): void {
+    const entry = this.#entries.find(key);
+    if (entry === undefined) return;
+    const clock = clockBefore(this.#clock(), seconds);
+    if (isShared(entry.meta)) {
+      this.keyspace.sharedIntegerClocks.touch(Number(entry.value), clock);
+    } else {
+      entry.meta = touched(entry.meta, clock);
+    }
   }
 
   /** How the string at `key` was made (see `StringOrigin`). The key must exist. */

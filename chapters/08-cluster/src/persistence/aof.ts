@@ -394,7 +394,21 @@ export class AppendOnlyFile implements KeyspaceListener {
     // The rewrite buffer must start with a SELECT: the snapshot may end in
     // any database.
     this.#selectedDb = -1;
+    for (const listener of this.#rewriteListeners) listener();
     return "started";
+  }
+
+  /** See `onRewriteStart`. */
+  readonly #rewriteListeners: (() => void)[] = [];
+
+  /**
+   * Calls `listener` each time a rewrite starts: what it records then
+   * follows the snapshot in the new file. For state that is not in the
+   * keyspace but must outlive a rewrite: the cross-node writes a node has
+   * prepared and not yet ended (cluster/tcc/) log their PREPAREs again.
+   */
+  onRewriteStart(listener: () => void): void {
+    this.#rewriteListeners.push(listener);
   }
 
   /**

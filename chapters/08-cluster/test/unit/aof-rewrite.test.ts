@@ -176,10 +176,13 @@ class Client {
   }
 
   #execute(words: string[]): Reply | BlockRequest {
-    return COMMANDS.execute(
+    const reply = COMMANDS.execute(
       words.map((word) => Buffer.from(word, "latin1")),
       this.context,
     );
+    // Only a cluster node forwards (cluster-proxy): this server is none.
+    if (reply.type === "forward") throw new Error(`${words[0]} forwarded`);
+    return reply;
   }
 
   /** Runs a command that must not fail. */

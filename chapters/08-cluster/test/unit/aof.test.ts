@@ -67,7 +67,9 @@ function serverWithAof(settings: Partial<ServerConfig> = {}) {
       words.map((word) => Buffer.from(word, "latin1")),
       context,
     );
-    if (reply.type === "block") throw new Error(`${words[0]} blocked`);
+    if (reply.type === "block" || reply.type === "forward") {
+      throw new Error(`${words[0]} blocked`);
+    }
     return reply;
   };
   return { server, run };
