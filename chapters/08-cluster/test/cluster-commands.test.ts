@@ -21,7 +21,8 @@
  * `CLUSTER_NODES=redis` runs the node tests against redis-server nodes.
  * The shared node is reset (RESET HARD) before each test.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   afterAll,
@@ -31,6 +32,7 @@ import {
   expect,
   inject,
   it,
+  onTestFinished,
 } from "vitest";
 import type { Redis } from "ioredis";
 import { useServer } from "../../../shared/harness.ts";
@@ -862,6 +864,20 @@ describe("RESET, SAVECONFIG", () => {
       ),
     );
     expect(text).toMatch(/^vars currentEpoch 9 lastVoteEpoch 0$/m);
+  });
+
+  it("takes an absolute cluster-config-file as it is, not inside dir", async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), "nodes-conf-"));
+    onTestFinished(() => rmSync(elsewhere, { recursive: true, force: true }));
+    const path = join(elsewhere, "absolute.conf");
+    const node = await nodeForThisTest({
+      args: ["--cluster-config-file", path],
+    });
+    const client = await node.connect({ protocol });
+    expect(await cluster(client, "SAVECONFIG")).toBe("OK");
+    expect(readFileSync(path, "latin1")).toMatch(
+      new RegExp(`^${await myId(client)} .* myself,master `, "m"),
+    );
   });
 
   it("SAVECONFIG says why it could not write", async () => {

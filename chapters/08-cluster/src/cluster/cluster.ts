@@ -5,7 +5,7 @@
  * makes one when `cluster-enabled yes`; commands reach it through
  * `ServerState.cluster`.
  */
-import { join } from "node:path";
+import { resolve } from "node:path";
 import type { ServerConfig } from "../config/directives.ts";
 import type { EndOfTurn } from "../dispatch/end-of-turn.ts";
 import type { Database } from "../keyspace/database.ts";
@@ -91,9 +91,12 @@ export class Cluster {
     };
   }
 
-  /** nodes.conf's path: `cluster-config-file`, in `dir`. */
+  /**
+   * nodes.conf's path: `cluster-config-file`, relative to `dir` unless it
+   * is absolute (Redis chdirs into `dir`, so an absolute path wins there).
+   */
   get nodesFilePath(): string {
-    return join(this.#config.dir, this.#config.clusterConfigFile);
+    return resolve(this.#config.dir, this.#config.clusterConfigFile);
   }
 
   /**
