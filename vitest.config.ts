@@ -19,10 +19,21 @@ import { listChapters } from "./shared/chapters.ts";
 import { chapterProjects, resp2Projects } from "./shared/projects.ts";
 import { FIDELITY_TAG } from "./shared/exercise.ts";
 
+/**
+ * Plain `npm test`, every project and no filter: only then does a unit test
+ * that runs the same bytes as an earlier chapter's run once (see
+ * `unitTestsToRun` in shared/projects.ts). With `--project 07-...` or a file
+ * filter, the earlier project may not run, so each chapter runs all its own.
+ */
+const everyProject =
+  process.env.npm_lifecycle_event === "test" &&
+  process.argv.slice(2).join(" ") === "run";
+
 const projects = [
   ...chapterProjects(listChapters(), {
     exerciseDir: process.env.EXERCISE_DIR,
     fidelity: process.env.REDIS_URL !== undefined,
+    unitTestsOnce: everyProject,
   }),
   // A learner's exercise runs in RESP3 only, the protocol of ioredis's
   // default client.

@@ -16,7 +16,10 @@
  * run once. Against an external server (REDIS_URL) there is no matrix, so
  * there the RESP2 project takes every such suite from 02 up to NN.
  */
-import { speaksRedis, type Chapter } from "./chapters.ts";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { REPO_ROOT, speaksRedis, type Chapter } from "./chapters.ts";
+import { closureFingerprint } from "./import-closure.ts";
 import { PROTOCOL_INDEPENDENT_SUITES } from "./protocol-independent-suites.ts";
 
 export interface ChapterProject {
@@ -50,6 +53,13 @@ export interface ProjectOptions {
    * whatever the server, and have run already.
    */
   fidelity?: boolean;
+  /**
+   * True for a run of every project (plain `npm test`): a unit test that
+   * runs exactly the bytes an earlier chapter's does, itself and every
+   * module it reaches, runs in that chapter's project only
+   * (see `unitTestsToRun`).
+   */
+  unitTestsOnce?: boolean;
 }
 
 /** Black-box suites live in `test/`, unit tests in `test/unit/`. */
@@ -57,6 +67,8 @@ export function chapterProjects(
   chapters: readonly Chapter[],
   options: ProjectOptions = {},
 ): ChapterProject[] {
+  const unitTests =
+    options.unitTestsOnce === true ? unitTestsToRun(chapters) : undefined;
   return chapters.map((chapter) => {
     const blackBoxChapters = speaksRedis(chapter)
       ? chapters.filter((c) => speaksRedis(c) && c.number <= chapter.number)
@@ -65,7 +77,11 @@ export function chapterProjects(
       (c) => `chapters/${c.id}/test/*.test.ts`,
     );
     if (options.exerciseDir === undefined && options.fidelity !== true)
-      include.push(`chapters/${chapter.id}/test/unit/**/*.test.ts`);
+      include.push(
+        ...(unitTests?.get(chapter.id) ?? [
+          `chapters/${chapter.id}/test/unit/**/*.test.ts`,
+        ]),
+      );
     return {
       name: chapter.id,
       include,
@@ -75,6 +91,58 @@ export function chapterProjects(
       protocol: 3,
     };
   });
+}
+
+/**
+ * Each chapter's unit test files (relative to the repository), but those
+ * that run the same bytes as a unit test of an earlier chapter. Chapters
+ * are copies that grow: chapter 07's `test/unit/dict.test.ts` is often
+ * chapter 06's, and so is the dict it tests. When the test file and every
+ * module it imports, directly or not, are byte for byte the same in both
+ * (shared/import-closure.ts, which also leaves out any test that could
+ * tell the two chapters apart), chapter 07's run would repeat chapter 06's
+ * to the byte: it runs once, in the earlier project. Only for a run of
+ * every project (`unitTestsOnce`): `npm run test:chapter 07` runs them all.
+ */
+export function unitTestsToRun(
+  chapters: readonly Chapter[],
+): Map<string, string[]> {
+  const seen = new Set<string>();
+  const toRun = new Map<string, string[]>();
+  // The chapters' modules are read once each, not once per closure.
+  const sources = new Map<string, string>();
+  const read = (path: string): string => {
+    if (!sources.has(path)) sources.set(path, readFileSync(path, "utf8"));
+    return sources.get(path)!;
+  };
+  for (const chapter of chapters) {
+    const unitDir = join(chapter.dir, "test", "unit");
+    const files = existsSync(unitDir) ? testFilesUnder(unitDir) : [];
+    toRun.set(
+      chapter.id,
+      files
+        .filter((file) => {
+          const fingerprint = closureFingerprint(file, chapter.dir, read);
+          if (fingerprint === undefined) return true;
+          if (seen.has(fingerprint)) return false;
+          seen.add(fingerprint);
+          return true;
+        })
+        .map((file) => relative(REPO_ROOT, file).split("\\").join("/")),
+    );
+  }
+  return toRun;
+}
+
+/** The `*.test.ts` files under `dir`, at any depth, sorted. */
+function testFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return testFilesUnder(path);
+      return entry.name.endsWith(".test.ts") ? [path] : [];
+    })
+    .sort();
 }
 
 /**

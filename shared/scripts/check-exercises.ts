@@ -17,6 +17,11 @@
  * every copy but runs the suites for the newest pair only: the older
  * copies were run in full when their chapter was written, and change since
  * only by a carried fix, before which the full check is the one to run.
+ * It also counts on `npm test` having passed just before (CI runs it
+ * first): that run put suites 02..NN-1 to chapter NN-1 itself, so of the
+ * newest pair's suites it runs those that can tell a byte-for-byte copy
+ * from its chapter, after checking the bytes (shared/suites-that-see-the-copy.ts
+ * says which, and why the others would repeat that run).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -29,6 +34,11 @@ import {
   type FileResult,
 } from "../exercise.ts";
 import { runVitest } from "./run-vitest.ts";
+import {
+  differingFiles,
+  sourcesThatReadTheirLocation,
+  suitesThatSeeTheCopy,
+} from "../suites-that-see-the-copy.ts";
 
 const started = performance.now();
 const root = mkdtempSync(join(REPO_ROOT, ".exercise-check-"));
@@ -55,11 +65,12 @@ try {
       console.log(`(--latest: suites only for the newest pair)`);
       continue;
     }
-    const files = earlierSuites(chapter, chapters);
+    let files = earlierSuites(chapter, chapters);
     if (files.length === 0) {
       console.log(`(no suites before chapter ${chapter.id}: nothing to run)`);
       continue;
     }
+    if (latestOnly) files = suitesThatCanDiffer(exercise, files, pair);
     console.log(
       `==> ${pair}: suites ${files.map((f) => f.split("/")[1]!.slice(0, 2)).join(", ")}`,
     );
@@ -100,6 +111,39 @@ if (problems.length > 0) {
 console.log(
   `\nEvery untouched copy type-checks and passes the suites before its exercise (${seconds} s).`,
 );
+
+/**
+ * `--latest`: the suites whose outcome can differ between the copy and the
+ * chapter `npm test` already tested, or all of them if the copy is not
+ * that chapter's bytes or its server reads its own location (see the
+ * header of shared/suites-that-see-the-copy.ts).
+ */
+function suitesThatCanDiffer(
+  exercise: { dir: string; startingPoint: { id: string; dir: string } },
+  files: string[],
+  pair: string,
+): string[] {
+  const differing = differingFiles(exercise.startingPoint.dir, exercise.dir);
+  if (differing.length > 0) {
+    problems.push(
+      `${pair}: the copy differs from its chapter: ${differing.join(", ")}`,
+    );
+    return files;
+  }
+  const readers = sourcesThatReadTheirLocation(exercise.dir);
+  if (readers.length > 0) {
+    console.log(
+      `(src/${readers.join(", src/")} read their location: every suite runs)`,
+    );
+    return files;
+  }
+  const seeing = suitesThatSeeTheCopy(files);
+  console.log(
+    `(--latest: the copy is ${exercise.startingPoint.id}'s bytes, which npm test ran ` +
+      `these suites against; the ${seeing.length} that can tell a copy from it run)`,
+  );
+  return seeing;
+}
 
 function readResults(path: string): FileResult[] {
   try {
