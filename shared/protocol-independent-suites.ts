@@ -37,7 +37,9 @@ export const PROTOCOL_INDEPENDENT_SUITES: readonly string[] = [
   // reached by clients that choose their protocol themselves.
   "cluster-bus.test.ts",
   "cluster-clients.test.ts",
+  "cluster-proxy.test.ts",
   "cluster-tools.test.ts",
+  "cluster-reshard.test.ts",
   "cluster-script.test.ts",
   "mixed-cluster.test.ts",
 ];

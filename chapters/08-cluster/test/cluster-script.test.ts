@@ -1,8 +1,8 @@
 /**
  * `npm run cluster`: shared/scripts/cluster.ts run as the program it is.
- * It must start and form a cluster that Redis's own tools accept, restart
- * it from nodes.conf as it was, say which port is in the way, and take
- * every node down with it on Ctrl-C.
+ * It must start and form a cluster that Redis's own tools accept (check,
+ * and a reshard of 1000 slots), restart it from nodes.conf as it was, say
+ * which port is in the way, and take every node down with it on Ctrl-C.
  */
 import { describe, expect, it, onTestFinished } from "vitest";
 import { spawn } from "node:child_process";
@@ -18,6 +18,7 @@ import {
   clusterCheck,
   hasRedisCli,
   redisCli,
+  reshard,
 } from "./redis-cli-helpers.ts";
 
 const SCRIPT = join(REPO_ROOT, "shared", "scripts", "cluster.ts");
@@ -140,8 +141,8 @@ describe.skipIf(!hasRedisCli || external)("npm run cluster", () => {
   let formed: string[] = [];
 
   it(
-    "forms a cluster redis-cli -c and --cluster check accept, and Ctrl-C stops every node",
-    { timeout: 120_000 },
+    "forms a cluster redis-cli -c, --cluster check and reshard accept, and Ctrl-C stops every node",
+    { timeout: 180_000 },
     async () => {
       onTestFinished(() => {
         if (formed.length === 0)
@@ -176,6 +177,21 @@ describe.skipIf(!hasRedisCli || external)("npm run cluster", () => {
       const check = await clusterCheck(port);
       for (const line of CHECK_OK) expect(check.stdout).toContain(line);
       expect(check.code).toBe(0);
+
+      // Slots move between the script's nodes with Redis's own tool, and
+      // the cluster stays whole: 1000 slots from the first to the second.
+      const [from, to] = await Promise.all(
+        [port, port + 1].map(async (p) =>
+          (await redisCli(["-p", String(p), "cluster", "myid"])).stdout.trim(),
+        ),
+      );
+      const moved = await reshard(port, from!, to!, 1000);
+      expect(moved.code, moved.stdout.slice(-2000) + moved.stderr).toBe(0);
+      const after = await clusterCheck(port + 2);
+      for (const line of CHECK_OK) expect(after.stdout).toContain(line);
+      expect(after.stdout).not.toMatch(/\[(WARNING|ERR)\]/);
+      const foo = await redisCli(["-c", "-p", String(port), "get", "foo"]);
+      expect(foo).toMatchObject({ code: 0, stdout: "bar\n" });
 
       formed = await layout(port);
       expect(formed).toHaveLength(NODES);

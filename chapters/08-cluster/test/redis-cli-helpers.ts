@@ -64,3 +64,72 @@ export function createCluster(
     60_000,
   );
 }
+
+/**
+ * `redis-cli --cluster reshard`: moves `slots` slots from node `fromId`
+ * to node `toId`, the lowest-numbered of the source's slots first, each
+ * with its keys (SETSLOT IMPORTING and MIGRATING, GETKEYSINSLOT, MIGRATE,
+ * then SETSLOT NODE on every master).
+ */
+export function reshard(
+  port: number,
+  fromId: string,
+  toId: string,
+  slots: number,
+): Promise<CliRun> {
+  return redisCli(
+    [
+      "--cluster",
+      "reshard",
+      `127.0.0.1:${port}`,
+      "--cluster-from",
+      fromId,
+      "--cluster-to",
+      toId,
+      "--cluster-slots",
+      String(slots),
+      "--cluster-yes",
+    ],
+    // A few seconds against Redis; minutes against ours on a busy machine.
+    600_000,
+  );
+}
+
+/**
+ * `redis-cli --cluster rebalance`, empty masters included: each master
+ * gets slots in proportion to its weight (1 unless `weights` says, as
+ * `id=weight`).
+ */
+export function rebalance(
+  port: number,
+  weights: readonly string[] = [],
+): Promise<CliRun> {
+  return redisCli(
+    [
+      "--cluster",
+      "rebalance",
+      `127.0.0.1:${port}`,
+      "--cluster-use-empty-masters",
+      ...(weights.length > 0 ? ["--cluster-weight", ...weights] : []),
+    ],
+    600_000,
+  );
+}
+
+/** `redis-cli --cluster fix`: closes open slots (and covers unassigned ones). */
+export function fixCluster(port: number): Promise<CliRun> {
+  return redisCli(["--cluster", "fix", `127.0.0.1:${port}`], 120_000);
+}
+
+/** `redis-cli --cluster add-node NEW EXISTING`: the new node, empty, MEETs the cluster. */
+export function addNode(
+  newPort: number,
+  existingPort: number,
+): Promise<CliRun> {
+  return redisCli([
+    "--cluster",
+    "add-node",
+    `127.0.0.1:${newPort}`,
+    `127.0.0.1:${existingPort}`,
+  ]);
+}

@@ -43,4 +43,40 @@ export const STEPS: readonly ArticleStep[] = [
     about:
       "our nodes and a real redis-server in one cluster: agreement, traffic, failures both ways",
   },
+  {
+    name: "dump-restore",
+    about:
+      "DUMP and RESTORE in Redis's RDB format, to and from a real redis-server",
+    page: 2,
+  },
+  {
+    name: "resharding",
+    about:
+      "moving a slot by hand: SETSLOT, MIGRATE, ASK and TRYAGAIN, the markers in CLUSTER NODES",
+    page: 2,
+  },
+  {
+    name: "cluster-reshard",
+    about:
+      "redis-cli --cluster reshard, rebalance and fix move slots with their keys while clients keep writing",
+    page: 2,
+  },
+  {
+    name: "cluster-proxy",
+    about:
+      "our own cluster-proxy mode: any node answers for every slot, for clients that are not cluster-aware",
+    page: 2,
+  },
+  {
+    name: "cross-node-writes",
+    about:
+      "our own atomic MSET, MSETNX, DEL and RENAME across nodes with try-confirm-cancel, in proxy mode",
+    page: 2,
+  },
+  {
+    name: "tcc-crash",
+    about:
+      "coordinator or participant killed at each step of try-confirm-cancel: all or nothing after restarts",
+    page: 2,
+  },
 ];
