@@ -40,7 +40,9 @@
  * entry: the chapter as a cluster of three nodes, formed as `npm run
  * cluster` forms one, against three real redis-server nodes formed the
  * same way, measured by `redis-benchmark --cluster -t set,get` (see
- * benchCluster).
+ * benchCluster). With chapter 08's proxy mode (`cluster-proxy yes`, not
+ * Redis), one more: one key through a node that forwards it to its owner,
+ * and direct to the owner (see benchProxy).
  *
  * `npm run bench -- NN --quick` checks that every run of the chapter works
  * against both servers, in seconds: one round, a hundredth of the
@@ -853,6 +855,7 @@ async function startCluster(
   kind: NodeKind,
   chapter: Chapter,
   folder: string,
+  settings: readonly string[] = [],
 ): Promise<ClusterTarget> {
   const nodes: NodeProcess[] = [];
   for (let i = 0; i < CLUSTER_NODES; i++) {
@@ -860,7 +863,7 @@ async function startCluster(
       kind,
       await freePortPair(),
       mkdtempSync(join(folder, `${kind}-`)),
-      [],
+      [...settings],
       { mainPath: join(chapter.dir, "src", "main.ts") },
     );
     clusterNodes.add(node);
@@ -897,15 +900,17 @@ async function runClusterBenchmark(
   target: ClusterTarget,
   pipeline: number,
   requests: number,
+  // The proxy entry sends every request to one node it picks, without --cluster.
+  entry: NodeProcess = target.nodes[0]!,
+  args: readonly string[] = clusterArgs(pipeline, requests),
 ): Promise<Map<string, number>> {
   for (const node of target.nodes) await (await node.admin()).call("FLUSHALL");
-  const first = target.nodes[0]!;
   const run = startProcess(binary, [
     "-h",
     "127.0.0.1",
     "-p",
-    String(first.port),
-    ...clusterArgs(pipeline, requests),
+    String(entry.port),
+    ...args,
   ]);
   const timer = setTimeout(() => run.child.kill("SIGKILL"), RUN_TIMEOUT_MS);
   const code = await run.exited.finally(() => clearTimeout(timer));
@@ -1027,6 +1032,143 @@ async function benchCluster(
 }
 // #endregion bench-cluster
 
+// #region bench-proxy
+/**
+ * From chapter 08's proxy mode on (`cluster-proxy yes`, ours, not Redis):
+ * what the second hop costs. redis-benchmark, without --cluster, sends
+ * every request for its one key (`key:__rand_int__`: no -r) to one node:
+ * to a node that does not own the key's slot and forwards each request,
+ * then to the owner itself. Both are set against Redis's owner of the
+ * same slot: the only way Redis serves that key.
+ */
+const PROXY_VARIANT = "cluster proxy";
+const PROXY_KEY = "key:__rand_int__";
+const PROXY_ROUTES = ["through a proxy node", "direct to the owner"] as const;
+
+/** Whether the chapter has the proxy mode: a src/cluster/proxy/ folder. */
+function hasProxyMode(chapter: Chapter): boolean {
+  return existsSync(join(chapter.dir, "src", "cluster", "proxy"));
+}
+
+/** redis-benchmark's arguments against one node, without -h and -p. */
+function proxyArgs(pipeline: number, requests: number): string[] {
+  return clusterArgs(pipeline, requests).filter((arg) => arg !== "--cluster");
+}
+
+/** The node of `target` that owns PROXY_KEY's slot, and one that does not. */
+async function ownerAndOther(
+  target: ClusterTarget,
+): Promise<{ owner: NodeProcess; other: NodeProcess }> {
+  const admin = await target.nodes[0]!.admin();
+  const slot = Number(await admin.call("CLUSTER", "KEYSLOT", PROXY_KEY));
+  const ranges = (await admin.call("CLUSTER", "SLOTS")) as [
+    number,
+    number,
+    [string, number],
+  ][];
+  const [, , [, port]] = ranges.find(([a, b]) => a <= slot && slot <= b)!;
+  const owner = target.nodes.find((node) => node.port === port)!;
+  return { owner, other: target.nodes.find((node) => node !== owner)! };
+}
+
+async function benchProxy(
+  chapter: Chapter,
+  tools: Tools,
+): Promise<ChapterBench> {
+  const rounds = quick ? 1 : ROUNDS;
+  const folder = mkdtempSync(join(tmpdir(), "bench-proxy-"));
+  const targets: ClusterTarget[] = [];
+  try {
+    const ours = await startCluster("ours", chapter, folder, [
+      "--cluster-proxy",
+      "yes",
+    ]);
+    targets.push(ours);
+    const { owner, other } = await ownerAndOther(ours);
+    const runs: { key: string; target: ClusterTarget; node: NodeProcess }[] = [
+      { key: PROXY_ROUTES[0], target: ours, node: other },
+      { key: PROXY_ROUTES[1], target: ours, node: owner },
+    ];
+    if (tools.redis !== undefined) {
+      const redis = await startCluster("redis", chapter, folder);
+      targets.push(redis);
+      const redisOwner = (await ownerAndOther(redis)).owner;
+      runs.push({ key: "redis", target: redis, node: redisOwner });
+    }
+    console.log(
+      `\n${chapter.id} (${PROXY_VARIANT}): redis-benchmark -t ${CLUSTER_TESTS.join(",")} for one key, ${runs.map((r) => `${r.key} (port ${r.node.port})`).join(", ")}`,
+    );
+    const binary = tools.benchmark.binary;
+    const runOnce = (run: (typeof runs)[number], p: number, n: number) =>
+      runClusterBenchmark(binary, run.target, p, n, run.node, proxyArgs(p, n));
+    if (!quick)
+      for (const run of runs)
+        await runOnce(run, Math.max(...PIPELINES), WARMUP_REQUESTS);
+    const samples = new Map<string, number[]>();
+    const order = new Map<Pipeline, string[]>();
+    for (let round = 1; round <= rounds; round++) {
+      const turn = round % 2 === 1 ? runs : [...runs].reverse();
+      for (const pipeline of PIPELINES) {
+        for (const run of turn) {
+          const figures = await runOnce(run, pipeline, requestsAt(pipeline));
+          order.set(pipeline, [...figures.keys()]);
+          for (const [test, perSecond] of figures) {
+            const key = `${run.key} ${pipeline} ${test}`;
+            samples.set(key, [...(samples.get(key) ?? []), perSecond]);
+          }
+          console.log(
+            `  round ${round}/${rounds}  -P ${String(pipeline).padEnd(2)}  ${run.key.padEnd(20)}  ${[...figures].map(([test, perSecond]) => `${test} ${thousands(perSecond)}`).join("  ")}`,
+          );
+        }
+      }
+    }
+    const results: BenchResult[] = PIPELINES.flatMap((pipeline) =>
+      order.get(pipeline)!.flatMap((test) =>
+        PROXY_ROUTES.map((route) => {
+          const ours = Math.round(
+            median(samples.get(`${route} ${pipeline} ${test}`)!),
+          );
+          const redisRuns = samples.get(`redis ${pipeline} ${test}`);
+          const redis =
+            redisRuns === undefined ? null : Math.round(median(redisRuns));
+          return {
+            test: `${test} (${route})`,
+            pipeline,
+            ours,
+            redis,
+            ratio: ratioToRedis(ours, redis),
+          };
+        }),
+      ),
+    );
+    return {
+      chapter: chapter.id,
+      variant: PROXY_VARIANT,
+      date: new Date().toISOString().slice(0, 10),
+      machine: {
+        cpu: cpus()[0]?.model.trim() ?? "unknown",
+        cores: availableParallelism(),
+        platform: `${process.platform} ${process.arch}`,
+      },
+      node: process.version,
+      redisServer: tools.redis?.version ?? null,
+      redisBenchmark: tools.benchmark.version,
+      rounds,
+      commands: PIPELINES.map((pipeline) =>
+        ["redis-benchmark", ...proxyArgs(pipeline, requestsAt(pipeline))].join(
+          " ",
+        ),
+      ),
+      results,
+    };
+  } finally {
+    for (const node of clusterNodes) await node.stop();
+    clusterNodes.clear();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+// #endregion bench-proxy
+
 // ---------------------------------------------------------------------------
 // Output.
 
@@ -1115,19 +1257,27 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   for (const chapter of selected) {
     // The defaults, each variant, then the cluster entry if it has one.
-    const entries: (Variant | "cluster" | undefined)[] = [
+    const entries: (Variant | "cluster" | "proxy" | undefined)[] = [
       undefined,
       ...variantsFor(chapter.number),
       ...(hasClusterMode(chapter) ? (["cluster"] as const) : []),
+      ...(hasProxyMode(chapter) ? (["proxy"] as const) : []),
     ];
     for (const variant of entries) {
-      const name = variant === "cluster" ? CLUSTER_VARIANT : variant?.name;
+      const name =
+        variant === "cluster"
+          ? CLUSTER_VARIANT
+          : variant === "proxy"
+            ? PROXY_VARIANT
+            : variant?.name;
       const label = `${chapter.id}${name === undefined ? "" : ` (${name})`}`;
       try {
         const entry =
           variant === "cluster"
             ? await benchCluster(chapter, tools)
-            : await benchChapter(chapter, tools, variant);
+            : variant === "proxy"
+              ? await benchProxy(chapter, tools)
+              : await benchChapter(chapter, tools, variant);
         if (interrupted) return;
         fresh.push(entry);
         printSummary(entry);

@@ -1,5 +1,5 @@
 /**
- * `npm run cluster [-- --nodes 3 --port 7000 --fresh]`: a cluster of our
+ * `npm run cluster [-- --nodes 3 --port 7000 --fresh --proxy]`: a cluster of our
  * own nodes to play with, as Redis's utils/create-cluster script gives one.
  *
  * It starts N nodes of the latest chapter with cluster mode (or
@@ -8,7 +8,8 @@
  * the way `redis-cli --cluster create` does. Run it again and the nodes
  * restart from their nodes.conf and rejoin as they were; `--fresh` wipes
  * their folders first. Ctrl-C (or SIGTERM) stops every node: none outlives
- * the script.
+ * the script. `--proxy` turns on our own `cluster-proxy yes` (chapter 08,
+ * part 2: any node answers for every key), which Redis does not have.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -22,7 +23,7 @@ import {
 import { listChapters, resolveChapter, whyNoChapter } from "../chapters.ts";
 
 const USAGE =
-  "usage: npm run cluster [-- [--nodes N] [--port P] [--fresh] [--chapter NN] [--folder PATH]]";
+  "usage: npm run cluster [-- [--nodes N] [--port P] [--fresh] [--proxy] [--chapter NN] [--folder PATH]]";
 
 /**
  * Redis's default node timeout is 15 s. 5 s shows a failure soon enough
@@ -51,9 +52,14 @@ function fail(message: string): never {
 
 // `npm run cluster --port 7000`, without the `--`, makes npm keep `--port`
 // for itself. Say so rather than start on the default port.
-const takenByNpm = ["port", "nodes", "fresh", "chapter", "folder"].find(
-  (name) => process.env[`npm_config_${name}`] !== undefined,
-);
+const takenByNpm = [
+  "port",
+  "nodes",
+  "fresh",
+  "proxy",
+  "chapter",
+  "folder",
+].find((name) => process.env[`npm_config_${name}`] !== undefined);
 if (takenByNpm !== undefined) {
   fail(
     `npm kept --${takenByNpm} for itself. Put -- before the options: npm run cluster -- --${takenByNpm} ...`,
@@ -67,6 +73,7 @@ try {
       nodes: { type: "string", default: "3" },
       port: { type: "string", default: "7000" },
       fresh: { type: "boolean", default: false },
+      proxy: { type: "boolean", default: false },
       chapter: { type: "string" },
       folder: { type: "string", default: ".cluster" },
       help: { type: "boolean", short: "h", default: false },
@@ -182,7 +189,11 @@ const nodes = ports.map((port) => {
     "ours",
     port,
     nodeDir,
-    ["--cluster-node-timeout", String(NODE_TIMEOUT_MS)],
+    [
+      "--cluster-node-timeout",
+      String(NODE_TIMEOUT_MS),
+      ...(options.proxy ? ["--cluster-proxy", "yes"] : []),
+    ],
     { mainPath, logPath: join(nodeDir, "node.log"), detached: true },
   );
 });
@@ -274,7 +285,7 @@ for (const node of nodes) {
   );
 }
 console.log(`
-Connect: redis-cli -c -p ${firstPort}
+Connect: redis-cli ${options.proxy ? "" : "-c "}-p ${firstPort}${options.proxy ? "   (proxy mode: any node answers for every key)" : ""}
 Check:   redis-cli --cluster check 127.0.0.1:${firstPort}
 Logs:    ${shown(folder)}/<port>/node.log
 Keys live in memory only. Ctrl-C stops every node; run this again to restart
