@@ -24,6 +24,7 @@ const EXPLAINED_LONG_FILES: Record<string, string> = {
   "config/directives.ts": "site/chapters/07-transactions.md",
   "commands/key-commands.ts": "site/chapters/08-cluster.md",
   "commands/connection-commands.ts": "site/chapters/08-cluster.md",
+  "server.ts": "site/chapters/08-cluster-2.md",
 };
 
 describe.each(listChapters().map((c) => [c.id, c] as const))(
