@@ -51,6 +51,7 @@
  *   hash-slot.ts               CRC16 and hash tags: the slot of a key
  *   slot-index.ts              database 0's keys by slot, for GETKEYSINSLOT
  *   routing.ts                 serve here, or MOVED / CROSSSLOT / CLUSTERDOWN
+ *   redirect-errors.ts         Redis's words for CROSSSLOT and CLUSTERDOWN
  *   cluster.ts                 cluster mode put together: state, file, bus
  *   cluster-state.ts           the nodes, who owns each slot, epochs, ok/fail
  *   cluster-node.ts            one node: name, address, flags, slots

@@ -24,6 +24,12 @@ import type { CommandContext, CommandSpec } from "../dispatch/command-spec.ts";
 import { hasKeys, keyIndexes } from "../dispatch/command-spec.ts";
 import type { Session } from "../dispatch/session.ts";
 import { error, type Reply } from "../protocol/reply.ts";
+import {
+  CLUSTER_DOWN,
+  CLUSTER_DOWN_READS_ONLY,
+  CROSSSLOT,
+  SLOT_NOT_SERVED,
+} from "./redirect-errors.ts";
 import type { Cluster } from "./cluster.ts";
 import type { ClusterNode } from "./cluster-node.ts";
 import { NodeFlag } from "./cluster-node.ts";
@@ -35,16 +41,6 @@ import { acrossSlots } from "./tcc/across-slots.ts";
 import { lockedKeyRefusal } from "./tcc/tcc-participant.ts";
 
 // #region redirect-errors
-/** Redis's words for each refusal (clusterRedirectClient). */
-const CROSSSLOT = error(
-  "CROSSSLOT Keys in request don't hash to the same slot",
-);
-const SLOT_NOT_SERVED = error("CLUSTERDOWN Hash slot not served");
-const CLUSTER_DOWN = error("CLUSTERDOWN The cluster is down");
-const CLUSTER_DOWN_READS_ONLY = error(
-  "CLUSTERDOWN The cluster is down and only accepts read commands",
-);
-
 /**
  * Where the slot went: the owner's address as CLUSTER NODES shows it.
  * (Redis can name hostnames instead, `cluster-preferred-endpoint-type`,

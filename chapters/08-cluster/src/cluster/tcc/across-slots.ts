@@ -19,7 +19,7 @@ import type {
   CommandSpec,
 } from "../../dispatch/command-spec.ts";
 import { keyIndexes } from "../../dispatch/command-spec.ts";
-import { error, type Reply } from "../../protocol/reply.ts";
+import type { Reply } from "../../protocol/reply.ts";
 import type { Cluster } from "../cluster.ts";
 import type { ClusterNode } from "../cluster-node.ts";
 import { keyHashSlot } from "../hash-slot.ts";
@@ -27,15 +27,12 @@ import { proxied, type ForwardRequest } from "../proxy/forwarding.ts";
 import { lockedKeyRefusal } from "./tcc-participant.ts";
 import { CROSS_NODE_WRITES, crossNodeWrite } from "./cross-node-writes.ts";
 import { scatterGather } from "./scatter-gather.ts";
-
-const CROSSSLOT = error(
-  "CROSSSLOT Keys in request don't hash to the same slot",
-);
-const SLOT_NOT_SERVED = error("CLUSTERDOWN Hash slot not served");
-const CLUSTER_DOWN = error("CLUSTERDOWN The cluster is down");
-const CLUSTER_DOWN_READS_ONLY = error(
-  "CLUSTERDOWN The cluster is down and only accepts read commands",
-);
+import {
+  CLUSTER_DOWN,
+  CLUSTER_DOWN_READS_ONLY,
+  CROSSSLOT,
+  SLOT_NOT_SERVED,
+} from "../redirect-errors.ts";
 
 // #region across-slots
 export function acrossSlots(
