@@ -210,7 +210,12 @@ it.skipIf(external || inResp2Project || !existsSync("/proc/self/status"))(
     // Generous bounds: the test shares two cores with other test files.
     // (The article's figures come from `npm run slow-reader`.)
     expect(figures.whileNotReading).toBeLessThan(1_000);
-    expect(growth).toBeLessThan(64 * MiB);
+    // The baseline is the server just started: from a pre-built bundle
+    // (shared/main-program.ts) its heap is smaller than under tsx, so the
+    // heap's own growth during the scenario counts here too (about 40 MB
+    // on a quiet machine, 78 MB seen beside other test files). A server
+    // that buffered what it owes would grow by 256 MB.
+    expect(growth).toBeLessThan(112 * MiB);
   },
   // Its own budget: 256 MB to build and read, on two cores shared with
   // other test files, can take longer than the usual 30 s.

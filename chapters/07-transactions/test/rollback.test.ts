@@ -50,11 +50,11 @@ const server = useServer();
 /** MULTI, each command (answered QUEUED), EXEC: EXEC's reply. An error reply rejects. */
 async function transaction(
   redis: Redis,
-  commands: readonly (readonly string[])[],
+  commands: readonly (readonly (string | Buffer)[])[],
 ): Promise<unknown> {
   expect(await redis.call("MULTI")).toBe("OK");
   for (const [name, ...args] of commands) {
-    expect(await redis.call(name!, ...args)).toBe("QUEUED");
+    expect(await redis.call(String(name), ...args)).toBe("QUEUED");
   }
   return redis.call("EXEC");
 }
@@ -103,6 +103,36 @@ async function stateOf(redis: Redis, key: string): Promise<unknown> {
  * `stateOf` every key of every database, on a client of its own (it
  * SELECTs around): of the shared server, or of the one `connect` opens.
  */
+/**
+ * Write commands that never change anything inside EXEC: chapter 08's
+ * MIGRATE waits on another server, which nothing inside EXEC may do, so
+ * it answers an error there (its own suite, resharding, checks it).
+ */
+const REFUSED_IN_EXEC = new Set(["MIGRATE"]);
+
+/**
+ * The sweep's commands for write commands that chapters after this one
+ * add, if the server has them: RESTORE and RESTORE-ASKING (chapter 08),
+ * restoring a value DUMPed before the transaction. A key undone must be
+ * undone whichever command wrote it.
+ */
+async function laterWriteCommands(
+  redis: Redis,
+  k: (name: string) => string,
+): Promise<(string | Buffer)[][]> {
+  const [restore] = (await redis.call("COMMAND", "INFO", "restore")) as [
+    unknown,
+  ];
+  if (restore === null) return [];
+  await redis.set(k("to dump"), "a value");
+  const payload = (await redis.callBuffer("DUMP", k("to dump"))) as Buffer;
+  await redis.del(k("to dump"));
+  return [
+    ["RESTORE", k("restored"), "0", payload],
+    ["RESTORE-ASKING", k("restored by MIGRATE"), "0", payload],
+  ];
+}
+
 async function everyKey(
   connect: () => Promise<Redis> = () => server.client(),
 ): Promise<Map<string, unknown>> {
@@ -529,7 +559,7 @@ describe.skipIf(external)(
         const before = await everyKey();
 
         const k = key;
-        const commands: string[][] = [
+        const commands: (string | Buffer)[][] = [
           ["SET", k("s1"), "v"],
           ["SETEX", k("s2"), "100", "v"],
           ["PSETEX", k("s3"), "100000", "v"],
@@ -615,6 +645,9 @@ describe.skipIf(external)(
           ["SELECT", "13"],
           ["SET", k("in 13"), "v"],
           ["FLUSHALL"],
+          // A later chapter's write commands, when this server has them:
+          // chapter 08's RESTORE, and RESTORE-ASKING, which MIGRATE sends.
+          ...(await laterWriteCommands(redis, k)),
           ["SET", k("w"), "word"],
           ["INCR", k("w")],
         ];
@@ -633,8 +666,12 @@ describe.skipIf(external)(
         const writers = table
           .filter(([, , flags]) => [...flags].includes("write"))
           .map(([name]) => name.toUpperCase());
-        const swept = new Set(commands.map(([name]) => name));
-        expect(writers.filter((name) => !swept.has(name))).toEqual([]);
+        const swept = new Set(commands.map(([name]) => String(name)));
+        expect(
+          writers.filter(
+            (name) => !swept.has(name) && !REFUSED_IN_EXEC.has(name),
+          ),
+        ).toEqual([]);
       });
     });
 
