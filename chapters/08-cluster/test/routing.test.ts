@@ -64,12 +64,19 @@ async function slotOf(key: string): Promise<number> {
   return Number(await admin.call("CLUSTER", "KEYSLOT", key));
 }
 
-/** A key no other test uses, in a slot of node `index`, and that slot. */
+/**
+ * A key no other test uses, in a slot of node `index` that holds no key
+ * yet (so a test that counts a slot's keys counts only its own: two
+ * random tags share a slot once in 16384), and that slot.
+ */
 async function keyOn(index: number): Promise<{ key: string; slot: number }> {
+  const owner = await cluster.nodes[index]!.admin();
   for (;;) {
     const key = `{${randomBytes(6).toString("hex")}}`;
     const slot = await slotOf(key);
-    if (owners[slot] === index) return { key, slot };
+    if (owners[slot] !== index) continue;
+    const held = Number(await owner.call("CLUSTER", "COUNTKEYSINSLOT", slot));
+    if (held === 0) return { key, slot };
   }
 }
 
